@@ -1,0 +1,232 @@
+"""Build or update an index, atomically.
+
+collection files -> readers -> Document (+ entities) -> Whoosh writer -> new
+generation folder -> atomic swap of ``ROOT/current``.  Until the swap the old
+generation keeps serving; if anything fails the new folder is removed and the
+error is raised as :class:`BuildError`.  A build lock (``flock``, released by
+the kernel even if the process is killed) keeps two builds apart; folders left
+by a killed build are removed by the next one.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as windex
+
+from index.documents import Document, Problem
+from index.entities import extract_entities
+from index.readers import read_collection
+from search.analysis import ANALYZER_VERSION
+from search.errors import BuildError
+from search.schema import build_schema
+from search.store import CURRENT, META, current_dir
+
+LOCK = ".build.lock"
+TMP_PREFIX = "tmp-"
+GEN_PREFIX = "gen-"
+
+
+@dataclass
+class BuildSummary:
+    """What a build did."""
+
+    documents: int = 0  # documents in the index after the build
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    @property
+    def read(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def line(self) -> str:
+        rate = self.read / self.seconds if self.seconds > 0 else 0.0
+        return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
+                f"{self.deleted} deleted, {self.unchanged} unchanged), skipped {self.skipped}, "
+                f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
+
+
+def to_fields(doc: Document) -> dict:
+    """The Whoosh fields of one document (entities already extracted)."""
+    fields = {
+        "id": doc.id,
+        "title": doc.title,
+        "title_exact": doc.title,
+        "body": doc.body,
+        "body_exact": doc.body,
+        "digest": doc.digest,
+    }
+    if doc.date is not None:
+        fields["date"] = doc.date
+        fields["month"] = doc.date.strftime("%Y-%m")
+    for name in ("url", "category"):
+        value = getattr(doc, name)
+        if value:
+            fields[name] = value
+    facets = {"source": [doc.source] if doc.source else [], "persons": doc.persons,
+              "places": doc.places, "organizations": doc.organizations}
+    for name, values in facets.items():
+        if values:
+            joined = ",".join(v.replace(",", " ") for v in values)
+            fields[name] = joined
+            fields[name + "_text"] = joined
+    return fields
+
+
+def iter_items(collections: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
+    """Documents with their entities, and problems (duplicate ids included), from every collection."""
+    first_seen: dict[str, str] = {}
+    for collection in collections:
+        for item in read_collection(collection):
+            if isinstance(item, Document):
+                if item.id in first_seen:
+                    item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
+                else:
+                    first_seen[item.id] = item.origin
+                    ents = extract_entities(item.title, item.body)
+                    item.persons, item.places, item.organizations = (
+                        ents["persons"], ents["places"], ents["organizations"])
+            yield item
+
+
+@contextmanager
+def build_lock(root: Path):
+    """Hold the build lock of ``root`` (BuildError if another build holds it)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fh = open(root / LOCK, "w")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(f"another build of {str(root)!r} is running") from exc
+        yield
+    finally:
+        fh.close()
+
+
+def _remove_stale(root: Path) -> None:
+    """Remove half-built folders of killed builds, and generations no longer linked."""
+    live = current_dir(root).resolve() if current_dir(root).is_symlink() else None
+    gens = sorted(p for p in root.glob(GEN_PREFIX + "*") if p.is_dir())
+    for p in root.glob(TMP_PREFIX + "*"):
+        shutil.rmtree(p, ignore_errors=True)
+    # keep the live generation and the one before it (a reader may still hold it)
+    keep = {live}
+    older = [g for g in gens if g.resolve() != live]
+    if older:
+        keep.add(older[-1].resolve())
+    for g in gens:
+        if g.resolve() not in keep:
+            shutil.rmtree(g, ignore_errors=True)
+
+
+def _swap(root: Path, new_gen: Path) -> None:
+    """Point ``root/current`` at ``new_gen`` in one atomic rename."""
+    link_tmp = root / f"{TMP_PREFIX}link-{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(new_gen.name)
+    os.replace(link_tmp, root / CURRENT)
+    dir_fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
+                progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None) -> BuildSummary:
+    """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
+
+    ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
+    ``on_problem``: called with each input that was skipped, as soon as it is met.
+    """
+    root = Path(root)
+    summary = BuildSummary()
+    started = time.perf_counter()
+    if progress is None:
+        progress = sys.stderr.isatty()
+    with build_lock(root):
+        _remove_stale(root)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        tmp = root / f"{TMP_PREFIX}{stamp}"
+        try:
+            live = current_dir(root)
+            if update and live.is_dir():
+                shutil.copytree(live.resolve(), tmp)
+                ix = windex.open_dir(str(tmp))
+            else:
+                tmp.mkdir()
+                ix = windex.create_in(str(tmp), build_schema())
+            _write(ix, collections, update and live.is_dir(), summary, progress, on_problem)
+            summary.documents = ix.doc_count()
+            ix.close()
+            summary.seconds = time.perf_counter() - started
+            meta = {
+                "analyzer_version": ANALYZER_VERSION,
+                "documents": summary.documents,
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "collections": [str(c) for c in collections],
+                "skipped": summary.skipped,
+            }
+            (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+            gen = root / f"{GEN_PREFIX}{stamp}"
+            os.rename(tmp, gen)
+            _swap(root, gen)
+        except BuildError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        except (OSError, windex.IndexError, ValueError) as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BuildError(f"build failed, the previous index is still served: {exc}") from exc
+        _remove_stale(root)
+    return summary
+
+
+def _write(ix, collections, update: bool, summary: BuildSummary, progress: bool, on_problem) -> None:
+    existing: dict[str, str] = {}
+    if update:
+        with ix.searcher() as s:
+            existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
+    seen: set[str] = set()
+    items = iter_items(collections)
+    if progress:
+        from tqdm import tqdm
+        items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
+    with ix.writer(limitmb=256) as w:
+        for item in items:
+            if isinstance(item, Problem):
+                summary.problems.append(item)
+                if on_problem:
+                    on_problem(item)
+                continue
+            seen.add(item.id)
+            if item.id in existing:
+                if existing[item.id] == item.digest:
+                    summary.unchanged += 1
+                    continue
+                w.update_document(**to_fields(item))
+                summary.updated += 1
+            else:
+                w.add_document(**to_fields(item))
+                summary.added += 1
+        for doc_id in existing.keys() - seen:
+            w.delete_by_term("id", doc_id)
+            summary.deleted += 1

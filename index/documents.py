@@ -1,0 +1,44 @@
+"""The records that flow from a collection reader to the index writer."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Document:
+    """One article as read from a collection, before analysis."""
+
+    id: str
+    title: str
+    body: str
+    origin: str  # where it was read from: a path, "archive.tar.gz!member", "file.jsonl:12"
+    source: str | None = None
+    date: datetime | None = None
+    url: str | None = None
+    category: str | None = None
+    persons: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the content, to notice edits on ``--update``."""
+        h = hashlib.sha1()
+        for part in (self.title, self.body, self.source or "", self.url or "", self.category or "",
+                     self.date.isoformat() if self.date else ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be read: where, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"

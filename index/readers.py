@@ -1,0 +1,182 @@
+"""Read article collections: folders, single files and ``.tar.gz`` archives.
+
+Each file's format is detected from its content:
+
+* TREC-like XML news (``<DOC><DOCNO>…<TEXT>…</DOC>``, one or several per file), as
+  in the ANT corpus;
+* JSON Lines: one object per line with ``id``, ``title``, ``text`` and optional
+  ``source``, ``date``, ``url``, ``category``;
+* plain UTF-8 text: one article per file, headline on the first line.
+
+:func:`read_collection` yields :class:`Document` for every article and
+:class:`Problem` for every input that cannot be read (wrong encoding, empty,
+binary, broken XML or JSON): the caller reports problems and goes on.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.documents import Document, Problem
+from index.metadata import derive_title, display_source, parse_date, source_from_text, split_headline
+
+#: Extensions never read as articles (documentation, web pages, data of other kinds).
+IGNORED_SUFFIXES = frozenset({".md", ".rst", ".html", ".htm", ".csv", ".tsv", ".pdf", ".doc", ".docx",
+                              ".png", ".jpg", ".jpeg", ".gif", ".zip", ".gz", ".py", ".pyc"})
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+
+_DOC_RE = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
+_TAG_RE = {tag: re.compile(rf"<{tag}>(.*?)</{tag}>", re.DOTALL)
+           for tag in ("DOCNO", "URL", "SRC", "CAT", "TITLE", "TIME", "TEXT", "ABSTRACT")}
+
+Item = Document | Problem
+
+
+def read_collection(path: str | os.PathLike) -> Iterator[Item]:
+    """Every article (or problem) in a folder, file or archive, in a stable order."""
+    path = Path(path)
+    if not path.exists():
+        yield Problem(str(path), "no such file or folder")
+    elif path.is_dir():
+        yield from _read_folder(path)
+    elif path.name.endswith(ARCHIVE_SUFFIXES):
+        yield from _read_archive(path)
+    else:
+        yield from _read_file(path)
+
+
+def _read_folder(folder: Path) -> Iterator[Item]:
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            if name.endswith(ARCHIVE_SUFFIXES):
+                yield from _read_archive(p)
+            else:
+                yield from _read_file(p)
+
+
+def _read_archive(path: Path) -> Iterator[Item]:
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            for member in tar:
+                if not member.isfile() or _ignored(member.name):
+                    continue
+                origin = f"{path}!{member.name}"
+                fh = tar.extractfile(member)
+                if fh is None:
+                    yield Problem(origin, "unreadable archive member")
+                    continue
+                yield from parse_bytes(fh.read(), origin, Path(member.name).stem)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        yield Problem(str(path), f"broken archive: {exc}")
+
+
+def _read_file(path: Path) -> Iterator[Item]:
+    if _ignored(path.name):
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    yield from parse_bytes(data, str(path), path.stem)
+
+
+def _ignored(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(".") or Path(base).suffix.lower() in IGNORED_SUFFIXES
+
+
+def parse_bytes(data: bytes, origin: str, default_id: str) -> Iterator[Item]:
+    """Detect the format of one file's bytes and parse it."""
+    if b"\x00" in data[:8192]:
+        yield Problem(origin, "binary file (NUL bytes), not text")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Problem(origin, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8")
+        return
+    stripped = text.strip()
+    if not stripped:
+        yield Problem(origin, "empty file")
+        return
+    if stripped.startswith("<DOC"):
+        yield from parse_trec(text, origin)
+    elif origin.endswith((".jsonl", ".json")) or stripped.startswith("{"):
+        yield from parse_jsonl(text, origin)
+    else:
+        yield from parse_plain(text, origin, default_id)
+
+
+def parse_plain(text: str, origin: str, doc_id: str) -> Iterator[Item]:
+    """One article per file; the first line is its headline (see split_headline)."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    headline, section, body_lines = split_headline(lines)
+    body = "\n".join(body_lines)
+    title = headline or derive_title(body)
+    yield Document(id=doc_id, title=title, body=body, origin=origin,
+                   source=source_from_text(body), category=section)
+
+
+def parse_trec(text: str, origin: str) -> Iterator[Item]:
+    """One or several ``<DOC>`` records."""
+    docs = _DOC_RE.findall(text)
+    if text.count("<DOC>") != len(docs):
+        yield Problem(origin, f"broken XML: {text.count('<DOC>')} <DOC> but {len(docs)} complete")
+    for i, rec in enumerate(docs):
+        where = origin if len(docs) == 1 else f"{origin}#{i + 1}"
+        fields = {}
+        for tag, rx in _TAG_RE.items():
+            m = rx.search(rec)
+            fields[tag] = html.unescape(m.group(1)).strip() if m else None
+        if not fields["DOCNO"]:
+            yield Problem(where, "broken XML: <DOC> without <DOCNO>")
+            continue
+        body = fields["TEXT"] or fields["ABSTRACT"]
+        if not body:
+            yield Problem(where, f"no <TEXT> in document {fields['DOCNO']!r}")
+            continue
+        title = fields["TITLE"] or derive_title(body)
+        yield Document(id=fields["DOCNO"], title=title, body=body, origin=where,
+                       source=display_source(fields["SRC"]) or source_from_text(body), date=parse_date(fields["TIME"]),
+                       url=fields["URL"], category=fields["CAT"])
+
+
+def parse_jsonl(text: str, origin: str) -> Iterator[Item]:
+    """One JSON object per line; a broken line is a problem, the others are read."""
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(where, f"broken JSON: {exc.msg}")
+            continue
+        if not isinstance(obj, dict):
+            yield Problem(where, "a JSON line must be an object")
+            continue
+        doc_id, body = obj.get("id"), obj.get("text")
+        if doc_id is None or str(doc_id).strip() == "" or not isinstance(body, str) or not body.strip():
+            yield Problem(where, "missing 'id' or 'text'")
+            continue
+        title = obj.get("title")
+        title = title.strip() if isinstance(title, str) and title.strip() else derive_title(body)
+        yield Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
+                       source=display_source(_opt_str(obj.get("source"))) or source_from_text(body),
+                       date=parse_date(_opt_str(obj.get("date"))),
+                       url=_opt_str(obj.get("url")), category=_opt_str(obj.get("category")))
+
+
+def _opt_str(value) -> str | None:
+    return str(value).strip() or None if value is not None else None

@@ -1,0 +1,86 @@
+"""Whoosh analyzers for Arabic: one chain, used at index time and at query time.
+
+    ArabicTokenizer | ArabicNormalizeFilter | StopFilter(Arabic) | ArabicStemFilter
+
+* :func:`stemmed_analyzer` feeds the ``title``/``body`` fields (recall: «المصريين»
+  meets «المصري» and «مصر»);
+* :func:`exact_analyzer` (no stemming) feeds ``title_exact``/``body_exact`` so that
+  exact forms outrank same-stem forms, and phrases match exactly;
+* :func:`keyword_analyzer` feeds the facet fields (one token per value).
+
+Tokens keep ``startchar``/``endchar`` in the ORIGINAL text (diacritics and all),
+which is what the highlighter marks.  Whoosh pickles analyzers into the index,
+so everything here is a plain importable class holding no live objects.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import (
+    CommaSeparatedTokenizer,
+    Filter,
+    RegexTokenizer,
+    StopFilter,
+)
+
+from search.normalize import normalize_arabic
+from search.stemming import stem
+from search.stopwords import stopwords
+
+#: Bump when analysis changes in a way that needs a rebuild; stored in meta.json.
+ANALYZER_VERSION = 1
+
+#: A token is a run of word characters, Arabic combining marks and tatweel.
+#: Python's ``\w`` does not match the harakat (U+064B-U+0652), so without them
+#: «مُتحدث» would be cut into «م» + «تحدث».
+TOKEN_PATTERN = r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def ArabicTokenizer() -> RegexTokenizer:
+    """Split text into words without breaking them at diacritics or tatweel."""
+    return RegexTokenizer(expression=TOKEN_PATTERN)
+
+
+class ArabicNormalizeFilter(Filter):
+    """Rewrite each token to its normalized search form (see search.normalize)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = normalize_arabic(t.text)
+            if t.text:
+                yield t
+
+
+class ArabicStemFilter(Filter):
+    """Replace each token with its light stem (see search.stemming)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+def _stop_filter() -> StopFilter:
+    return StopFilter(stoplist=stopwords(), minsize=1)
+
+
+def exact_analyzer():
+    """Tokenize, normalize, drop stopwords; no stemming."""
+    return ArabicTokenizer() | ArabicNormalizeFilter() | _stop_filter()
+
+
+def stemmed_analyzer():
+    """Tokenize, normalize, drop stopwords, light-stem."""
+    return exact_analyzer() | ArabicStemFilter()
+
+
+def keyword_analyzer():
+    """Comma-separated values, each one normalized whole: «خليفة حفتر» stays one token."""
+    return CommaSeparatedTokenizer() | ArabicNormalizeFilter()
+
+
+def analyze(analyzer, text: str) -> list[str]:
+    """The token texts an analyzer produces for ``text`` at query time."""
+    return [t.text for t in analyzer(text, mode="query")]

@@ -1,0 +1,18 @@
+"""Typed errors of Akhbar's core library."""
+from __future__ import annotations
+
+
+class AkhbarError(Exception):
+    """Base of every error Akhbar raises on purpose."""
+
+
+class IndexMissingError(AkhbarError):
+    """No usable index at a location."""
+
+    def __init__(self, path, detail: str = "no index"):
+        self.path = str(path)
+        super().__init__(f"{detail} at {self.path!r}; build it with: akhbar index --index {self.path}")
+
+
+class BuildError(AkhbarError):
+    """A rebuild failed; the previous index (if any) is still the one served."""

@@ -1,0 +1,97 @@
+"""Highlight the words a query matched, in the ORIGINAL text.
+
+The stored text is re-tokenized with the analyzer's own tokenizer and
+normalizer; a token is marked when its stem matches a query word's stem, or its
+exact form a query word or phrase.  Marks use the token's character offsets in
+the original string, so «مُتحدث» comes back with its diacritics.  Output is
+HTML: every character of the text is escaped (Whoosh's ``HtmlFormatter``) and
+only ``<mark>`` tags are added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, WholeFragmenter, top_fragments
+
+from search.analysis import analyze, exact_analyzer, stemmed_analyzer
+from search.query import ParsedQuery
+from search.stemming import stem
+
+SNIPPET_CHARS = 260
+SNIPPET_FRAGMENTS = 2
+
+
+@dataclass
+class MatchTerms:
+    """What to mark: stems and exact forms of the words, exact forms of the phrases."""
+
+    stems: set[str] = field(default_factory=set)
+    forms: set[str] = field(default_factory=set)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.forms or self.phrases)
+
+
+def match_terms(pq: ParsedQuery) -> MatchTerms:
+    """The terms of a parsed query, analyzed as the index analyzed them."""
+    stemmed, exact = stemmed_analyzer(), exact_analyzer()
+    terms = MatchTerms()
+    for alternatives in pq.words:
+        for word in alternatives:
+            terms.stems.update(analyze(stemmed, word))
+            terms.forms.update(analyze(exact, word))
+    for phrase in pq.phrases:
+        forms = tuple(analyze(exact, phrase))
+        if len(forms) == 1:
+            terms.forms.add(forms[0])
+        elif forms:
+            terms.phrases.append(forms)
+    return terms
+
+
+def _marked_tokens(text: str, terms: MatchTerms) -> list:
+    """Tokens of ``text`` with ``matched`` set, offsets in the original string."""
+    tokens = [t.copy() for t in exact_analyzer()(text, chars=True, positions=True, removestops=False,
+                                                    mode="index")]
+    content = [i for i, t in enumerate(tokens) if not t.stopped]
+    for t in tokens:
+        t.matched = not t.stopped and (t.text in terms.forms or stem(t.text) in terms.stems)
+    for phrase in terms.phrases:
+        n = len(phrase)
+        for k in range(len(content) - n + 1):
+            if all(tokens[content[k + j]].text == phrase[j] for j in range(n)):
+                for j in range(n):
+                    tokens[content[k + j]].matched = True
+    return tokens
+
+
+def _formatter() -> HtmlFormatter:
+    return HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
+
+
+def snippet_html(text: str, terms: MatchTerms, maxchars: int = SNIPPET_CHARS) -> str:
+    """The best passages of ``text`` around the matches, escaped, matches in <mark>.
+
+    With no match in the text (the title matched, say) it is the text's opening.
+    """
+    if terms:
+        tokens = _marked_tokens(text, terms)
+        fragmenter = ContextFragmenter(maxchars=maxchars, surround=maxchars // 4, charlimit=None)
+        frags = top_fragments(fragmenter.fragment_tokens(text, tokens), SNIPPET_FRAGMENTS,
+                              BasicFragmentScorer(), lambda f: f.startchar, minscore=1)
+        if frags:
+            return _formatter().format(frags)
+    opening = text[:maxchars]
+    cut = opening.rfind(" ") if len(text) > maxchars else -1
+    return escape(opening[:cut] if cut > maxchars // 2 else opening, quote=False) + (" …" if len(text) > maxchars else "")
+
+
+def highlight_all(text: str, terms: MatchTerms) -> str:
+    """The whole of ``text``, escaped, with every match in <mark> (for the article page)."""
+    if not terms:
+        return escape(text, quote=False)
+    tokens = _marked_tokens(text, terms)
+    frags = list(WholeFragmenter(charlimit=None).fragment_tokens(text, tokens))
+    return _formatter().format(frags) if frags else escape(text, quote=False)

@@ -1,0 +1,53 @@
+"""Gazetteers shipped with Akhbar: people, places, organizations.
+
+Files are UTF-8, one entry per line, ``#`` starts a comment.  Sources and
+licences are in the README («Resources»).  The analyzer uses them to protect
+names from the stemmer; the entity extractor (``index.entities``) to find and
+canonicalize mentions.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from search.normalize import normalize_arabic
+
+_HERE = Path(__file__).resolve().parent
+
+
+def read_entries(name: str) -> list[str]:
+    """Entries of one lexicon file, in file order, comments and blanks dropped."""
+    entries = []
+    for line in (_HERE / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            entries.append(line)
+    return entries
+
+
+@lru_cache(maxsize=None)
+def persons() -> tuple[str, ...]:
+    """Canonical names of well-known people."""
+    return tuple(read_entries("persons.txt"))
+
+
+@lru_cache(maxsize=None)
+def places() -> tuple[str, ...]:
+    """Place names: hand-made cities and regions, then CLDR territories."""
+    seen = dict.fromkeys(read_entries("places.txt") + read_entries("places_cldr.txt"))
+    return tuple(seen)
+
+
+@lru_cache(maxsize=None)
+def first_names() -> frozenset[str]:
+    """Normalized given names that may start a person's name."""
+    return frozenset(normalize_arabic(w) for line in read_entries("first_names.txt") for w in line.split())
+
+
+@lru_cache(maxsize=None)
+def protected_words() -> frozenset[str]:
+    """Normalized single words the stemmer must never cut: name parts of people and places."""
+    words = set(first_names())
+    for name in persons() + places():
+        words.update(normalize_arabic(name).split())
+    return frozenset(w for w in words if len(w) >= 3)

@@ -1,0 +1,124 @@
+"""The one search function: CLI, web and evaluation all call :func:`search`.
+
+query text -> :func:`search.query.parse_query` -> Whoosh query -> BM25F ranking
+-> results with metadata, highlighted snippets and facet counts, as a plain dict
+ready for JSON.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from whoosh import scoring, sorting
+
+from search.highlight import match_terms, snippet_html
+from search.query import parse_query, to_whoosh
+from search.schema import FACET_FIELDS
+
+#: BM25 parameters (Lucene's defaults for Arabic in the reference runs are k1=0.9 b=0.4).
+BM25_K1 = 1.2
+BM25_B = 0.75
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+FACET_LIMIT = 15
+SORTS = ("relevance", "date")
+
+
+def weighting() -> scoring.BM25F:
+    """The ranking function of every search."""
+    return scoring.BM25F(K1=BM25_K1, B=BM25_B)
+
+
+def split_values(value: str | None) -> list[str]:
+    """A stored facet field ("a,b,c") as a list."""
+    return [v for v in (value or "").split(",") if v]
+
+
+def _facets(results) -> dict[str, list[dict]]:
+    out = {}
+    for fieldname in FACET_FIELDS:
+        counts = results.groups(fieldname)
+        out[fieldname] = _top(Counter({k: len(v) if isinstance(v, list) else v for k, v in counts.items()}))
+    months = Counter({k: v for k, v in results.groups("month").items() if k})
+    years = Counter()
+    for month, n in months.items():
+        years[month[:4]] += n
+    out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
+    out["month"] = [{"value": m, "count": n} for m, n in sorted(months.items(), reverse=True)]
+    return out
+
+
+def _top(counter: Counter) -> list[dict]:
+    items = sorted(((k, n) for k, n in counter.items() if k), key=lambda kv: (-kv[1], kv[0]))
+    return [{"value": k, "count": n} for k, n in items[:FACET_LIMIT]]
+
+
+def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
+           sort: str = "relevance", facets: bool = True, snippets: bool = True) -> dict:
+    """Search an open Whoosh searcher; never raises on the query text.
+
+    Returns ``{"query", "total", "page", "page_size", "took_ms", "results", "facets",
+    "warnings"}``; each result has ``id, title, source, date, score, snippet_html,
+    persons, places, organizations, url, category``.
+    """
+    started = time.perf_counter()
+    page = max(1, int(page))
+    page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+    pq = parse_query(text)
+    scoring_q, filter_q = to_whoosh(pq)
+    out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
+           "facets": {}, "warnings": list(pq.errors)}
+    if scoring_q is None:
+        if not pq.errors:
+            out["warnings"].append("the query has no searchable words (only stopwords or punctuation)")
+        out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return out
+
+    kwargs = {"filter": filter_q} if filter_q is not None else {}
+    if sort == "date":
+        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+    if facets:
+        kwargs["groupedby"] = {name: sorting.FieldFacet(name, allow_overlap=True) for name in FACET_FIELDS}
+        kwargs["groupedby"]["month"] = sorting.FieldFacet("month")
+        kwargs["maptype"] = sorting.Count
+    searcher = searcher.refresh() if hasattr(searcher, "refresh") else searcher
+    results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
+
+    terms = match_terms(pq)
+    for hit in results:
+        fields = hit.fields()
+        date = fields.get("date")
+        out["results"].append({
+            "id": fields["id"],
+            "title": fields.get("title", ""),
+            "source": fields.get("source") or None,
+            "date": date.date().isoformat() if date else None,
+            "score": round(float(hit.score or 0.0), 4),
+            "snippet_html": snippet_html(fields.get("body", ""), terms) if snippets else None,
+            "title_html": snippet_html(fields.get("title", ""), terms, maxchars=1000) if snippets else None,
+            "persons": split_values(fields.get("persons")),
+            "places": split_values(fields.get("places")),
+            "organizations": split_values(fields.get("organizations")),
+            "url": fields.get("url"),
+            "category": fields.get("category"),
+        })
+    out["total"] = results.total
+    if facets:
+        out["facets"] = _facets(results.results)
+    out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return out
+
+
+def get_article(searcher, doc_id: str) -> dict | None:
+    """All stored fields of one article, or None."""
+    fields = searcher.document(id=doc_id)
+    if fields is None:
+        return None
+    date = fields.get("date")
+    return {
+        "id": fields["id"], "title": fields.get("title", ""), "body": fields.get("body", ""),
+        "source": fields.get("source") or None, "date": date.date().isoformat() if date else None,
+        "url": fields.get("url"), "category": fields.get("category"),
+        "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
+        "organizations": split_values(fields.get("organizations")),
+    }

@@ -1,0 +1,42 @@
+"""Where indexes live on disk, and opening the current one.
+
+An index location ``ROOT`` holds generations ``ROOT/gen-*`` and a symlink
+``ROOT/current`` to the one being served.  A rebuild writes a new generation
+beside it and swaps the link atomically (see ``index.builder``), so readers
+always see a complete index.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from whoosh import index as windex
+
+from search.errors import IndexMissingError
+
+CURRENT = "current"
+META = "meta.json"
+
+
+def current_dir(root: str | Path) -> Path:
+    """The generation folder served from ``root``."""
+    return Path(root) / CURRENT
+
+
+def open_index(root: str | Path):
+    """Open the current generation under ``root`` (IndexMissingError if none)."""
+    path = current_dir(root)
+    if not path.is_dir():
+        raise IndexMissingError(root)
+    try:
+        return windex.open_dir(str(path))
+    except (windex.EmptyIndexError, OSError, ValueError, EOFError) as exc:
+        raise IndexMissingError(root, f"unreadable index ({exc.__class__.__name__})") from exc
+
+
+def read_meta(root: str | Path) -> dict:
+    """The build description stored beside the current generation ({} if none)."""
+    try:
+        return json.loads((current_dir(root) / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
