@@ -1,0 +1,68 @@
+"""One error shape: JSON ``{"ok": false, "error": "...", "status": N}`` for
+programs, an Arabic HTML page for browsers.  Never a traceback."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search.errors import IndexMissingError
+
+
+class ApiError(Exception):
+    """A request the app refuses, with a message in Arabic and English."""
+
+    def __init__(self, status: int, arabic: str, english: str):
+        super().__init__(english)
+        self.status, self.arabic, self.english = status, arabic, english
+
+    @property
+    def message(self) -> str:
+        return f"{self.arabic} ({self.english})"
+
+
+def wants_json() -> bool:
+    """Programs get JSON: ``format=json``, or an Accept header preferring it."""
+    if request.args.get("format") == "json":
+        return True
+    if request.args.get("format") == "html":
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, arabic: str, english: str):
+    if wants_json():
+        resp = jsonify({"ok": False, "error": f"{arabic} ({english})", "status": status})
+    else:
+        resp = render_template("error.html", status=status, arabic=arabic, english=english,
+                               q=request.args.get("q", "")[:500])
+    return resp, status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.arabic, exc.english)
+
+    @app.errorhandler(IndexMissingError)
+    def _no_index(exc: IndexMissingError):
+        return error_response(503, "الفهرس غير متاح بعد", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        arabic = {404: "الصفحة غير موجودة", 405: "طريقة الطلب غير مسموحة"}.get(exc.code, "طلب غير صالح")
+        return error_response(exc.code or 500, arabic, exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unexpected error")
+        return error_response(500, "خطأ داخلي في الخادم", "internal server error")
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        return resp

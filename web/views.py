@@ -1,0 +1,136 @@
+"""Routes: the search page and API (/ and /search), articles, health."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from search.highlight import highlight_all, match_terms
+from search.query import parse_query
+from search.searching import SORTS, get_article, search
+from search.spelling import suggest
+from search.store import read_meta
+from web.errors import ApiError, wants_json
+from web.index_access import get_index, get_searcher
+
+bp = Blueprint("search", __name__)
+
+#: Facet filters a page can add with ``f=prefix:value``.
+FILTER_PREFIXES = ("source", "person", "place", "org", "date")
+FACET_PREFIX = {"source": "source", "persons": "person", "places": "place", "organizations": "org",
+                "year": "date", "month": "date"}
+
+
+def _read_filters() -> list[tuple[str, str]]:
+    filters = []
+    for raw in request.args.getlist("f"):
+        prefix, _, value = raw.partition(":")
+        value = value.replace('"', " ").strip()
+        if prefix not in FILTER_PREFIXES or not value or len(value) > 200:
+            raise ApiError(400, "مرشح غير صالح", f"bad filter {raw[:100]!r}: use f=person:NAME, "
+                                                 "f=place:NAME, f=org:NAME, f=source:NAME or f=date:2020-12")
+        filters.append((prefix, value))
+    return filters
+
+
+def _read_page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        raise ApiError(400, "رقم الصفحة غير صالح", f"page must be a whole number from 1 to 10000, not {raw[:20]!r}")
+    return int(raw)
+
+
+def _read_request():
+    """(q, filters, page, sort, effective query) of a search request, validated."""
+    q = request.args.get("q", "")
+    limit = current_app.config["MAX_QUERY_LEN"]
+    if len(q) > limit:
+        raise ApiError(400, f"الاستعلام أطول من {limit} حرف", f"query longer than {limit} characters")
+    filters = _read_filters()
+    if not q.strip() and not filters:
+        raise ApiError(400, "اكتب كلمة للبحث", "empty query: pass q=WORDS")
+    page = _read_page()
+    sort = request.args.get("sort", "relevance")
+    if sort not in SORTS:
+        raise ApiError(400, "ترتيب غير معروف", f"sort must be one of {', '.join(SORTS)}")
+    effective = " ".join([q] + [f'{p}:"{v}"' for p, v in filters])
+    errors = parse_query(effective).errors
+    if errors:
+        raise ApiError(400, "مرشح التاريخ غير صالح", "; ".join(errors))
+    return q, filters, page, sort, effective
+
+
+@bp.get("/")
+def home():
+    if request.args.get("q") or request.args.get("f"):
+        return search_view()
+    return render_template("search.html", q="", res=None, filters=[], sort="relevance")
+
+
+@bp.get("/search")
+def search_view():
+    q, filters, page, sort, effective = _read_request()
+    searcher = get_searcher()
+    res = search(searcher, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
+    res["query"] = q
+    res["filters"] = [{"field": p, "value": v} for p, v in filters]
+    res["suggestion"] = suggest(searcher, parse_query(q)) if res["total"] == 0 and q.strip() else None
+    if wants_json():
+        return jsonify(res)
+    return render_template("search.html", q=q, res=res, filters=filters, sort=sort,
+                           facet_prefix=FACET_PREFIX)
+
+
+@bp.get("/article/<path:doc_id>")
+def article(doc_id: str):
+    q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LEN"]]
+    art = get_article(get_searcher(), doc_id)
+    if art is None:
+        raise ApiError(404, "المقال غير موجود", f"no article with id {doc_id[:100]!r}")
+    terms = match_terms(parse_query(q))
+    art["body_html"] = highlight_all(art["body"], terms)
+    art["title_html"] = highlight_all(art["title"], terms)
+    if wants_json():
+        return jsonify(art)
+    return render_template("article.html", art=art, q=q)
+
+
+@bp.get("/healthz")
+def healthz():
+    ix, meta = get_index()
+    return jsonify({"ok": True, "documents": ix.doc_count(), "built_at": meta.get("built_at"),
+                    "analyzer_version": meta.get("analyzer_version")})
+
+
+MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+             "نوفمبر", "ديسمبر")
+
+
+def arabic_date(value: str | None) -> str:
+    """«2020-12-27» -> «27 ديسمبر 2020»; «2020-12» -> «ديسمبر 2020»; «2020» stays."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS_AR[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS_AR[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return value
+
+
+def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
+    """A /search URL with these words, filters, sort and page."""
+    from urllib.parse import urlencode
+
+    params = [("q", q)] + [("f", f"{p}:{v}") for p, v in filters]
+    if sort != "relevance":
+        params.append(("sort", sort))
+    if page != 1:
+        params.append(("page", str(page)))
+    return "/search?" + urlencode(params)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"search_url": search_url, "arabic_date": arabic_date}
