@@ -42,6 +42,8 @@ NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
 #: First words after which a third name word is expected («عبد الحميد الدبيبة»).
 _COMPOUND_STARTS = frozenset(normalize_arabic(w) for w in ("عبد", "أبو", "ابو", "بن", "ابن"))
 
+_SPOKESMAN = frozenset(normalize_arabic(w) for w in ("المتحدث", "متحدث", "الناطق", "ناطق", "المتحدثة"))
+
 _CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 
 
@@ -138,6 +140,8 @@ def _rule_person(toks: list[Tok], i: int, surnames: dict[str, str]) -> tuple[int
     ``surnames`` are last words of people already known: such a word starts no new name.
     """
     first = next((v for v in _variants(toks[i].norm) if v in first_names()), None)
+    if first == "باسم" and i > 0 and toks[i - 1].norm in _SPOKESMAN:  # «المتحدث باسم»: on behalf of
+        return None
     after_title = (i > 0 and toks[i - 1].norm in TITLES and not toks[i].boundary_before
                    and not toks[i].norm.startswith("ال"))
     if first is None and not after_title:

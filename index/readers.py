@@ -97,6 +97,9 @@ def _ignored(name: str) -> bool:
 
 def parse_bytes(data: bytes, origin: str, default_id: str) -> Iterator[Item]:
     """Detect the format of one file's bytes and parse it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield Problem(origin, "UTF-16 text; convert it to UTF-8")
+        return
     if b"\x00" in data[:8192]:
         yield Problem(origin, "binary file (NUL bytes), not text")
         return

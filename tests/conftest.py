@@ -1,0 +1,57 @@
+"""Shared fixtures: the bundled sample collection, indexes built in tmp folders,
+the Flask ``app``/``client`` on a temporary instance folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index.builder import build_index
+from search.searching import weighting
+from search.store import open_index
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
+
+
+def sample_texts() -> dict[str, str]:
+    """id -> raw text of each sample article."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SAMPLE.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sample-index")
+    build_index([SAMPLE], root, progress=False)
+    return root
+
+
+@pytest.fixture()
+def searcher(sample_index):
+    ix = open_index(sample_index)
+    with ix.searcher(weighting=weighting()) as s:
+        yield s
+
+
+@pytest.fixture()
+def app(sample_index):
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def shared_path(*parts: str) -> Path:
+    """A file of ../shared, or skip (with the reason) when this clone has none."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have the shared data: {p} is missing")
+        pytest.skip(f"needs the shared data ({p} not present in this clone)")
+    return p

@@ -1,0 +1,65 @@
+"""The analyzer chain on real Arabic: tokens, offsets, stopwords, stems."""
+import pytest
+
+from search.analysis import analyze, exact_analyzer, stemmed_analyzer
+from search.stemming import stem
+
+
+def test_tokenizer_keeps_diacritized_words_whole():
+    tokens = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()("ولفت مُتحدث الخارجية", chars=True)]
+    assert ("متحدث", 5, 11) in tokens  # one token, offsets of the original «مُتحدث»
+
+
+def test_offsets_point_into_the_original_text():
+    text = "قال المُتحدِّث «باشاغا»"
+    for t in stemmed_analyzer()(text, chars=True):
+        original = text[t.startchar:t.endchar]
+        assert "«" not in original and "»" not in original
+        assert original.replace("ُ", "").replace("ِّ", "") in text.replace("ُ", "").replace("ِّ", "")
+
+
+def test_stopwords_and_question_words_are_dropped():
+    assert analyze(exact_analyzer(), "من هو رئيس المخابرات في ليبيا؟") == ["رءيس", "المخابرات", "ليبيا"]
+
+
+def test_digits_are_indexed_as_ascii():
+    assert analyze(exact_analyzer(), "لجنة ٥+٥ عام ٢٠٢٠") == ["لجنه", "5", "5", "عام", "2020"]
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("والمصريين", "مصر"), ("المصري", "مصر"), ("مصر", "مصر"), ("الليبية", "ليب"),
+    ("للعاصمة", "عاصم"), ("الانتخابات", "انتخاب"), ("مباحثات", "مباحث"),
+    ("وزارة", "وزار"), ("الوزارات", "وزار"), ("التعاون", "تعاون"),
+])
+def test_light_stemming_of_clitics_and_inflections(word, expected):
+    assert analyze(stemmed_analyzer(), word) == [expected]
+
+
+@pytest.mark.parametrize("word", ["ليبيا", "تعاون", "بلينكن", "فلسطين", "لبنان", "بوتين", "كتب", "فهم", "باشاغا"])
+def test_words_tashaphyne_overstems_are_left_whole(word):
+    # (the analyzer would also drop «فهم» as the stopword ف+هم; the stemmer leaves it whole)
+    assert stem(word) == word
+
+
+@pytest.mark.parametrize("word, name", [("بطرابلس", "طرابلس"), ("لحفتر", "حفتر"), ("وبنغازي", "بنغازي"),
+                                         ("بالقاهرة", "القاهره"), ("للقاهرة", "القاهره")])
+def test_clitics_come_off_protected_names(word, name):
+    assert analyze(stemmed_analyzer(), word) == [name]
+
+
+def test_hamza_forms_meet_at_query_time():
+    a = stemmed_analyzer()
+    assert analyze(a, "أحمد") == analyze(a, "احمد") == analyze(a, "إحمد")
+    assert analyze(a, "مسؤولين") == analyze(a, "مسئولين")
+
+
+def test_stem_is_cached_and_pure():
+    assert stem("والمصريين") == stem("والمصريين") == "مصر"
+    assert stem.cache_info().hits >= 1
+
+
+def test_analyzer_pickles_for_the_index():
+    import pickle
+
+    a = pickle.loads(pickle.dumps(stemmed_analyzer()))
+    assert analyze(a, "بالمصريين") == ["مصر"]

@@ -1,0 +1,49 @@
+"""The first entity extractor on the sample collection."""
+import pytest
+
+from index.entities import extract_entities
+from index.readers import read_collection
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def sample_entities():
+    found = {"persons": set(), "places": set(), "organizations": set()}
+    for doc in read_collection(SAMPLE):
+        for kind, names in extract_entities(doc.title, doc.body).items():
+            found[kind].update(names)
+    return found
+
+
+def test_sample_yields_the_obvious_people(sample_entities):
+    assert {"خليفة حفتر", "فتحي باشاغا", "عماد الطرابلسي", "أيمن بديع", "محمد الطاهر سيالة", "سامح شكري",
+            "عباس كامل", "عبد الحميد الدبيبة", "عقيلة صالح"} <= sample_entities["persons"]
+
+
+def test_sample_yields_the_obvious_places_and_organizations(sample_entities):
+    assert {"طرابلس", "القاهرة", "بنغازي", "ليبيا", "مصر", "سرت", "طبرق"} <= sample_entities["places"]
+    assert "حكومة الوفاق" in sample_entities["organizations"]
+
+
+def test_no_phrases_posing_as_people(sample_entities):
+    for name in sample_entities["persons"]:
+        words = name.split()
+        assert 2 <= len(words) <= 4, name
+        assert not any(w.startswith("ال") and i == 0 for i, w in enumerate(words)), name
+        assert "وزارة" not in name and "حكومة" not in name, name
+
+
+def test_variants_merge_into_one_canonical_name():
+    ents = extract_entities("لقاء", "التقى المشير خليفة حفتر وفدا. وقال حفتر إن قوات لحفتر وصلت بالقاهرة والقاهرة.")
+    assert ents["persons"] == ["خليفة حفتر"]
+    assert ents["places"] == ["القاهرة"]
+
+
+def test_organization_aliases_map_to_one_name():
+    ents = extract_entities("خبر", "أعلنت حكومة الوفاق الوطني وقالت قوات الوفاق ثم حكومة الوفاق الليبية")
+    assert ents["organizations"] == ["حكومة الوفاق"]
+
+
+def test_unknown_person_after_a_title_is_found():
+    ents = extract_entities("خبر", "وقال المتحدث باسم الوزارة محمد القبلاوي، إن الاجتماع انتهى.")
+    assert "محمد القبلاوي" in ents["persons"]
