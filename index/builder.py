@@ -109,8 +109,11 @@ def iter_items(collections: Iterable[str | os.PathLike]) -> Iterator[Document | 
 @contextmanager
 def build_lock(root: Path):
     """Hold the build lock of ``root`` (BuildError if another build holds it)."""
-    root.mkdir(parents=True, exist_ok=True)
-    fh = open(root / LOCK, "w")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = open(root / LOCK, "w")
+    except OSError as exc:
+        raise BuildError(f"cannot write the index at {str(root)!r}: {exc.strerror or exc}") from exc
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -11,7 +11,7 @@ from collections import Counter
 
 from whoosh import scoring, sorting
 
-from search.highlight import match_terms, snippet_html
+from search.highlight import highlight_all, match_terms, snippet_html
 from search.query import parse_query, to_whoosh
 from search.schema import FACET_FIELDS
 
@@ -95,7 +95,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
             "date": date.date().isoformat() if date else None,
             "score": round(float(hit.score or 0.0), 4),
             "snippet_html": snippet_html(fields.get("body", ""), terms) if snippets else None,
-            "title_html": snippet_html(fields.get("title", ""), terms, maxchars=1000) if snippets else None,
+            "title_html": highlight_all(fields.get("title", ""), terms) if snippets else None,
             "persons": split_values(fields.get("persons")),
             "places": split_values(fields.get("places")),
             "organizations": split_values(fields.get("organizations")),

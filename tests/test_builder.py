@@ -1,0 +1,112 @@
+"""Atomic rebuilds, --update, and the leftovers of killed builds."""
+import json
+import os
+
+import pytest
+
+import index.builder as builder
+from index.builder import build_index, build_lock
+from search.errors import BuildError, IndexMissingError
+from search.searching import search, weighting
+from search.store import current_dir, open_index, read_meta
+
+
+def write_jsonl(folder, rows):
+    folder.mkdir(exist_ok=True)
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+
+
+ROWS = [
+    {"id": "a", "title": "حفتر في بنغازي", "text": "التقى المشير خليفة حفتر وفدا في بنغازي.", "date": "2021-01-02"},
+    {"id": "b", "title": "الدبيبة في طرابلس", "text": "عاد عبد الحميد الدبيبة إلى طرابلس.", "date": "2021-02-03"},
+    {"id": "c", "title": "باشاغا والقاهرة", "text": "قال فتحي باشاغا إن العلاقات مع القاهرة مهمة.", "date": "2020-12-27"},
+]
+
+
+def all_results(root, queries=("حفتر", "طرابلس", "القاهرة", "ليبيا", "الدبيبة", "بنغازي", "سرت")):
+    with open_index(root).searcher(weighting=weighting()) as s:
+        return {q: [(r["id"], r["title"], r["snippet_html"]) for r in search(s, q, page_size=50)["results"]]
+                for q in queries}
+
+
+def test_build_writes_a_generation_and_meta(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    summary = build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    assert (summary.documents, summary.added, summary.skipped) == (3, 3, 0)
+    assert current_dir(tmp_path / "ix").is_symlink()
+    meta = read_meta(tmp_path / "ix")
+    assert meta["documents"] == 3 and meta["analyzer_version"] >= 1
+    assert "indexed 3 documents" in summary.line() and "documents/s" in summary.line()
+
+
+def test_update_matches_a_full_rebuild(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    edited = [dict(ROWS[0], text="التقى خليفة حفتر وفدا في سرت."),  # changed
+              ROWS[1],                                                # unchanged
+              {"id": "d", "title": "ليبيا", "text": "خبر جديد عن ليبيا وطرابلس."}]  # added; "c" deleted
+    write_jsonl(tmp_path / "c", edited)
+    summary = build_index([tmp_path / "c"], tmp_path / "ix", update=True, progress=False)
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (1, 1, 1, 1)
+    assert summary.documents == 3
+    build_index([tmp_path / "c"], tmp_path / "full", progress=False)
+    assert all_results(tmp_path / "ix") == all_results(tmp_path / "full")
+
+
+def test_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch):
+    write_jsonl(tmp_path / "c", ROWS)
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    before = all_results(tmp_path / "ix")
+    live = os.path.realpath(current_dir(tmp_path / "ix"))
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder, "_swap", broken)
+    write_jsonl(tmp_path / "c", ROWS[:1])
+    with pytest.raises(BuildError, match="previous index is still served"):
+        build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    assert os.path.realpath(current_dir(tmp_path / "ix")) == live
+    assert all_results(tmp_path / "ix") == before
+    assert not list((tmp_path / "ix").glob("tmp-*"))
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    root = tmp_path / "ix"
+    root.mkdir()
+    (root / "tmp-20200101T000000000000").mkdir()
+    (root / "tmp-20200101T000000000000" / "MAIN_x.toc").write_text("half")
+    build_index([tmp_path / "c"], root, progress=False)
+    assert not list(root.glob("tmp-*"))
+    assert open_index(root).doc_count() == 3
+
+
+def test_only_the_live_and_previous_generations_are_kept(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    for _ in range(4):
+        build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 2
+
+
+def test_a_second_build_at_the_same_time_is_refused(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    with build_lock(tmp_path / "ix"):
+        with pytest.raises(BuildError, match="another build"):
+            build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+
+
+def test_unwritable_index_folder_is_a_clear_error(tmp_path):
+    if os.geteuid() == 0:
+        # root ignores permissions: make the location a file instead
+        (tmp_path / "ix").write_text("not a folder")
+    else:
+        (tmp_path / "ix").mkdir(mode=0o500)
+    write_jsonl(tmp_path / "c", ROWS)
+    with pytest.raises(BuildError, match="cannot write the index"):
+        build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+
+
+def test_missing_index_is_a_typed_error(tmp_path):
+    with pytest.raises(IndexMissingError, match="akhbar index"):
+        open_index(tmp_path / "none")
