@@ -85,7 +85,8 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
 
     terms = match_terms(pq)
-    for hit in results:
+    hits = results if results.pagenum == page else []  # Whoosh clamps a page past the end
+    for hit in hits:
         fields = hit.fields()
         date = fields.get("date")
         out["results"].append({

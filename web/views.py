@@ -134,3 +134,8 @@ def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"search_url": search_url, "arabic_date": arabic_date}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return current_app.send_static_file("favicon.svg")
