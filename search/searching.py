@@ -67,7 +67,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     pq = parse_query(text)
     scoring_q, filter_q = to_whoosh(pq)
     out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
-           "facets": {}, "warnings": list(pq.errors)}
+           "facets": {}, "warnings": list(pq.errors), "sort": "relevance"}
     if scoring_q is None:
         if not pq.errors:
             out["warnings"].append("the query has no searchable words (only stopwords or punctuation)")
@@ -75,7 +75,8 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
         return out
 
     kwargs = {"filter": filter_q} if filter_q is not None else {}
-    if sort == "date":
+    by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
+    if by_date:
         kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
     if facets:
         kwargs["groupedby"] = {name: sorting.FieldFacet(name, allow_overlap=True) for name in FACET_FIELDS}
@@ -94,7 +95,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
             "title": fields.get("title", ""),
             "source": fields.get("source") or None,
             "date": date.date().isoformat() if date else None,
-            "score": round(float(hit.score or 0.0), 4),
+            "score": None if by_date else round(float(hit.score or 0.0), 4),
             "snippet_html": snippet_html(fields.get("body", ""), terms) if snippets else None,
             "title_html": highlight_all(fields.get("title", ""), terms) if snippets else None,
             "persons": split_values(fields.get("persons")),
@@ -104,6 +105,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
             "category": fields.get("category"),
         })
     out["total"] = results.total
+    out["sort"] = "date" if by_date else "relevance"
     if facets:
         out["facets"] = _facets(results.results)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)

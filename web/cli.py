@@ -53,7 +53,8 @@ def cmd_search(args) -> int:
     first = (res["page"] - 1) * res["page_size"]
     for n, r in enumerate(res["results"], first + 1):
         meta = " | ".join(x for x in (r["source"], r["date"]) if x)
-        print(f"\n{n}. {r['title']}  [{r['id']}] score {r['score']}" + (f"\n   {meta}" if meta else ""))
+        score = f" score {r['score']}" if r["score"] is not None else ""
+        print(f"\n{n}. {r['title']}  [{r['id']}]{score}" + (f"\n   {meta}" if meta else ""))
         print("   " + _plain(r["snippet_html"]))
     return 0
 
@@ -119,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head(1) and closed early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
