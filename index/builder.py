@@ -90,8 +90,11 @@ def to_fields(doc: Document) -> dict:
     return fields
 
 
-def iter_items(collections: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
-    """Documents with their entities, and problems (duplicate ids included), from every collection."""
+def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True) -> Iterator[Document | Problem]:
+    """Documents with their entities, and problems (duplicate ids included), from every collection.
+
+    ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
+    """
     first_seen: dict[str, str] = {}
     for collection in collections:
         for item in read_collection(collection):
@@ -100,6 +103,8 @@ def iter_items(collections: Iterable[str | os.PathLike]) -> Iterator[Document | 
                     item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
                 else:
                     first_seen[item.id] = item.origin
+                    if not titles:
+                        item.title = ""
                     ents = extract_entities(item.title, item.body)
                     item.persons, item.places, item.organizations = (
                         ents["persons"], ents["places"], ents["organizations"])
@@ -155,11 +160,13 @@ def _swap(root: Path, new_gen: Path) -> None:
 
 
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
-                progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None) -> BuildSummary:
+                progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
+                titles: bool = True, stemmer: str = "akhbar") -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
     ``on_problem``: called with each input that was skipped, as soon as it is met.
+    ``titles=False`` and ``stemmer`` are for evaluation runs (see ``akhbar eval``).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -177,8 +184,9 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 ix = windex.open_dir(str(tmp))
             else:
                 tmp.mkdir()
-                ix = windex.create_in(str(tmp), build_schema())
-            _write(ix, collections, update and live.is_dir(), summary, progress, on_problem)
+                ix = windex.create_in(str(tmp), build_schema(stemmer))
+            items = iter_items(collections, titles=titles)
+            _write(ix, items, update and live.is_dir(), summary, progress, on_problem)
             summary.documents = ix.doc_count()
             ix.close()
             summary.seconds = time.perf_counter() - started
@@ -188,6 +196,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "collections": [str(c) for c in collections],
                 "skipped": summary.skipped,
+                "stemmer": stemmer,
+                "titles": titles,
             }
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
             gen = root / f"{GEN_PREFIX}{stamp}"
@@ -203,13 +213,12 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
-def _write(ix, collections, update: bool, summary: BuildSummary, progress: bool, on_problem) -> None:
+def _write(ix, items, update: bool, summary: BuildSummary, progress: bool, on_problem) -> None:
     existing: dict[str, str] = {}
     if update:
         with ix.searcher() as s:
             existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
     seen: set[str] = set()
-    items = iter_items(collections)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)

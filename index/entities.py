@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from search.analysis import TOKEN_RE
 from search.lexicon import first_names, persons, places, read_entries
-from search.normalize import normalize_arabic, strip_tashkeel, strip_tatweel
+from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
 from search.stopwords import stopwords
 
 PERSON, PLACE, ORG = "persons", "places", "organizations"
@@ -62,12 +62,13 @@ def tokenize(text: str) -> list[Tok]:
     for m in TOKEN_RE.finditer(text):
         gap = text[last_end:m.start()]
         boundary = bool(gap.strip()) or "\n" in gap
-        toks.append(Tok(m.group(), normalize_arabic(m.group()), boundary))
+        toks.append(Tok(m.group(), normalize_word(m.group()), boundary))
         last_end = m.end()
     return toks
 
 
-def _variants(norm: str) -> list[str]:
+@lru_cache(maxsize=500_000)
+def _variants(norm: str) -> tuple[str, ...]:
     """The word and the word without a leading clitic: «وبالقاهره» -> [..., «القاهره»]."""
     out = [norm]
     for c in _CLITICS:
@@ -78,7 +79,7 @@ def _variants(norm: str) -> list[str]:
                 out.append("ا" + rest)
     if norm.startswith("لل") and len(norm) > 4:
         out.append("ا" + norm[1:])
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=None)

@@ -6,7 +6,6 @@
   meets «المصري» and «مصر»);
 * :func:`exact_analyzer` (no stemming) feeds ``title_exact``/``body_exact`` so that
   exact forms outrank same-stem forms, and phrases match exactly;
-* :func:`keyword_analyzer` feeds the facet fields (one token per value).
 
 Tokens keep ``startchar``/``endchar`` in the ORIGINAL text (diacritics and all),
 which is what the highlighter marks.  Whoosh pickles analyzers into the index,
@@ -16,15 +15,10 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import (
-    CommaSeparatedTokenizer,
-    Filter,
-    RegexTokenizer,
-    StopFilter,
-)
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
-from search.normalize import normalize_arabic
-from search.stemming import stem
+from search.normalize import normalize_word
+from search.stemming import STEMMERS
 from search.stopwords import stopwords
 
 #: Bump when analysis changes in a way that needs a rebuild; stored in meta.json.
@@ -47,18 +41,32 @@ class ArabicNormalizeFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = normalize_arabic(t.text)
+            t.text = normalize_word(t.text)
             if t.text:
                 yield t
 
 
 class ArabicStemFilter(Filter):
-    """Replace each token with its light stem (see search.stemming)."""
+    """Replace each token with its light stem (see search.stemming).
+
+    ``stemmer`` names the stemming function in :data:`search.stemming.STEMMERS`:
+    ``"akhbar"`` (the product's), or ``"none"`` / ``"tashaphyne"`` (tashaphyne as
+    shipped), kept for the quality comparison in docs/quality.md.
+    """
+
+    def __init__(self, stemmer: str = "akhbar"):
+        if stemmer not in STEMMERS:
+            raise ValueError(f"unknown stemmer {stemmer!r}; choose one of {sorted(STEMMERS)}")
+        self.stemmer = stemmer
+
+    def stem(self, word: str) -> str:
+        return STEMMERS[self.stemmer](word)
 
     def __call__(self, tokens):
+        fn = STEMMERS[self.stemmer]
         for t in tokens:
             if not t.stopped:
-                t.text = stem(t.text)
+                t.text = fn(t.text)
             yield t
 
 
@@ -71,14 +79,21 @@ def exact_analyzer():
     return ArabicTokenizer() | ArabicNormalizeFilter() | _stop_filter()
 
 
-def stemmed_analyzer():
+def stemmed_analyzer(stemmer: str = "akhbar"):
     """Tokenize, normalize, drop stopwords, light-stem."""
-    return exact_analyzer() | ArabicStemFilter()
+    return exact_analyzer() | ArabicStemFilter(stemmer)
 
 
-def keyword_analyzer():
-    """Comma-separated values, each one normalized whole: «خليفة حفتر» stays one token."""
-    return CommaSeparatedTokenizer() | ArabicNormalizeFilter()
+def stem_function(analyzer):
+    """The word -> stem function inside an analyzer chain (identity if it has none)."""
+    for item in getattr(analyzer, "items", ()):
+        if isinstance(item, ArabicStemFilter):
+            return item.stem
+    return _identity
+
+
+def _identity(word: str) -> str:
+    return word
 
 
 def analyze(analyzer, text: str) -> list[str]:

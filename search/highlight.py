@@ -14,9 +14,8 @@ from html import escape
 
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, WholeFragmenter, top_fragments
 
-from search.analysis import analyze, exact_analyzer, stemmed_analyzer
+from search.analysis import analyze, stem_function
 from search.query import ParsedQuery
-from search.stemming import stem
 
 SNIPPET_CHARS = 260
 SNIPPET_FRAGMENTS = 2
@@ -26,6 +25,8 @@ SNIPPET_FRAGMENTS = 2
 class MatchTerms:
     """What to mark: stems and exact forms of the words, exact forms of the phrases."""
 
+    exact_analyzer: object
+    stem: object
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
@@ -34,10 +35,10 @@ class MatchTerms:
         return bool(self.stems or self.forms or self.phrases)
 
 
-def match_terms(pq: ParsedQuery) -> MatchTerms:
+def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     """The terms of a parsed query, analyzed as the index analyzed them."""
-    stemmed, exact = stemmed_analyzer(), exact_analyzer()
-    terms = MatchTerms()
+    stemmed, exact = schema["body"].analyzer, schema["body_exact"].analyzer
+    terms = MatchTerms(exact_analyzer=exact, stem=stem_function(stemmed))
     for alternatives in pq.words:
         for word in alternatives:
             terms.stems.update(analyze(stemmed, word))
@@ -53,11 +54,11 @@ def match_terms(pq: ParsedQuery) -> MatchTerms:
 
 def _marked_tokens(text: str, terms: MatchTerms) -> list:
     """Tokens of ``text`` with ``matched`` set, offsets in the original string."""
-    tokens = [t.copy() for t in exact_analyzer()(text, chars=True, positions=True, removestops=False,
-                                                    mode="index")]
+    tokens = [t.copy() for t in terms.exact_analyzer(text, chars=True, positions=True, removestops=False,
+                                                       mode="index")]
     content = [i for i, t in enumerate(tokens) if not t.stopped]
     for t in tokens:
-        t.matched = not t.stopped and (t.text in terms.forms or stem(t.text) in terms.stems)
+        t.matched = not t.stopped and (t.text in terms.forms or terms.stem(t.text) in terms.stems)
     for phrase in terms.phrases:
         n = len(phrase)
         for k in range(len(content) - n + 1):

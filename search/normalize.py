@@ -8,6 +8,7 @@ text, and these functions only rewrite a token's searchable form.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pyarabic import araby
 
@@ -77,3 +78,9 @@ def normalize_arabic(text: str) -> str:
     text = normalize_teh_marbuta(text)
     text = normalize_digits(text)
     return text.lower()
+
+
+@lru_cache(maxsize=1_000_000)
+def normalize_word(word: str) -> str:
+    """:func:`normalize_arabic` for one token, cached (news vocabulary repeats a lot)."""
+    return normalize_arabic(word)

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from whoosh import query as Q
 
-from search.analysis import analyze, exact_analyzer, stemmed_analyzer
+from search.analysis import analyze
 
 #: Query-language prefixes -> the text field they filter.
 FILTER_FIELDS = {"source": "source_text", "person": "persons_text", "place": "places_text",
@@ -168,9 +168,9 @@ def _phrase_query(text: str, exact, fields=("body_exact", "title_exact")) -> Q.Q
     return Q.Or([Q.Phrase(f, forms) for f in fields])
 
 
-def to_whoosh(pq: ParsedQuery) -> tuple[Q.Query | None, Q.Query | None]:
-    """(scoring query, filter query) for a parsed query; either may be None."""
-    stemmed, exact = stemmed_analyzer(), exact_analyzer()
+def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
+    """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
+    stemmed, exact = schema["body"].analyzer, schema["body_exact"].analyzer
     groups = []
     for alternatives in pq.words:
         alts = [q for q in (_word_query(w, stemmed, exact) for w in alternatives) if q is not None]

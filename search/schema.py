@@ -17,8 +17,9 @@ from search.analysis import exact_analyzer, stemmed_analyzer
 FACET_FIELDS = {"source": "source", "persons": "person", "places": "place", "organizations": "org"}
 
 
-def build_schema() -> Schema:
-    stemmed, exact = stemmed_analyzer(), exact_analyzer()
+def build_schema(stemmer: str = "akhbar") -> Schema:
+    """The schema; ``stemmer`` other than "akhbar" is for quality comparisons only."""
+    stemmed, exact = stemmed_analyzer(stemmer), exact_analyzer()
     facet = dict(stored=True, commas=True, lowercase=False, scorable=False)
     return Schema(
         id=ID(stored=True, unique=True),

@@ -65,7 +65,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     pq = parse_query(text)
-    scoring_q, filter_q = to_whoosh(pq)
+    scoring_q, filter_q = to_whoosh(pq, searcher.schema)
     out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
            "facets": {}, "warnings": list(pq.errors), "sort": "relevance"}
     if scoring_q is None:
@@ -85,7 +85,7 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     searcher = searcher.refresh() if hasattr(searcher, "refresh") else searcher
     results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
 
-    terms = match_terms(pq)
+    terms = match_terms(pq, searcher.schema)
     hits = results if results.pagenum == page else []  # Whoosh clamps a page past the end
     for hit in hits:
         fields = hit.fields()

@@ -1,7 +1,7 @@
 """Spelling suggestions from the index's own words (Whoosh's corrector)."""
 from __future__ import annotations
 
-from search.analysis import analyze, exact_analyzer
+from search.analysis import analyze
 from search.query import ParsedQuery
 
 
@@ -11,7 +11,7 @@ def suggest(searcher, pq: ParsedQuery) -> str | None:
     Each word the collection lacks is replaced by the nearest indexed form
     (edit distance up to 2); the suggestion is in normalized spelling.
     """
-    exact = exact_analyzer()
+    exact = searcher.schema["body_exact"].analyzer
     corrector = searcher.corrector("body_exact")
     reader = searcher.reader()
     out, changed = [], False

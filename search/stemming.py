@@ -112,3 +112,21 @@ def stem(word: str) -> str:
     seg = _segmenter()
     left, right = _choose_segment(word, seg.segment(word))
     return word[left:right]
+
+
+@lru_cache(maxsize=500_000)
+def tashaphyne_stem(word: str) -> str:
+    """Tashaphyne's light stemmer exactly as shipped (for comparison only: it over-stems)."""
+    seg = getattr(_local, "shipped", None)
+    if seg is None:
+        seg = _local.shipped = ArabicLightStemmer()
+    return seg.light_stem(word) or word
+
+
+def no_stem(word: str) -> str:
+    """No stemming: normalization only (for comparison)."""
+    return word
+
+
+#: Stemmers by name, as stored in an index's analyzer.
+STEMMERS = {"akhbar": stem, "tashaphyne": tashaphyne_stem, "none": no_stem}

@@ -3,6 +3,7 @@
     akhbar index  [--collection PATH ...] [--index DIR] [--update]
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000]
+    akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
 """
 from __future__ import annotations
 
@@ -67,6 +68,36 @@ def _plain(snippet_html: str) -> str:
     return html.unescape(text).replace("\n", " ")
 
 
+def cmd_eval(args) -> int:
+    """Build an index of the corpora with the real pipeline, run every query through search()."""
+    import tempfile
+
+    from index.builder import build_index
+    from search.metrics import evaluate_run, read_qrels, write_run
+    from search.searching import search, weighting
+    from search.store import current_dir, open_index
+
+    with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
+        root = Path(args.index) if args.index else Path(tmp) / "index"
+        if not (args.index and args.reuse and current_dir(root).is_dir()):
+            summary = build_index(args.corpus, root, progress=not args.quiet and sys.stderr.isatty(),
+                                  titles=not args.no_title, stemmer=args.stemmer)
+            print(summary.line(), file=sys.stderr)
+        with open(args.queries, encoding="utf-8") as fh:
+            queries = [json.loads(line) for line in fh if line.strip()]
+        qrels = read_qrels(args.qrels)
+        run: dict[str, list[tuple[str, float]]] = {}
+        with open_index(root).searcher(weighting=weighting()) as searcher:
+            for q in queries:
+                res = search(searcher, q["text"], page_size=100, facets=False, snippets=False)
+                run[str(q["id"])] = [(r["id"], r["score"] or 0.0) for r in res["results"]]
+    if args.run:
+        write_run(args.run, run)
+    scores = evaluate_run({q: [d for d, _ in hits] for q, hits in run.items()}, qrels)
+    print(json.dumps(scores))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
 
@@ -98,6 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--page-size", type=int, default=10)
     ps.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     ps.set_defaults(func=cmd_search)
+
+    pe = sub.add_parser("eval", help="measure ranking quality on a test collection")
+    pe.add_argument("--corpus", action="append", required=True, metavar="PATH",
+                    help="collection to index (any format the indexer reads; repeatable)")
+    pe.add_argument("--queries", required=True, help="JSON Lines with id and text")
+    pe.add_argument("--qrels", required=True, help="TREC qrels: qid 0 docid 1")
+    pe.add_argument("--no-title", action="store_true", help="index bodies only (known-item search)")
+    pe.add_argument("--run", metavar="OUT.trec", help="also write a TREC run file")
+    pe.add_argument("--index", metavar="DIR", help="build the evaluation index here instead of a temporary folder")
+    pe.add_argument("--reuse", action="store_true", help="with --index: reuse an index already built there")
+    pe.add_argument("--stemmer", choices=("akhbar", "none", "tashaphyne"), default="akhbar",
+                    help="for comparisons only: none = normalization only, tashaphyne = as shipped")
+    pe.add_argument("--quiet", action="store_true", help="no progress bar")
+    pe.set_defaults(func=cmd_eval)
 
     pv = sub.add_parser("serve", help="serve the search page and API (waitress)")
     pv.add_argument("--index", default=default_index(), metavar="DIR")

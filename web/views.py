@@ -82,10 +82,11 @@ def search_view():
 @bp.get("/article/<path:doc_id>")
 def article(doc_id: str):
     q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LEN"]]
-    art = get_article(get_searcher(), doc_id)
+    searcher = get_searcher()
+    art = get_article(searcher, doc_id)
     if art is None:
         raise ApiError(404, "المقال غير موجود", f"no article with id {doc_id[:100]!r}")
-    terms = match_terms(parse_query(q))
+    terms = match_terms(parse_query(q), searcher.schema)
     art["body_html"] = highlight_all(art["body"], terms)
     art["title_html"] = highlight_all(art["title"], terms)
     if wants_json():
