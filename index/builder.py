@@ -28,7 +28,7 @@ from index.entities import extract_entities
 from index.readers import read_collection
 from search.analysis import ANALYZER_VERSION
 from search.errors import BuildError
-from search.schema import build_schema
+from search.schema import SCHEMA_VERSION, build_schema, scored_text
 from search.store import CURRENT, META, current_dir
 
 LOCK = ".build.lock"
@@ -65,12 +65,13 @@ class BuildSummary:
 
 def to_fields(doc: Document) -> dict:
     """The Whoosh fields of one document (entities already extracted)."""
+    text = scored_text(doc.title, doc.body)
     fields = {
         "id": doc.id,
         "title": doc.title,
-        "title_exact": doc.title,
         "body": doc.body,
-        "body_exact": doc.body,
+        "text": text,
+        "text_exact": text,
         "digest": doc.digest,
     }
     if doc.date is not None:
@@ -192,6 +193,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             summary.seconds = time.perf_counter() - started
             meta = {
                 "analyzer_version": ANALYZER_VERSION,
+                "schema_version": SCHEMA_VERSION,
                 "documents": summary.documents,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "collections": [str(c) for c in collections],

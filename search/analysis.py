@@ -2,10 +2,11 @@
 
     ArabicTokenizer | ArabicNormalizeFilter | StopFilter(Arabic) | ArabicStemFilter
 
-* :func:`stemmed_analyzer` feeds the ``title``/``body`` fields (recall: «المصريين»
-  meets «المصري» and «مصر»);
-* :func:`exact_analyzer` (no stemming) feeds ``title_exact``/``body_exact`` so that
-  exact forms outrank same-stem forms, and phrases match exactly;
+* :func:`stemmed_analyzer` feeds the ``text`` field (recall: «المصريين» meets
+  «المصري» and «مصر»);
+* :func:`exact_analyzer` (no stemming) feeds ``text_exact`` and the ``*_text``
+  filter fields, so that exact forms outrank same-stem forms and phrases match
+  exactly;
 
 Tokens keep ``startchar``/``endchar`` in the ORIGINAL text (diacritics and all),
 which is what the highlighter marks.  Whoosh pickles analyzers into the index,

@@ -37,7 +37,7 @@ class MatchTerms:
 
 def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     """The terms of a parsed query, analyzed as the index analyzed them."""
-    stemmed, exact = schema["body"].analyzer, schema["body_exact"].analyzer
+    stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
     terms = MatchTerms(exact_analyzer=exact, stem=stem_function(stemmed))
     for alternatives in pq.words:
         for word in alternatives:

@@ -30,7 +30,7 @@ FILTER_ALIASES = {"المصدر": "source", "مصدر": "source", "شخص": "per
                   "منظمة": "org", "تاريخ": "date"}
 
 #: Weights of the fields a word is looked for in (BM25F adds them up).
-FIELD_WEIGHTS = {"body": 1.0, "body_exact": 0.6, "title": 1.5, "title_exact": 1.0}
+FIELD_WEIGHTS = {"text": 1.0, "text_exact": 0.6}
 #: Extra weight of documents that contain every word of a short query.
 ALL_WORDS_BOOST = 2.0
 #: Queries with at most this many words get the all-words boost.
@@ -154,12 +154,14 @@ def _word_query(word: str, stemmed, exact) -> Q.Query | None:
     stems, forms = analyze(stemmed, word), analyze(exact, word)
     clauses = []
     for fieldname, weight in FIELD_WEIGHTS.items():
+        if weight <= 0:  # Whoosh divides by the boost
+            continue
         terms = forms if fieldname.endswith("_exact") else stems
         clauses.extend(Q.Term(fieldname, t, boost=weight) for t in terms)
     return Q.Or(clauses) if clauses else None
 
 
-def _phrase_query(text: str, exact, fields=("body_exact", "title_exact")) -> Q.Query | None:
+def _phrase_query(text: str, exact, fields=("text_exact",)) -> Q.Query | None:
     forms = analyze(exact, text)
     if not forms:
         return None
@@ -170,7 +172,7 @@ def _phrase_query(text: str, exact, fields=("body_exact", "title_exact")) -> Q.Q
 
 def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
     """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
-    stemmed, exact = schema["body"].analyzer, schema["body_exact"].analyzer
+    stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
     groups = []
     for alternatives in pq.words:
         alts = [q for q in (_word_query(w, stemmed, exact) for w in alternatives) if q is not None]

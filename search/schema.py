@@ -1,8 +1,13 @@
 """The Whoosh schema of an Akhbar index.
 
-Text is indexed twice: stemmed (``title``, ``body``) for recall and exact
-(``title_exact``, ``body_exact``: normalized, unstemmed, with positions) so that
-exact forms outrank mere same-stem forms and "phrases" match exactly.
+``title`` and ``body`` are stored for display and highlighting.  What is scored
+is one text per article, headline and body together (as Lucene's reference
+setup does), indexed twice: stemmed (``text``) for recall and exact
+(``text_exact``: normalized, unstemmed, with positions) so that exact forms
+outrank mere same-stem forms and "phrases" match exactly.  The headline is
+written :data:`TITLE_REPEAT` times, so its words weigh more while saturating
+with the body's (BM25F by repetition; separately scored title fields let any
+headline sharing a word outrank the body that answers the query).
 Facet fields (``source``, ``persons``, ``places``, ``organizations``) keep each
 value whole in its display form; their ``*_text`` twins let ``person:حفتر``
 match any name containing that word.
@@ -10,6 +15,11 @@ match any name containing that word.
 from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+#: How many times the headline is written into the scored text.
+TITLE_REPEAT = 2
+#: Bump when the schema or analysis changes in a way that needs a rebuild.
+SCHEMA_VERSION = 2
 
 from search.analysis import exact_analyzer, stemmed_analyzer
 
@@ -23,10 +33,10 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
     facet = dict(stored=True, commas=True, lowercase=False, scorable=False)
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=stemmed, stored=True, phrase=False),
-        title_exact=TEXT(analyzer=exact, phrase=True),
-        body=TEXT(analyzer=stemmed, stored=True, phrase=False),
-        body_exact=TEXT(analyzer=exact, phrase=True),
+        title=STORED(),
+        body=STORED(),
+        text=TEXT(analyzer=stemmed, phrase=False),
+        text_exact=TEXT(analyzer=exact, phrase=True),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),
         url=STORED(),
@@ -41,3 +51,8 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         places_text=TEXT(analyzer=exact, phrase=True),
         organizations_text=TEXT(analyzer=exact, phrase=True),
     )
+
+
+def scored_text(title: str, body: str) -> str:
+    """The text an article is scored on: the headline TITLE_REPEAT times, then the body."""
+    return "\n".join([title] * TITLE_REPEAT + [body]) if title else body

@@ -11,8 +11,8 @@ def suggest(searcher, pq: ParsedQuery) -> str | None:
     Each word the collection lacks is replaced by the nearest indexed form
     (edit distance up to 2); the suggestion is in normalized spelling.
     """
-    exact = searcher.schema["body_exact"].analyzer
-    corrector = searcher.corrector("body_exact")
+    exact = searcher.schema["text_exact"].analyzer
+    corrector = searcher.corrector("text_exact")
     reader = searcher.reader()
     out, changed = [], False
     for alternatives in pq.words:
@@ -21,7 +21,7 @@ def suggest(searcher, pq: ParsedQuery) -> str | None:
         if not forms:
             continue
         form = forms[0]
-        if reader.doc_frequency("body_exact", form) > 0:
+        if reader.doc_frequency("text_exact", form) > 0:
             out.append(word)
             continue
         found = corrector.suggest(form, limit=1, maxdist=2)

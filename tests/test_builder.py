@@ -110,3 +110,14 @@ def test_unwritable_index_folder_is_a_clear_error(tmp_path):
 def test_missing_index_is_a_typed_error(tmp_path):
     with pytest.raises(IndexMissingError, match="akhbar index"):
         open_index(tmp_path / "none")
+
+
+def test_index_of_another_schema_version_is_refused(tmp_path):
+    write_jsonl(tmp_path / "c", ROWS)
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    meta_path = current_dir(tmp_path / "ix") / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 1
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IndexMissingError, match="rebuild"):
+        open_index(tmp_path / "ix")
