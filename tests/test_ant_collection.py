@@ -1,7 +1,8 @@
-"""The whole ANT corpus (31,525 articles, 85 MB) indexes with no crash: a slow test on shared data."""
+"""The whole ANT corpus (31,525 articles, 85 MB): slow tests on shared data, one build for the module."""
 import pytest
 
 from index.builder import build_index
+from search.analysis import analyze
 from search.searching import search, weighting
 from search.store import open_index
 from tests.conftest import shared_path
@@ -9,14 +10,21 @@ from tests.conftest import shared_path
 pytestmark = pytest.mark.slow
 
 
-def test_whole_ant_collection_indexes_and_serves(tmp_path):
+@pytest.fixture(scope="module")
+def ant(tmp_path_factory):
     archive = shared_path("corpus", "ant-multisource-v2.1.tar.gz")
-    summary = build_index([archive], tmp_path / "ix", progress=False)
+    root = tmp_path_factory.mktemp("ant")
+    summary = build_index([archive], root, progress=False)
     print(summary.line())
+    return root, summary
+
+
+def test_whole_ant_collection_indexes_and_serves(ant):
+    root, summary = ant
     # two ANT files have an empty <TEXT>: they are reported, everything else is indexed
     assert summary.documents == 31523 and summary.skipped == 2
     assert all("no <TEXT>" in p.reason for p in summary.problems)
-    with open_index(tmp_path / "ix").searcher(weighting=weighting()) as s:
+    with open_index(root).searcher(weighting=weighting()) as s:
         res = search(s, "ترامب كوريا الشمالية")
         assert res["total"] > 100
         top = res["results"][0]
@@ -24,3 +32,15 @@ def test_whole_ant_collection_indexes_and_serves(tmp_path):
         assert {f["value"] for f in res["facets"]["source"]} >= {"BBC", "CNN", "العربية"}
         assert res["facets"]["year"][0]["value"] == "2018"
         assert search(s, "person:ترامب date:2018-06")["total"] > 10
+
+
+def test_short_queries_rank_documents_with_every_word_first(ant):
+    """On real news, the top results of 2-3 word queries contain every word."""
+    root, _ = ant
+    with open_index(root).searcher(weighting=weighting()) as s:
+        stemmed = s.schema["text"].analyzer
+        for q in ("أسعار النفط", "محمد صلاح ليفربول", "الانتخابات العراقية", "اللاجئين السوريين لبنان"):
+            words = set(analyze(stemmed, q))
+            for hit in search(s, q, page_size=10, facets=False, snippets=False)["results"]:
+                doc = s.document(id=hit["id"])
+                assert words <= set(analyze(stemmed, doc["title"] + " " + doc["body"])), (q, hit["id"])
