@@ -7,20 +7,18 @@ ready for JSON.
 from __future__ import annotations
 
 import time
-from collections import Counter
-
+from whoosh import query as Q
 from whoosh import scoring, sorting
 
+from search.facets import count_facets
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.query import parse_query, to_whoosh
-from search.schema import FACET_FIELDS
 
 #: BM25 parameters (Lucene's defaults for Arabic in the reference runs are k1=0.9 b=0.4).
 BM25_K1 = 1.2
 BM25_B = 0.75
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
-FACET_LIMIT = 15
 SORTS = ("relevance", "date")
 
 
@@ -32,25 +30,6 @@ def weighting() -> scoring.BM25F:
 def split_values(value: str | None) -> list[str]:
     """A stored facet field ("a,b,c") as a list."""
     return [v for v in (value or "").split(",") if v]
-
-
-def _facets(results) -> dict[str, list[dict]]:
-    out = {}
-    for fieldname in FACET_FIELDS:
-        counts = results.groups(fieldname)
-        out[fieldname] = _top(Counter({k: len(v) if isinstance(v, list) else v for k, v in counts.items()}))
-    months = Counter({k: v for k, v in results.groups("month").items() if k})
-    years = Counter()
-    for month, n in months.items():
-        years[month[:4]] += n
-    out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
-    out["month"] = [{"value": m, "count": n} for m, n in sorted(months.items(), reverse=True)]
-    return out
-
-
-def _top(counter: Counter) -> list[dict]:
-    items = sorted(((k, n) for k, n in counter.items() if k), key=lambda kv: (-kv[1], kv[0]))
-    return [{"value": k, "count": n} for k, n in items[:FACET_LIMIT]]
 
 
 def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
@@ -78,10 +57,6 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
     if by_date:
         kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
-    if facets:
-        kwargs["groupedby"] = {name: sorting.FieldFacet(name, allow_overlap=True) for name in FACET_FIELDS}
-        kwargs["groupedby"]["month"] = sorting.FieldFacet("month")
-        kwargs["maptype"] = sorting.Count
     searcher = searcher.refresh() if hasattr(searcher, "refresh") else searcher
     results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
 
@@ -107,7 +82,8 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     out["total"] = results.total
     out["sort"] = "date" if by_date else "relevance"
     if facets:
-        out["facets"] = _facets(results.results)
+        matched = searcher.docs_for_query(scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
+        out["facets"] = count_facets(searcher, matched)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return out
 
