@@ -11,6 +11,7 @@ import threading
 
 from flask import current_app, g
 
+from search.errors import IndexMissingError
 from search.searching import weighting
 from search.store import current_dir, open_index, read_meta
 
@@ -31,10 +32,21 @@ def get_index():
 
 
 def get_searcher():
-    """This request's searcher."""
+    """This request's searcher.
+
+    If the generation it was about to read was swapped out and removed in the
+    meantime (two rebuilds in quick succession), the current one is opened instead.
+    """
     if "searcher" not in g:
-        ix, _meta = get_index()
-        g.searcher = ix.searcher(weighting=weighting())
+        for attempt in range(3):
+            ix, _meta = get_index()
+            try:
+                g.searcher = ix.searcher(weighting=weighting())
+                break
+            except (OSError, EOFError) as exc:
+                current_app.extensions.get("akhbar_index", {}).clear()
+                if attempt == 2:
+                    raise IndexMissingError(current_app.config["INDEX_DIR"], f"unreadable index ({exc})") from exc
     return g.searcher
 
 
