@@ -39,7 +39,7 @@ def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     """The terms of a parsed query, analyzed as the index analyzed them."""
     stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
     terms = MatchTerms(exact_analyzer=exact, stem=stem_function(stemmed))
-    for alternatives in pq.words:
+    for alternatives in pq.scored_words:
         for word in alternatives:
             terms.stems.update(analyze(stemmed, word))
             terms.forms.update(analyze(exact, word))

@@ -33,8 +33,10 @@ FILTER_ALIASES = {"المصدر": "source", "مصدر": "source", "شخص": "per
 FIELD_WEIGHTS = {"text": 1.0, "text_exact": 0.6}
 #: Extra weight of documents that contain every word of a short query.
 ALL_WORDS_BOOST = 2.0
-#: Queries with at most this many words get the all-words boost.
+#: Queries with at most this many words get the all-words boost, and their phrases are required.
 SHORT_QUERY_WORDS = 4
+#: Weight of a phrase match in a long query, where phrases are not required.
+PHRASE_BOOST = 2.0
 
 _TOKEN_RE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[A-Za-z\u0621-\u064a]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>[^\s"]+))'
@@ -59,6 +61,20 @@ class ParsedQuery:
     filters: list[tuple[str, str]] = field(default_factory=list)  # (prefix, value)
     date_range: tuple[datetime | None, datetime | None] | None = None
     errors: list[str] = field(default_factory=list)
+    relax_phrases: bool = False  # set when no article has the exact phrase (see search.searching)
+
+    @property
+    def phrases_required(self) -> bool:
+        """Phrases are required in a short query; in a long one (a pasted headline, a
+        question) they only rank matches higher and their words count as plain words."""
+        return not self.relax_phrases and len(self.words) <= SHORT_QUERY_WORDS
+
+    @property
+    def scored_words(self) -> list[list[str]]:
+        """The word groups that are scored: plain words, plus phrase words when phrases are not required."""
+        if self.phrases_required:
+            return self.words
+        return self.words + [[w] for p in self.phrases for w in p.split()]
 
     @property
     def is_empty(self) -> bool:
@@ -174,7 +190,7 @@ def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
     """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
     stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
     groups = []
-    for alternatives in pq.words:
+    for alternatives in pq.scored_words:
         alts = [q for q in (_word_query(w, stemmed, exact) for w in alternatives) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
@@ -185,8 +201,10 @@ def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
         scoring = Q.Or(groups)
         if 1 < len(groups) <= SHORT_QUERY_WORDS:
             scoring = Q.Or([Q.And(groups, boost=ALL_WORDS_BOOST), scoring])
-    if phrases:
+    if phrases and pq.phrases_required:
         scoring = Q.And(phrases + ([scoring] if scoring else []))
+    elif phrases:
+        scoring = Q.Or([scoring] + [p.with_boost(PHRASE_BOOST) for p in phrases])
 
     filters = []
     for prefix, value in pq.filters:

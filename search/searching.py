@@ -20,6 +20,8 @@ BM25_B = 0.75
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
+RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُتبت؛ هذه نتائج كلماتها "
+                   "(no article contains the exact phrase; showing articles with its words)")
 
 
 def weighting() -> scoring.BM25F:
@@ -57,8 +59,13 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
     if by_date:
         kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
-    searcher = searcher.refresh() if hasattr(searcher, "refresh") else searcher
     results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
+    if results.total == 0 and pq.phrases and pq.phrases_required:
+        # no article has the exact phrase: say so, and rank articles with its words instead
+        pq.relax_phrases = True
+        scoring_q, filter_q = to_whoosh(pq, searcher.schema)
+        results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
+        out["warnings"].append(RELAXED_WARNING)
 
     terms = match_terms(pq, searcher.schema)
     hits = results if results.pagenum == page else []  # Whoosh clamps a page past the end

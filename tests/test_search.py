@@ -153,3 +153,16 @@ def test_sort_by_date(tmp_path):
 def test_normalization_is_the_same_for_index_and_query(searcher):
     assert ids(search(searcher, "القاهره")) == ids(search(searcher, "القاهرة"))
     assert ids(search(searcher, normalize_arabic("المسئولين"))) == ids(search(searcher, "المسؤولين"))
+
+
+def test_phrase_in_a_long_query_ranks_but_is_not_required(searcher):
+    """A pasted headline with a quoted word still finds its article when the body lacks the quote."""
+    texts = sample_texts()
+    assert "لقاءات مثمرة للغاية" not in texts["002_ec7758134357b2f5"]
+    res = search(searcher, 'باشاغا يصف لقاءات الوفد الأمني المصري في طرابلس بأنها "لقاءات مثمرة للغاية"')
+    assert res["results"][0]["id"] == "002_ec7758134357b2f5"
+    # in a short query the phrase is required; when no article has it, the words are searched, and it says so
+    res = search(searcher, 'باشاغا "لقاءات مثمرة للغاية"')
+    assert res["warnings"] and "exact phrase" in res["warnings"][0]
+    assert res["results"][0]["id"] == "002_ec7758134357b2f5"
+    assert not search(searcher, '"الوفد المصري"')["warnings"]
