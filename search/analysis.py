@@ -19,11 +19,11 @@ import re
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
 from search.normalize import normalize_word
-from search.stemming import STEMMERS
+from search.stemming import STEMMERS, clitic_alternative
 from search.stopwords import stopwords
 
 #: Bump when analysis changes in a way that needs a rebuild; stored in meta.json.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 #: A token is a run of word characters, Arabic combining marks and tatweel.
 #: Python's ``\w`` does not match the harakat (U+064B-U+0652), so without them
@@ -60,15 +60,26 @@ class ArabicStemFilter(Filter):
             raise ValueError(f"unknown stemmer {stemmer!r}; choose one of {sorted(STEMMERS)}")
         self.stemmer = stemmer
 
-    def stem(self, word: str) -> str:
-        return STEMMERS[self.stemmer](word)
+    def stems(self, word: str) -> tuple[str, ...]:
+        """The stem of a word, and with Akhbar's stemmer its clitic-less alternative if any."""
+        first = STEMMERS[self.stemmer](word)
+        alt = clitic_alternative(word) if self.stemmer == "akhbar" else None
+        return (first, alt) if alt else (first,)
 
     def __call__(self, tokens):
         fn = STEMMERS[self.stemmer]
+        expand = self.stemmer == "akhbar"
         for t in tokens:
-            if not t.stopped:
-                t.text = fn(t.text)
+            if t.stopped:
+                yield t
+                continue
+            word = t.text
+            t.text = fn(word)
             yield t
+            alt = clitic_alternative(word) if expand else None
+            if alt:  # a second reading at the same position: «وصعوبات» is also «صعوبات»
+                t.text = alt
+                yield t
 
 
 def _stop_filter() -> StopFilter:
@@ -86,15 +97,15 @@ def stemmed_analyzer(stemmer: str = "akhbar"):
 
 
 def stem_function(analyzer):
-    """The word -> stem function inside an analyzer chain (identity if it has none)."""
+    """The word -> stems function inside an analyzer chain (the word itself if it has none)."""
     for item in getattr(analyzer, "items", ()):
         if isinstance(item, ArabicStemFilter):
-            return item.stem
+            return item.stems
     return _identity
 
 
-def _identity(word: str) -> str:
-    return word
+def _identity(word: str) -> tuple[str, ...]:
+    return (word,)
 
 
 def analyze(analyzer, text: str) -> list[str]:

@@ -58,7 +58,7 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list:
                                                        mode="index")]
     content = [i for i, t in enumerate(tokens) if not t.stopped]
     for t in tokens:
-        t.matched = not t.stopped and (t.text in terms.forms or terms.stem(t.text) in terms.stems)
+        t.matched = not t.stopped and (t.text in terms.forms or any(x in terms.stems for x in terms.stem(t.text)))
     for phrase in terms.phrases:
         n = len(phrase)
         for k in range(len(content) - n + 1):

@@ -114,6 +114,28 @@ def stem(word: str) -> str:
     return word[left:right]
 
 
+#: One-letter clitics whose removal is offered as an alternative stem.
+BARE_CLITICS = "وفبلك"
+
+
+@lru_cache(maxsize=500_000)
+def clitic_alternative(word: str) -> str | None:
+    """The stem of ``word`` without a leading one-letter clitic, when that reading is possible.
+
+    «وصعوبات» may be «و» + «صعوبات» or a word of its own (like «وزارات»); the
+    analyzer indexes both readings at the same position, so «صعوبات» finds
+    «وصعوبات» while «وزارة» keeps its own stem.  None when there is no such reading.
+    """
+    if len(word) < 5 or word[0] not in BARE_CLITICS or not ("\u0621" <= word[1] <= "\u064a"):
+        return None
+    if word.startswith(PROCLITICS):
+        return None  # «للعاصمة», «والمصريين»: the proclitic is already removed
+    if _protected_form(word, protected_words()) is not None:
+        return None  # names already lose their clitic in stem()
+    alternative = stem(word[1:])
+    return alternative if alternative != stem(word) and len(alternative) >= 3 else None
+
+
 @lru_cache(maxsize=500_000)
 def tashaphyne_stem(word: str) -> str:
     """Tashaphyne's light stemmer exactly as shipped (for comparison only: it over-stems)."""
