@@ -3,6 +3,12 @@ the Flask ``app``/``client`` on a temporary instance folder."""
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,3 +61,29 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"CI must have the shared data: {p} is missing")
         pytest.skip(f"needs the shared data ({p} not present in this clone)")
     return p
+
+
+@contextmanager
+def serving(index_dir, log_dir):
+    """Run ``akhbar serve`` (waitress) on a free loopback port; yield its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = Path(log_dir) / f"server-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(index_dir),
+                                 "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError("server did not start: " + log_path.read_text(errors="replace"))
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

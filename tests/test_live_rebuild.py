@@ -1,8 +1,5 @@
 """A rebuild while the real server answers queries: no failed request, new index served without restart."""
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -10,12 +7,7 @@ import urllib.parse
 import urllib.request
 
 from index.builder import build_index
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import serving
 
 
 def _write(folder, n):
@@ -28,14 +20,9 @@ def _write(folder, n):
 def test_rebuilds_under_load_lose_no_request(tmp_path):
     _write(tmp_path / "c", 30)
     build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
-    port = _free_port()
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(tmp_path / "ix"),
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     statuses, stop = [], threading.Event()
 
-    def hammer():
+    def hammer(base):
         url = base + "/search?" + urllib.parse.urlencode({"q": "طرابلس", "format": "json"})
         while not stop.is_set() and len(statuses) < 5000:
             try:
@@ -46,14 +33,8 @@ def test_rebuilds_under_load_lose_no_request(tmp_path):
             except OSError as e:
                 statuses.append(repr(e))
 
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        workers = [threading.Thread(target=hammer) for _ in range(4)]
+    with serving(tmp_path / "ix", tmp_path) as base:
+        workers = [threading.Thread(target=hammer, args=(base,), daemon=True) for _ in range(4)]
         for w in workers:
             w.start()
         for n in (40, 50, 60):  # three rebuilds while the requests keep coming
@@ -64,10 +45,5 @@ def test_rebuilds_under_load_lose_no_request(tmp_path):
         for w in workers:
             w.join(timeout=30)
         health = json.load(urllib.request.urlopen(base + "/healthz", timeout=5))
-    finally:
-        stop.set()
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
     assert statuses and all(s == 200 for s in statuses), [s for s in statuses if s != 200][:5]
     assert health["documents"] == 60  # the last build is served, no restart
