@@ -21,6 +21,7 @@ from functools import lru_cache
 from search.analysis import TOKEN_RE
 from search.lexicon import first_names, persons, places, read_entries
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
+from search.stemming import clitic_readings
 from search.stopwords import stopwords
 
 PERSON, PLACE, ORG = "persons", "places", "organizations"
@@ -44,8 +45,6 @@ _COMPOUND_STARTS = frozenset(normalize_arabic(w) for w in ("عبد", "أبو", "
 
 _SPOKESMAN = frozenset(normalize_arabic(w) for w in ("المتحدث", "متحدث", "الناطق", "ناطق", "المتحدثة"))
 
-_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
-
 
 @dataclass(frozen=True)
 class Tok:
@@ -65,21 +64,6 @@ def tokenize(text: str) -> list[Tok]:
         toks.append(Tok(m.group(), normalize_word(m.group()), boundary))
         last_end = m.end()
     return toks
-
-
-@lru_cache(maxsize=500_000)
-def _variants(norm: str) -> tuple[str, ...]:
-    """The word and the word without a leading clitic: «وبالقاهره» -> [..., «القاهره»]."""
-    out = [norm]
-    for c in _CLITICS:
-        if norm.startswith(c) and len(norm) - len(c) >= 3:
-            rest = norm[len(c):]
-            out.append(rest)
-            if rest.startswith("ل") and c.endswith("ل"):  # للقاهره = ل + القاهره
-                out.append("ا" + rest)
-    if norm.startswith("لل") and len(norm) > 4:
-        out.append("ا" + norm[1:])
-    return tuple(out)
 
 
 @lru_cache(maxsize=None)
@@ -121,7 +105,7 @@ def _known_surnames() -> dict[str, str]:
 def _match_gazetteer(toks: list[Tok], i: int):
     """The longest gazetteer name starting at word i: (length, canonical, type) or None."""
     table = _gazetteer()
-    for v in _variants(toks[i].norm):
+    for v in clitic_readings(toks[i].norm):
         for words, canonical, kind in table.get(v, ()):
             n = len(words)
             if i + n > len(toks):
@@ -140,7 +124,7 @@ def _rule_person(toks: list[Tok], i: int, surnames: dict[str, str]) -> tuple[int
 
     ``surnames`` are last words of people already known: such a word starts no new name.
     """
-    first = next((v for v in _variants(toks[i].norm) if v in first_names()), None)
+    first = next((v for v in clitic_readings(toks[i].norm) if v in first_names()), None)
     if first == "باسم" and i > 0 and toks[i - 1].norm in _SPOKESMAN:  # «المتحدث باسم»: on behalf of
         return None
     after_title = (i > 0 and toks[i - 1].norm in TITLES and not toks[i].boundary_before
@@ -148,7 +132,7 @@ def _rule_person(toks: list[Tok], i: int, surnames: dict[str, str]) -> tuple[int
     if first is None and not after_title:
         return None
     if (toks[i].norm in stopwords() or toks[i].norm in NAME_BREAKERS or toks[i].norm.isdigit()
-            or any(v in surnames for v in _variants(toks[i].norm))):
+            or any(v in surnames for v in clitic_readings(toks[i].norm))):
         return None
     n = 1
     while n < 3 and i + n < len(toks):
@@ -197,7 +181,7 @@ def extract(toks: list[Tok]) -> dict[str, list[str]]:
         pending.append(i)
         i += 1
     for j in pending:
-        for v in _variants(toks[j].norm):
+        for v in clitic_readings(toks[j].norm):
             if v in surnames:
                 found[PERSON][surnames[v]] = None
                 break

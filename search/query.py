@@ -76,10 +76,6 @@ class ParsedQuery:
             return self.words
         return self.words + [[w] for p in self.phrases for w in p.split()]
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.words or self.phrases or self.filters or self.date_range)
-
 
 def clean_query(text: str) -> str:
     """Drop invisible formatting characters and unify quote marks («» “” -> ")."""
@@ -138,8 +134,7 @@ def _add_date(pq: ParsedQuery, value: str) -> None:
         start = _date_bound(lo, end=False) if lo else None
         end = _date_bound(hi if sep else lo, end=True) if (hi or not sep) else None
     except ValueError:
-        pq.errors.append(f"bad date filter {value!r}: use date:2020, date:2020-12 or date:2020-12..2021-06")
-        return
+        start = end = None
     if start is None and end is None:
         pq.errors.append(f"bad date filter {value!r}: use date:2020, date:2020-12 or date:2020-12..2021-06")
         return

@@ -71,21 +71,11 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     hits = results if results.pagenum == page else []  # Whoosh clamps a page past the end
     for hit in hits:
         fields = hit.fields()
-        date = fields.get("date")
-        out["results"].append({
-            "id": fields["id"],
-            "title": fields.get("title", ""),
-            "source": fields.get("source") or None,
-            "date": date.date().isoformat() if date else None,
-            "score": None if by_date else round(float(hit.score or 0.0), 4),
-            "snippet_html": snippet_html(fields.get("body", ""), terms) if snippets else None,
-            "title_html": highlight_all(fields.get("title", ""), terms) if snippets else None,
-            "persons": split_values(fields.get("persons")),
-            "places": split_values(fields.get("places")),
-            "organizations": split_values(fields.get("organizations")),
-            "url": fields.get("url"),
-            "category": fields.get("category"),
-        })
+        result = _article_fields(fields)
+        result["score"] = None if by_date else round(float(hit.score or 0.0), 4)
+        result["snippet_html"] = snippet_html(fields.get("body", ""), terms) if snippets else None
+        result["title_html"] = highlight_all(result["title"], terms) if snippets else None
+        out["results"].append(result)
     out["total"] = results.total
     out["sort"] = "date" if by_date else "relevance"
     if facets:
@@ -95,16 +85,21 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     return out
 
 
+def _article_fields(fields: dict) -> dict:
+    """An article's stored fields as shown in results (no body)."""
+    date = fields.get("date")
+    return {
+        "id": fields["id"], "title": fields.get("title", ""),
+        "source": fields.get("source") or None, "date": date.date().isoformat() if date else None,
+        "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
+        "organizations": split_values(fields.get("organizations")),
+        "url": fields.get("url"), "category": fields.get("category"),
+    }
+
+
 def get_article(searcher, doc_id: str) -> dict | None:
-    """All stored fields of one article, or None."""
+    """All stored fields of one article, body included, or None."""
     fields = searcher.document(id=doc_id)
     if fields is None:
         return None
-    date = fields.get("date")
-    return {
-        "id": fields["id"], "title": fields.get("title", ""), "body": fields.get("body", ""),
-        "source": fields.get("source") or None, "date": date.date().isoformat() if date else None,
-        "url": fields.get("url"), "category": fields.get("category"),
-        "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
-        "organizations": split_values(fields.get("organizations")),
-    }
+    return {**_article_fields(fields), "body": fields.get("body", "")}

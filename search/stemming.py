@@ -67,20 +67,30 @@ def _segmenter() -> ArabicLightStemmer:
     return seg
 
 
+@lru_cache(maxsize=500_000)
+def clitic_readings(word: str, clitics: tuple[str, ...] = NAME_CLITICS) -> tuple[str, ...]:
+    """The word, then what it may be without one of ``clitics``, the article restored
+    where the clitic absorbed it: «وبالقاهره» -> (…, «القاهره»), «للقاهره» -> (…, «القاهره»).
+
+    The default strips only one-letter clitics and their pairs, keeping the article
+    (the entity extractor must not read «الرياض» as the given name «رياض»).
+    """
+    out = [word]
+    for clitic in clitics:
+        rest = word[len(clitic):]
+        if not word.startswith(clitic) or len(rest) < 3:
+            continue
+        out.append(rest)
+        if clitic.endswith(("ال", "لل")):  # بالقاهره = ب + القاهره, للقاهره = ل + القاهره
+            out.append("ال" + rest)
+        elif clitic.endswith("ل") and rest.startswith("ل"):
+            out.append("ا" + rest)
+    return tuple(dict.fromkeys(out))
+
+
 def _protected_form(word: str, names: frozenset[str]) -> str | None:
     """The protected name inside ``word`` (after clitics), or None."""
-    if word in names:
-        return word
-    for clitic in NAME_CLITICS + PROCLITICS:
-        if word.startswith(clitic) and len(word) > len(clitic) + 1:
-            rest = word[len(clitic):]
-            if rest in names:
-                return rest
-            if clitic.endswith("لل") and "ال" + rest in names:  # للقاهره = ل + القاهره
-                return "ال" + rest
-            if clitic.endswith("ال") and "ال" + rest in names:  # بالقاهره = ب + القاهره
-                return "ال" + rest
-    return None
+    return next((r for r in clitic_readings(word, NAME_CLITICS + PROCLITICS) if r in names), None)
 
 
 def _choose_segment(word: str, segments) -> tuple[int, int]:
@@ -115,7 +125,7 @@ def stem(word: str) -> str:
 
 
 #: One-letter clitics whose removal is offered as an alternative stem.
-BARE_CLITICS = "وفبلك"
+BARE_CLITICS = "".join(c for c in NAME_CLITICS if len(c) == 1)
 
 
 @lru_cache(maxsize=500_000)
