@@ -36,6 +36,10 @@ def test_search_json_shape(client):
     assert set(body["facets"]) >= {"source", "persons", "places", "organizations", "year", "month"}
 
 
+def test_arabic_indic_page_numbers(client):
+    assert client.get("/search?q=طرابلس&page=١&format=json").get_json()["page"] == 1
+
+
 def test_format_json_parameter(client):
     assert client.get("/search?q=طرابلس&format=json").is_json
 
@@ -73,7 +77,7 @@ def test_pagination_and_sort(client, tmp_path):
 @pytest.mark.parametrize("url, status", [
     ("/search?q=", 400), ("/search?q=%20%20", 400), ("/search", 400),
     ("/search?q=" + "ح" * 501, 400), ("/search?q=حفتر&page=0", 400), ("/search?q=حفتر&page=abc", 400),
-    ("/search?q=حفتر&page=-1", 400), ("/search?q=حفتر&f=date:2020-13", 400), ("/search?q=حفتر date:20x", 400),
+    ("/search?q=حفتر&page=-1", 400), ("/search?q=حفتر&page=²", 400), ("/search?q=حفتر&f=date:2020-13", 400), ("/search?q=حفتر date:20x", 400),
     ("/search?q=حفتر&f=nope:x", 400), ("/search?q=حفتر&sort=random", 400), ("/article/nope", 404), ("/nope", 404),
 ])
 def test_errors_have_one_json_shape(client, url, status):
