@@ -1,97 +1,86 @@
-"""A first named-entity extractor: gazetteers plus a few rules.
+"""Entities of an article: the recognizer's mentions, turned into canonical names.
 
-Stage contract (as in camel_tools): :func:`tokenize` turns text into
-:class:`Tok`; :func:`extract` takes tokens and returns canonical names per type.
+Stages (tokens in, tags out, as in camel_tools): :func:`index.ner.tokenize` ->
+:func:`index.ner.recognize` (BIO tags) -> :func:`mentions` -> :func:`canonical`.
 
-* Gazetteer names (``search/lexicon``) are matched after stripping a clitic from
-  the first word («بطرابلس», «لحفتر», «وبالقاهرة»), longest match first, and
-  reported in their canonical spelling; organization aliases map to one name.
-* A person not in the gazetteer is a given name (``first_names.txt``), or a
-  word after a title (اللواء، المشير، الوزير ...), followed by one to three
-  name words, stopping at punctuation, stopwords and title nouns.
-* A surname alone («حفتر», «باشاغا») is the full name it belongs to, when that
-  name appears in the same article or the surname is distinctive.
+A canonical name is what a facet shows and what a facet filter matches:
+
+* a clitic is taken off the first word («بالقاهرة» -> «القاهرة», «لحفتر» ->
+  «حفتر») when the corpus knows the word without it better than with it;
+* titles are dropped («المشير خليفة حفتر» -> «خليفة حفتر»);
+* a name in the gazetteers takes its listed spelling and type (aliases such as
+  «قوات الوفاق» -> «حكومة الوفاق»);
+* a surname or given name alone is the full name it belongs to, when exactly one
+  such name is mentioned in the same article, or a listed person's surname
+  («حفتر» -> «خليفة حفتر», «سامح» -> «سامح شكري»);
+* spellings that differ only in diacritics, hamza or ta marbuta are one name
+  within an article (here) and across the collection (``search.facets``).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from search.analysis import TOKEN_RE
-from search.lexicon import first_names, persons, places, read_entries
+from index import gazetteer
+from index.bio import spans
+from index.ner import NAME_BREAKERS, TITLES, recognize, tokenize, word_classes
+from search.lexicon import first_names, persons
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
-from search.stemming import clitic_readings
 from search.stopwords import stopwords
 
 PERSON, PLACE, ORG = "persons", "places", "organizations"
+FIELD_OF = {"PERS": PERSON, "LOC": PLACE, "ORG": ORG}
 
-#: Words that announce a person's name.
-TITLES = frozenset(normalize_arabic(w) for w in (
-    "الرئيس الوزير اللواء المشير السفير الجنرال العقيد العميد الفريق الشيخ الأمير الملك السيد "
-    "السيدة الدكتور المستشار الزعيم النائب المبعوث الأمين القائد الناطق المتحدث نظيره نظيرته"
-).split())
-
-#: Nouns that end a name («أيمن بديع نائب رئيس ...»): roles, and frequent non-name words.
-NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
-    "وزير وزيرة رئيس رئيسة نائب مساعد سفير مدير قائد عضو وكيل مسؤول متحدث زعيم أمين مبعوث "
-    "مستشار نظيره نظيرته خلال بعد قبل عند حول منذ اليوم أمس الأحد الاثنين الثلاثاء الأربعاء "
-    "الخميس الجمعة السبت إن أن قال وقال أكد وأكد أضاف وأضاف أشار التقى يلتقي بحث وبحث "
-    "حكومة مجلس وزارة قوات جهاز الأول الثاني الثالث الرابع الأخير"
-).split())
-
-#: First words after which a third name word is expected («عبد الحميد الدبيبة»).
-_COMPOUND_STARTS = frozenset(normalize_arabic(w) for w in ("عبد", "أبو", "ابو", "بن", "ابن"))
-
-_SPOKESMAN = frozenset(normalize_arabic(w) for w in ("المتحدث", "متحدث", "الناطق", "ناطق", "المتحدثة"))
+#: Clitics that may start a name's first word, longest first; those ending in «ال»
+#: or «لل» keep the article («بالقاهرة» -> «القاهرة»).
+_CLITICS = ("وبال", "فبال", "وكال", "ولل", "فلل", "وال", "بال", "فال", "كال", "لل",
+            "وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
-@dataclass(frozen=True)
-class Tok:
-    """A word of the text: its surface form, normalized form, and whether punctuation precedes it."""
-
-    surface: str
-    norm: str
-    boundary_before: bool
-
-
-def tokenize(text: str) -> list[Tok]:
-    """Words of ``text`` with the punctuation boundaries between them."""
-    toks, last_end = [], 0
-    for m in TOKEN_RE.finditer(text):
-        gap = text[last_end:m.start()]
-        boundary = bool(gap.strip()) or "\n" in gap
-        toks.append(Tok(m.group(), normalize_word(m.group()), boundary))
-        last_end = m.end()
-    return toks
+def display(surface: str) -> str:
+    """The written form without diacritics and tatweel (same length as its normalized form)."""
+    return strip_tatweel(strip_tashkeel(surface))
 
 
 @lru_cache(maxsize=None)
-def _gazetteer() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
-    """First normalized word -> [(all normalized words, canonical name, type)], longest first."""
-    table: dict[str, list] = {}
+def _rank() -> dict[str, int]:
+    """Normalized word -> its frequency rank in the unlabeled corpus (0 = most frequent)."""
+    return {w: r for r, w in enumerate(word_classes())}
 
-    def add(alias: str, canonical: str, kind: str) -> None:
-        words = tuple(normalize_arabic(alias).split())
-        if words:
-            table.setdefault(words[0], []).append((words, canonical, kind))
 
-    for name in persons():
-        add(name, name, PERSON)
-    for name in places():
-        add(name, name, PLACE)
-    for line in read_entries("organizations.txt"):
-        names = [n.strip() for n in line.split("|") if n.strip()]
-        for alias in names:
-            add(alias, names[0], ORG)
-    for entries in table.values():
-        entries.sort(key=lambda e: -len(e[0]))
-    return table
+def _listed(norm: str) -> bool:
+    return norm in gazetteer.table() or norm in first_names() or norm in _surnames()
+
+
+def strip_clitic(word: str) -> str:
+    """A name's first word without a leading conjunction or preposition (display form in and out).
+
+    «وبالقاهرة» -> «القاهرة» (a clitic before the article always comes off);
+    otherwise the reading the name lists or the corpus know best wins:
+    «لليبيا» -> «ليبيا» (not «اليبيا»), «للقاهرة» -> «القاهرة», «وعباس» -> «عباس»,
+    while «وليد» stays whole.
+    """
+    norm = normalize_arabic(word)
+    readings = []
+    for clitic in _CLITICS:
+        rest = word[len(clitic):]
+        if not norm.startswith(clitic) or len(rest) < 3:
+            continue
+        if clitic.endswith("ال") and len(clitic) > 2:
+            return word[len(clitic) - 2:]
+        readings.append("ال" + rest if clitic.endswith("لل") else rest)
+    rank = _rank()
+
+    def known(form: str) -> tuple[bool, int]:
+        n = normalize_arabic(form)
+        return (not _listed(n), rank.get(n, len(rank)))
+
+    best = min(readings, key=known, default=word)
+    return best if known(best) < known(word) else word
 
 
 @lru_cache(maxsize=None)
-def _known_surnames() -> dict[str, str]:
-    """Distinctive last words of gazetteer people -> full name («حفتر» -> «خليفة حفتر»)."""
+def _surnames() -> dict[str, str]:
+    """Distinctive last words of listed people -> full name («حفتر» -> «خليفة حفتر»)."""
     out = {}
     for name in persons():
         words = normalize_arabic(name).split()
@@ -102,92 +91,63 @@ def _known_surnames() -> dict[str, str]:
     return out
 
 
-def _match_gazetteer(toks: list[Tok], i: int):
-    """The longest gazetteer name starting at word i: (length, canonical, type) or None."""
-    table = _gazetteer()
-    for v in clitic_readings(toks[i].norm):
-        for words, canonical, kind in table.get(v, ()):
-            n = len(words)
-            if i + n > len(toks):
-                continue
-            if all(toks[i + k].norm == words[k] and not toks[i + k].boundary_before for k in range(1, n)):
-                return n, canonical, kind
-    return None
-
-
-def _display(surface: str) -> str:
-    return strip_tatweel(strip_tashkeel(surface))
-
-
-def _rule_person(toks: list[Tok], i: int, surnames: dict[str, str]) -> tuple[int, str] | None:
-    """A person's name by rule starting at word i: (length, display name) or None.
-
-    ``surnames`` are last words of people already known: such a word starts no new name.
-    """
-    first = next((v for v in clitic_readings(toks[i].norm) if v in first_names()), None)
-    if first == "باسم" and i > 0 and toks[i - 1].norm in _SPOKESMAN:  # «المتحدث باسم»: on behalf of
-        return None
-    after_title = (i > 0 and toks[i - 1].norm in TITLES and not toks[i].boundary_before
-                   and not toks[i].norm.startswith("ال"))
-    if first is None and not after_title:
-        return None
-    if (toks[i].norm in stopwords() or toks[i].norm in NAME_BREAKERS or toks[i].norm.isdigit()
-            or any(v in surnames for v in clitic_readings(toks[i].norm))):
-        return None
-    n = 1
-    while n < 3 and i + n < len(toks):
-        t = toks[i + n]
-        if (t.boundary_before or t.norm in stopwords() or t.norm in NAME_BREAKERS or t.norm in TITLES
-                or t.norm.isdigit() or len(t.norm) < 2
-                or (t.norm.startswith("و") and len(t.norm) > 3)
-                or _match_gazetteer(toks, i + n)):
-            break
-        # a third word only after «عبد»/«أبو» or a second word with the article («محمد الطاهر سيالة»)
-        if n == 2 and not (toks[i].norm in _COMPOUND_STARTS or toks[i + 1].norm.startswith("ال")):
-            break
-        n += 1
-    if n < 2:
-        return None
-    words = [_display(t.surface) for t in toks[i:i + n]]
-    if first is not None and first != toks[i].norm:  # drop the clitic: «وعباس» -> «عباس»
-        words[0] = words[0][len(toks[i].norm) - len(first):]
-    return n, " ".join(words)
-
-
-def extract(toks: list[Tok]) -> dict[str, list[str]]:
-    """Canonical persons, places and organizations mentioned in a token list, in order."""
-    found: dict[str, dict[str, None]] = {PERSON: {}, PLACE: {}, ORG: {}}
-    surnames = dict(_known_surnames())
-    pending: list[int] = []  # words that may be a surname alone
-    i = 0
-    while i < len(toks):
-        hit = _match_gazetteer(toks, i)
-        if hit:
-            n, canonical, kind = hit
-            found[kind][canonical] = None
-            if kind == PERSON:
-                surnames.setdefault(normalize_arabic(canonical).split()[-1], canonical)
-            i += n
+def mentions(tokens: list[str], tags: list[str]) -> list[tuple[str, list[str]]]:
+    """(field, display words) of each tagged entity, titles dropped, first clitic stripped."""
+    out = []
+    for start, end, kind in spans(tags):
+        words = [display(t) for t in tokens[start:end]]
+        while words and normalize_arabic(words[0]) in TITLES:
+            words = words[1:]
+        if not words:
             continue
-        rule = _rule_person(toks, i, surnames)
-        if rule:
-            n, name = rule
-            key = normalize_arabic(name)
-            canonical = next((c for c in found[PERSON] if normalize_arabic(c) == key), name)
-            found[PERSON][canonical] = None
-            surnames.setdefault(key.split()[-1], canonical)
-            i += n
-            continue
-        pending.append(i)
-        i += 1
-    for j in pending:
-        for v in clitic_readings(toks[j].norm):
-            if v in surnames:
-                found[PERSON][surnames[v]] = None
-                break
-    return {kind: list(names) for kind, names in found.items()}
+        words[0] = strip_clitic(words[0])
+        out.append((FIELD_OF[kind], words))
+    return out
+
+
+def _junk(words: list[str]) -> bool:
+    """Mentions no reader wants in a facet: a stopword, a number, a lone letter, a role noun."""
+    norms = [normalize_arabic(w) for w in words]
+    if any(not any(c.isalpha() for c in n) for n in norms):
+        return True
+    return len(norms) == 1 and (len(norms[0]) < 2 or norms[0] in stopwords() or norms[0] in NAME_BREAKERS)
+
+
+def canonical(field: str, words: list[str]) -> tuple[str, str]:
+    """(field, canonical name) of one mention: the gazetteer's name and type when it lists it."""
+    norms = [normalize_arabic(w) for w in words]
+    hit = gazetteer.match(norms, 0)
+    if hit is not None and hit[0] == len(norms):
+        return FIELD_OF[hit[2]], hit[1]
+    return field, " ".join(words)
 
 
 def extract_entities(title: str, body: str) -> dict[str, list[str]]:
-    """Entities of an article (headline and body)."""
-    return extract(tokenize(title + "\n" + body))
+    """Canonical persons, places and organizations of an article (headline and body), in order."""
+    tokens: list[str] = []
+    for line in (title + "\n" + body).splitlines():
+        line_tokens = tokenize(line)
+        if line_tokens:
+            tokens += line_tokens if not tokens or tokens[-1] in ".!?؟" else ["."] + line_tokens
+    found: dict[str, dict[str, str]] = {PERSON: {}, PLACE: {}, ORG: {}}  # field -> key -> name
+    for field, words in mentions(tokens, recognize(tokens)):
+        if _junk(words):
+            continue
+        field, name = canonical(field, words)
+        found[field].setdefault(normalize_arabic(name), name)
+    # a surname alone is the full name mentioned in the article, or a listed person
+    people = found[PERSON]
+    full: dict[str, set[str]] = {}  # first or last word of a full name -> full names
+    for key, name in people.items():
+        words = key.split()
+        if len(words) > 1:
+            full.setdefault(words[0], set()).add(name)
+            full.setdefault(words[-1], set()).add(name)
+    merged: dict[str, str] = {}
+    for key, name in people.items():
+        if " " not in key:
+            owners = full.get(key, ())
+            name = next(iter(owners)) if len(owners) == 1 else _surnames().get(key, name)
+        merged.setdefault(normalize_arabic(name), name)
+    found[PERSON] = merged
+    return {field: list(names.values()) for field, names in found.items()}

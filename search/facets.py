@@ -4,17 +4,21 @@ Whoosh's overlapping facets rebuild a document -> values map from every
 posting list of the field on each query (~0.2 s a field on 32k articles).  Here
 that map is built once per index generation (keyed by its segment ids, so a
 rebuild or an update gets a fresh one) and each query only counts the values
-of its matched documents.
+of its matched documents.  Entity names spelled differently across articles
+(diacritics, hamza, ta marbuta) are counted as one; a facet filter matches
+them all, since it searches the normalized ``*_text`` twin of the field.
 """
 from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
 
+from search.normalize import normalize_arabic
 from search.schema import FACET_FIELDS
 
 #: Facet fields counted for each query (entity and source facets, and the month).
 COUNTED_FIELDS = tuple(FACET_FIELDS) + ("month",)
+ENTITY_FIELDS = ("persons", "places", "organizations")
 FACET_LIMIT = 15
 _CACHE_SIZE = 4
 
@@ -31,15 +35,32 @@ def _key(reader) -> tuple:
     return tuple(ids)
 
 
+def _spellings(postings: dict[str, list[int]]) -> dict[str, str]:
+    """Each value -> the spelling shown for it: values that normalize alike («الدبيبة»,
+    «الدبيبه», «الدّبيبة») are one name, shown as the spelling most articles use."""
+    groups: dict[str, list[str]] = {}
+    for value in postings:
+        groups.setdefault(normalize_arabic(value), []).append(value)
+    shown = {}
+    for variants in groups.values():
+        best = min(variants, key=lambda v: (-len(postings[v]), v))
+        shown.update((v, best) for v in variants)
+    return shown
+
+
 def _build(reader) -> dict[str, dict[int, tuple[str, ...]]]:
     table: dict[str, dict[int, tuple[str, ...]]] = {}
     for field in COUNTED_FIELDS:
-        values: dict[int, list[str]] = {}
+        postings: dict[str, list[int]] = {}
         if field in reader.schema:
             for term in reader.lexicon(field):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
-                for docnum in reader.postings(field, term).all_ids():
-                    values.setdefault(docnum, []).append(value)
+                postings[value] = list(reader.postings(field, term).all_ids())
+        shown = _spellings(postings) if field in ENTITY_FIELDS else {v: v for v in postings}
+        values: dict[int, dict[str, None]] = {}
+        for value, docnums in postings.items():
+            for docnum in docnums:
+                values.setdefault(docnum, {})[shown[value]] = None
         table[field] = {d: tuple(v) for d, v in values.items()}
     return table
 

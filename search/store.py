@@ -25,15 +25,19 @@ def current_dir(root: str | Path) -> Path:
 
 def open_index(root: str | Path):
     """Open the current generation under ``root`` (IndexMissingError if none)."""
+    from search.analysis import ANALYZER_VERSION
     from search.schema import SCHEMA_VERSION
 
     path = current_dir(root)
     if not path.is_dir():
         raise IndexMissingError(root)
-    built_with = read_meta(root).get("schema_version", 1)
-    if built_with != SCHEMA_VERSION:
-        raise IndexMissingError(root, f"index built by another Akhbar version (schema {built_with}, "
-                                      f"this one reads {SCHEMA_VERSION}): rebuild it")
+    meta = read_meta(root)
+    for key, expected in (("schema_version", SCHEMA_VERSION), ("analyzer_version", ANALYZER_VERSION)):
+        built_with = meta.get(key, 1)
+        if built_with != expected:
+            what = key.split("_")[0]
+            raise IndexMissingError(root, f"index built by another Akhbar version ({what} {built_with}, "
+                                          f"this one reads {expected}): rebuild it")
     try:
         return windex.open_dir(str(path))
     except (windex.EmptyIndexError, OSError, ValueError, EOFError) as exc:

@@ -112,12 +112,13 @@ def test_missing_index_is_a_typed_error(tmp_path):
         open_index(tmp_path / "none")
 
 
-def test_index_of_another_schema_version_is_refused(tmp_path):
+@pytest.mark.parametrize("key", ["schema_version", "analyzer_version"])
+def test_index_of_another_schema_or_analyzer_version_is_refused(tmp_path, key):
     write_jsonl(tmp_path / "c", ROWS)
     build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
     meta_path = current_dir(tmp_path / "ix") / "meta.json"
     meta = json.loads(meta_path.read_text())
-    meta["schema_version"] = 1
+    meta[key] = 1
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(IndexMissingError, match="rebuild"):
         open_index(tmp_path / "ix")

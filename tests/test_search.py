@@ -166,3 +166,21 @@ def test_phrase_in_a_long_query_ranks_but_is_not_required(searcher):
     assert res["warnings"] and "exact phrase" in res["warnings"][0]
     assert res["results"][0]["id"] == "002_ec7758134357b2f5"
     assert not search(searcher, '"الوفد المصري"')["warnings"]
+
+
+def test_a_name_spelled_two_ways_across_articles_is_one_facet_value(tmp_path):
+    from index.builder import build_index
+    from search.searching import weighting
+    from search.store import open_index
+    from tests.test_builder import write_jsonl
+
+    write_jsonl(tmp_path / "c", [
+        {"id": "1", "title": "زيارة", "text": "وصل المستشار الألماني أولاف شولتس إلى باريس أمس."},
+        {"id": "2", "title": "قمة", "text": "قال المستشار الألماني اولاف شولتس إن القمة ناجحة."},
+        {"id": "3", "title": "لقاء", "text": "استقبل المستشار الألماني أولاف شولتس ضيفه في برلين."},
+    ])
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    with open_index(tmp_path / "ix").searcher(weighting=weighting()) as s:
+        persons = search(s, "المستشار")["facets"]["persons"]
+        assert persons == [{"value": "أولاف شولتس", "count": 3}]  # the spelling two articles use
+        assert search(s, "person:\"أولاف شولتس\"")["total"] == 3

@@ -4,6 +4,7 @@
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
+    akhbar eval-ner --gold FILE [--split test|all]
 """
 from __future__ import annotations
 
@@ -98,6 +99,21 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_eval_ner(args) -> int:
+    from index.bio import read_bio, score, split_point
+    from index.ner import recognize
+
+    data = read_bio(args.gold)
+    if data.problems:
+        shown = "; ".join(data.problems[:3])
+        print(f"{args.gold}: {len(data.problems)} malformed lines ({shown}; ...)", file=sys.stderr)
+    start = split_point(data.tokens, 5 / 6) if args.split == "test" else 0
+    tokens, gold = data.tokens[start:], data.tags[start:]
+    result = {"split": args.split, "tokens": len(tokens), **score(gold, recognize(tokens))}
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
 
@@ -143,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="for comparisons only: none = normalization only, tashaphyne = as shipped")
     pe.add_argument("--quiet", action="store_true", help="no progress bar")
     pe.set_defaults(func=cmd_eval)
+
+    pn = sub.add_parser("eval-ner", help="measure the entity recognizer on a 'token TAG' gold file")
+    pn.add_argument("--gold", required=True, help="BIO file, one 'token TAG' per line (ANERcorp, CoNLL)")
+    pn.add_argument("--split", choices=("test", "all"), default="test",
+                    help="test: the last sixth of the file (ANERcorp's usual split); all: the whole file")
+    pn.set_defaults(func=cmd_eval_ner)
 
     pv = sub.add_parser("serve", help="serve the search page and API (waitress)")
     pv.add_argument("--index", default=default_index(), metavar="DIR")

@@ -1,0 +1,58 @@
+"""Name lists matched in token sequences: people, places, organizations.
+
+The lists are ``search/lexicon``'s.  A name matches after a clitic comes off its
+first word («بطرابلس», «لحفتر», «وبالقاهرة»), longest name first, and is reported
+in its canonical spelling; organization aliases map to one canonical name.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from search.lexicon import persons, places, read_entries
+from search.normalize import normalize_arabic
+from search.stemming import clitic_readings
+
+PERS, LOC, ORG = "PERS", "LOC", "ORG"
+
+Entry = tuple[tuple[str, ...], str, str]  # (normalized words, canonical name, type)
+
+
+@lru_cache(maxsize=None)
+def table() -> dict[str, list[Entry]]:
+    """First normalized word -> entries starting with it, longest first."""
+    out: dict[str, list[Entry]] = {}
+
+    def add(alias: str, canonical: str, kind: str) -> None:
+        words = tuple(normalize_arabic(alias).split())
+        if words:
+            out.setdefault(words[0], []).append((words, canonical, kind))
+
+    for name in persons():
+        add(name, name, PERS)
+    for name in places():
+        add(name, name, LOC)
+    for line in read_entries("organizations.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for alias in names:
+            add(alias, names[0], ORG)
+    for entries in out.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return out
+
+
+def match(norms: list[str], i: int, breaks: list[bool] | None = None) -> tuple[int, str, str] | None:
+    """The longest name starting at word i: (number of words, canonical name, type) or None.
+
+    ``norms`` are normalized words; ``breaks[k]`` is True when punctuation
+    separates word k from the one before (a name never spans it).
+    """
+    entries = table()
+    for reading in clitic_readings(norms[i]):
+        for words, canonical, kind in entries.get(reading, ()):
+            n = len(words)
+            if i + n > len(norms):
+                continue
+            if all(norms[i + k] == words[k] and not (breaks and breaks[i + k]) for k in range(1, n)):
+                return n, canonical, kind
+    return None
+

@@ -1,0 +1,296 @@
+"""Named-entity recognition: tokens in, BIO tags (PERS, LOC, ORG) out.
+
+A linear-chain CRF (CRFsuite, through ``python-crfsuite``) reads each token's
+normalized form, its form without clitics, affixes, its neighbours, and cues
+from the shipped name lists: gazetteer matches, given names, titles that
+announce a person (الرئيس، الوزير ...) and nouns that end a name.  The model is
+trained on the training part of ANERcorp only (the first five sixths) by
+``scripts/train_ner.py`` and ships as ``index/models/ner.crfsuite``.
+
+Word classes learned from 31k unlabeled ANT articles (``clusters.tsv``, by
+``scripts/build_word_clusters.py``) let it tag names it never saw in training,
+and a second pass tags again, nearby, a name it tagged once (:func:`propagate`).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+from index import gazetteer
+from index.bio import SENTENCE_END, sentences, spans
+from search.analysis import TOKEN_PATTERN
+from search.lexicon import first_names
+from search.normalize import normalize_arabic, normalize_word, strip_tashkeel
+from search.stemming import clitic_readings
+from search.stopwords import stopwords
+
+MODEL = "ner.crfsuite"
+CLUSTERS = "clusters.tsv"
+
+#: Entities the model gives a lower probability than this are left out: a facet
+#: is only worth showing if it is right.
+MIN_CONFIDENCE = 0.6
+
+#: How far (in tokens) a name tagged once is looked for again: about one article.
+PROPAGATION_WINDOW = 600
+
+#: Words that announce a person's name.
+TITLES = frozenset(normalize_arabic(w) for w in (
+    "الرئيس الوزير اللواء المشير السفير الجنرال العقيد العميد الفريق الشيخ الأمير الملك السيد "
+    "السيدة الدكتور المستشار الزعيم النائب المبعوث الأمين القائد الناطق المتحدث نظيره نظيرته "
+    "المستشارة الرئيسة الوزيرة البابا الإمام الحاخام المطرب المطربة الفنان الفنانة اللاعب المدرب"
+).split())
+
+#: Nouns and words that end a name («أيمن بديع نائب رئيس ...»): roles, days, verbs of saying.
+NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
+    "وزير وزيرة رئيس رئيسة نائب مساعد سفير مدير قائد عضو وكيل مسؤول متحدث زعيم أمين مبعوث "
+    "مستشار نظيره نظيرته خلال بعد قبل عند حول منذ اليوم أمس الأحد الاثنين الثلاثاء الأربعاء "
+    "الخميس الجمعة السبت إن أن قال وقال أكد وأكد أضاف وأضاف أشار التقى يلتقي بحث وبحث "
+    "حكومة مجلس وزارة قوات جهاز الأول الثاني الثالث الرابع الأخير"
+).split())
+
+#: Products tokens as the model saw them in training: words, and each other visible character.
+_TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def tokenize(text: str) -> list[str]:
+    """Words and punctuation marks of ``text``, in order (the model's token unit)."""
+    return _TOKEN_RE.findall(text)
+
+
+def _without_clitics(norm: str) -> str:
+    """The word without a leading conjunction, preposition and article: «والصادرات» -> «صادرات»."""
+    w = norm
+    if len(w) > 3 and w[0] in "وف":
+        w = w[1:]
+    if len(w) > 3 and w[0] in "بلك":
+        w = w[1:] if not w.startswith("لل") else w[2:]
+    if len(w) > 3 and w.startswith("ال"):
+        w = w[2:]
+    return w
+
+
+def _shape(token: str) -> str:
+    if token.isdigit():
+        return "digit"
+    if _ARABIC_LETTER.search(token):
+        return "arabic"
+    if any(c.isalpha() for c in token):
+        return "latin"
+    return "punct"
+
+
+@lru_cache(maxsize=None)
+def word_classes() -> dict[str, tuple[str, ...]]:
+    """Normalized word -> its classes, coarse to fine (``index/models/clusters.tsv``)."""
+    out = {}
+    text = (resources.files("index.models") / CLUSTERS).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, *classes = line.split("\t")
+            out[word] = tuple(classes)
+    return out
+
+
+def _class_features(prefix: str, word: str) -> list[str]:
+    classes = word_classes().get(word)
+    if classes is None:
+        return [f"{prefix}=unk"]
+    return [f"{prefix}{k}={c}" for k, c in enumerate(classes)]
+
+
+@lru_cache(maxsize=500_000)
+def word_features(token: str) -> tuple[str, ...]:
+    """Features of a token on its own (cached: news repeats its words)."""
+    norm = normalize_word(token)
+    bare = _without_clitics(norm)
+    feats = [f"w={norm}", f"raw={strip_tashkeel(token)}", f"b={bare}", f"shape={_shape(token)}", f"len={min(len(bare), 8)}"]
+    for k in (1, 2, 3):
+        if len(norm) > k:
+            feats += [f"p{k}={norm[:k]}", f"s{k}={norm[-k:]}"]
+    if len(bare) > 2:
+        feats.append(f"bs2={bare[-2:]}")
+    if norm.startswith(("ال", "وال", "بال", "لل", "فال", "كال")):
+        feats.append("article")
+    names = first_names()
+    if norm in names or bare in names or norm[1:] in names:
+        feats.append("given_name")
+    if norm in TITLES or bare in TITLES:
+        feats.append("title")
+    if norm in NAME_BREAKERS:
+        feats.append("breaker")
+    if norm in stopwords():
+        feats.append("stop")
+    feats += _class_features("c", norm)
+    if bare != norm:
+        feats += _class_features("bc", bare)
+    return tuple(feats)
+
+
+def _gazetteer_tags(norms: list[str], breaks: list[bool]) -> list[str]:
+    """BIO tags from the longest gazetteer matches, with the canonical name's type."""
+    tags = ["O"] * len(norms)
+    i = 0
+    while i < len(norms):
+        hit = gazetteer.match(norms, i, breaks)
+        if hit is None:
+            i += 1
+            continue
+        n, _canonical, kind = hit
+        tags[i:i + n] = [f"B-{kind}"] + [f"I-{kind}"] * (n - 1)
+        i += n
+    return tags
+
+
+def _breaks(tokens: list[str]) -> list[bool]:
+    """True where punctuation comes before token k (names do not span it)."""
+    return [i > 0 and _shape(tokens[i - 1]) == "punct" for i in range(len(tokens))]
+
+
+#: Features of a neighbour that are copied to the token (with the neighbour's offset).
+_CONTEXT_FEATURES = ("b=", "title", "given_name", "breaker", "shape=", "article", "c1=", "c2=", "bc1=")
+
+
+def sentence_features(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
+    """CRF features of every token of one sentence, and the sentence's gazetteer tags."""
+    norms = [normalize_word(t) for t in tokens]
+    gaz = _gazetteer_tags(norms, _breaks(tokens))
+    own = [word_features(t) for t in tokens]
+    out = []
+    n = len(tokens)
+    for i in range(n):
+        feats = ["bias", *own[i], f"gaz={gaz[i]}"]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                feats += [f"{d}:w={norms[j]}", f"{d}:gaz={gaz[j]}"]
+                feats += [f"{d}:{f}" for f in own[j] if f.startswith(_CONTEXT_FEATURES)]
+            else:
+                feats.append(f"{d}:edge")
+        if i > 0:
+            feats.append(f"w-1w={norms[i - 1]}|{norms[i]}")
+        if i + 1 < n:
+            feats.append(f"ww+1={norms[i]}|{norms[i + 1]}")
+        out.append(feats)
+    return out, gaz
+
+
+def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
+    """Merge the gazetteer's names into the model's tags.
+
+    A listed name of several words («محمد الطاهر سيالة») replaces what the
+    model tagged on its words; a one-word name is added only where the model
+    tagged nothing: on ANERcorp's training part, one-word names overriding the
+    model lost more (a place name used as an adjective) than they gained.
+    """
+    out = list(tags)
+    for start, end, kind in spans(gaz):
+        if end - start == 1 and tags[start] != "O":
+            continue
+        out[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
+        if end < len(out) and out[end].startswith("I-"):  # the model's span ran on past the name
+            out[end] = "B-" + out[end][2:]
+    return out
+
+
+def _key(words: list[str]) -> tuple[str, ...]:
+    """Normalized words of a mention, a clitic off the first: «لحفتر» and «حفتر» meet."""
+    first = normalize_word(words[0])
+    readings = clitic_readings(first)
+    return (readings[1] if len(readings) > 1 and len(words) == 1 else first,
+            *(normalize_word(w) for w in words[1:]))
+
+
+def propagate(tokens: list[str], tags: list[str], window: int = PROPAGATION_WINDOW) -> list[str]:
+    """Tag again, within ``window`` tokens, mentions the model tagged elsewhere but not here.
+
+    A news story names a person in full once and by surname after: the last word
+    of a multi-word person («شوماخر» of «ميكايل شوماخر») and every tagged
+    mention («الأمم المتحدة») are looked for among the untagged tokens nearby.
+    """
+    out = list(tags)
+    found: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for start, end, kind in spans(tags):
+        words = tokens[start:end]
+        found.setdefault(_key(words), []).append((start, kind))
+        if kind == "PERS" and end - start > 1 and len(normalize_word(words[-1])) >= 3:
+            found.setdefault((normalize_word(words[-1]),), []).append((start, kind))
+    longest = max((len(k) for k in found), default=0)
+    i = 0
+    while i < len(tokens):
+        hit = None
+        if out[i] == "O":
+            for n in range(min(longest, len(tokens) - i), 0, -1):
+                if any(t != "O" for t in out[i:i + n]):
+                    continue
+                key = _key(tokens[i:i + n])
+                near = [kind for at, kind in found.get(key, ()) if abs(at - i) <= window]
+                if near and (n > 1 or key[0] not in stopwords()):
+                    hit = n, max(set(near), key=near.count)
+                    break
+        if hit:
+            n, kind = hit
+            out[i:i + n] = [f"B-{kind}"] + [f"I-{kind}"] * (n - 1)
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def _confident(tagger, tags: list[str], threshold: float | None = None) -> list[str]:
+    """The model's tags without the entities it is unsure of (a tag's marginal below ``threshold``)."""
+    threshold = MIN_CONFIDENCE if threshold is None else threshold
+    out = list(tags)
+    for start, end, _kind in spans(tags):
+        if min(tagger.marginal(tags[k], k) for k in range(start, end)) < threshold:
+            out[start:end] = ["O"] * (end - start)
+    return out
+
+
+class Recognizer:
+    """A loaded CRF model (one per process; CRFsuite taggers are not shared across threads)."""
+
+    def __init__(self, model_path: str | None = None):
+        self._path = model_path
+        self._local = threading.local()
+
+    def _tagger(self):
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            import pycrfsuite
+
+            tagger = pycrfsuite.Tagger()
+            if self._path is not None:
+                tagger.open(self._path)
+            else:
+                with resources.as_file(resources.files("index.models") / MODEL) as path:
+                    tagger.open(str(path))
+            self._local.tagger = tagger
+        return tagger
+
+    def tag(self, tokens: list[str]) -> list[str]:
+        """BIO tags (``B-PERS``, ``I-LOC``, ``O`` ...) for ``tokens``, sentence by sentence."""
+        tagger = self._tagger()
+        tags: list[str] = []
+        for start, end in sentences(tokens):
+            feats, gaz = sentence_features(tokens[start:end])
+            tags += apply_gazetteer(_confident(tagger, tagger.tag(feats)), gaz)
+        return propagate(tokens, tags)
+
+
+_DEFAULT: Recognizer | None = None
+
+
+def recognize(tokens: list[str]) -> list[str]:
+    """Tag ``tokens`` with the shipped model."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Recognizer()
+    return _DEFAULT.tag(tokens)
+
+
+__all__ = ["NAME_BREAKERS", "Recognizer", "SENTENCE_END", "TITLES", "recognize", "sentence_features",
+           "tokenize", "word_features"]

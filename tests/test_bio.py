@@ -1,0 +1,39 @@
+"""BIO files and CoNLL entity scoring, on hand-made Arabic examples with known answers."""
+import pytest
+
+from index.bio import read_bio, score, sentences, split_point, spans
+
+
+def test_read_bio_maps_types_and_reports_malformed_lines(tmp_path):
+    f = tmp_path / "gold.txt"
+    f.write_text("التقى O\nخليفة B-PER\nحفتر I-PER\n O\nفي O\nبنغازي B-LOC\nمع O\nالأمم B-MISC\n"
+                 "الصالحية ونايفة O\nوفد B-ORG\nبلا-وسم\n", encoding="utf-8")
+    data = read_bio(f)
+    assert data.tokens == ["التقى", "خليفة", "حفتر", "في", "بنغازي", "مع", "الأمم", "الصالحية", "ونايفة", "وفد"]
+    assert data.tags == ["O", "B-PERS", "I-PERS", "O", "B-LOC", "O", "O", "O", "O", "B-ORG"]
+    assert len(data.problems) == 3  # no token; two tokens for one tag; no tag
+    assert any("line 4" in p for p in data.problems) and any("line 11" in p for p in data.problems)
+
+
+def test_spans_follow_conll():
+    tags = ["B-PERS", "I-PERS", "O", "I-LOC", "I-LOC", "B-ORG", "I-PERS", "B-LOC"]
+    assert spans(tags) == [(0, 2, "PERS"), (3, 5, "LOC"), (5, 6, "ORG"), (6, 7, "PERS"), (7, 8, "LOC")]
+
+
+def test_score_exact_values():
+    gold = ["B-PERS", "I-PERS", "O", "B-LOC", "O", "B-ORG", "I-ORG"]
+    pred = ["B-PERS", "O", "O", "B-LOC", "O", "B-ORG", "I-ORG"]  # person cut short: wrong
+    s = score(gold, pred)
+    assert s["PERS"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "gold": 1, "predicted": 1}
+    assert s["LOC"]["f1"] == 1.0 and s["ORG"]["f1"] == 1.0
+    assert s["micro"]["precision"] == pytest.approx(2 / 3, abs=1e-4)
+    assert s["micro"]["recall"] == pytest.approx(2 / 3, abs=1e-4)
+    with pytest.raises(ValueError):
+        score(gold, pred[:-1])
+
+
+def test_split_point_moves_to_a_sentence_start():
+    tokens = ["قال", "الوزير", ".", "ثم", "عاد", "إلى", "القاهرة", ".", "انتهى"]
+    assert split_point(tokens, 0.5) == 8  # 4 is mid-sentence: the test part starts after the next «.»
+    assert sentences(tokens) == [(0, 3), (3, 8), (8, 9)]
+    assert sentences(["كلمة"] * 5, max_len=2) == [(0, 2), (2, 4), (4, 5)]
