@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -24,14 +25,16 @@ from pathlib import Path
 from whoosh import index as windex
 
 from index.documents import Document, Problem
-from index.entities import extract_entities
-from index.readers import read_collection
+from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
 from search.errors import BuildError
 from search.schema import SCHEMA_VERSION, build_schema, scored_text
 from search.store import CURRENT, META, current_dir
 
 LOCK = ".build.lock"
+#: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
+#: SIGKILL itself at that point (read, write, commit, rename, swap).
+KILL_AT = "AKHBAR_KILL_AT"
 TMP_PREFIX = "tmp-"
 GEN_PREFIX = "gen-"
 
@@ -91,27 +94,6 @@ def to_fields(doc: Document) -> dict:
     return fields
 
 
-def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True) -> Iterator[Document | Problem]:
-    """Documents with their entities, and problems (duplicate ids included), from every collection.
-
-    ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
-    """
-    first_seen: dict[str, str] = {}
-    for collection in collections:
-        for item in read_collection(collection):
-            if isinstance(item, Document):
-                if item.id in first_seen:
-                    item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
-                else:
-                    first_seen[item.id] = item.origin
-                    if not titles:
-                        item.title = ""
-                    ents = extract_entities(item.title, item.body)
-                    item.persons, item.places, item.organizations = (
-                        ents["persons"], ents["places"], ents["organizations"])
-            yield item
-
-
 @contextmanager
 def build_lock(root: Path):
     """Hold the build lock of ``root`` (BuildError if another build holds it)."""
@@ -131,19 +113,29 @@ def build_lock(root: Path):
 
 
 def _remove_stale(root: Path) -> None:
-    """Remove half-built folders of killed builds, and generations no longer linked."""
+    """Remove what killed builds left (half-built folders, a half-made link, a generation
+    never linked) and generations older than the live one and the one before it."""
     live = current_dir(root).resolve() if current_dir(root).is_symlink() else None
-    gens = sorted(p for p in root.glob(GEN_PREFIX + "*") if p.is_dir())
     for p in root.glob(TMP_PREFIX + "*"):
-        shutil.rmtree(p, ignore_errors=True)
+        if p.is_symlink():
+            p.unlink()
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+    gens = sorted(p for p in root.glob(GEN_PREFIX + "*") if p.is_dir() and not p.is_symlink())
     # keep the live generation and the one before it (a reader may still hold it)
     keep = {live}
-    older = [g for g in gens if g.resolve() != live]
+    older = [g for g in gens if live is not None and g.name < live.name]
     if older:
-        keep.add(older[-1].resolve())
+        keep.add(older[-1])
     for g in gens:
         if g.resolve() not in keep:
             shutil.rmtree(g, ignore_errors=True)
+
+
+def _checkpoint(point: str) -> None:
+    """Die here, as a crash or ``kill -9`` would, when the environment asks for it (tests only)."""
+    if os.environ.get(KILL_AT) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _swap(root: Path, new_gen: Path) -> None:
@@ -152,6 +144,7 @@ def _swap(root: Path, new_gen: Path) -> None:
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
     link_tmp.symlink_to(new_gen.name)
+    _checkpoint("swap")
     os.replace(link_tmp, root / CURRENT)
     dir_fd = os.open(root, os.O_RDONLY)
     try:
@@ -162,12 +155,13 @@ def _swap(root: Path, new_gen: Path) -> None:
 
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
                 progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
-                titles: bool = True, stemmer: str = "akhbar") -> BuildSummary:
+                titles: bool = True, stemmer: str = "akhbar", workers: int | None = None) -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
     ``on_problem``: called with each input that was skipped, as soon as it is met.
     ``titles=False`` and ``stemmer`` are for evaluation runs (see ``akhbar eval``).
+    ``workers``: processes recognizing entities (default: one per core; 1 for none).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -186,8 +180,13 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             else:
                 tmp.mkdir()
                 ix = windex.create_in(str(tmp), build_schema(stemmer))
-            items = iter_items(collections, titles=titles)
-            _write(ix, items, update and live.is_dir(), summary, progress, on_problem)
+            existing: dict[str, str] = {}
+            if update and live.is_dir():
+                with ix.searcher() as s:
+                    existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
+            items = iter_items(collections, titles=titles, workers=workers, unchanged=existing)
+            _write(ix, items, existing, summary, progress, on_problem)
+            _checkpoint("commit")
             summary.documents = ix.doc_count()
             ix.close()
             summary.seconds = time.perf_counter() - started
@@ -204,6 +203,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
             gen = root / f"{GEN_PREFIX}{stamp}"
             os.rename(tmp, gen)
+            _checkpoint("rename")
             _swap(root, gen)
         except BuildError:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -215,17 +215,15 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
-def _write(ix, items, update: bool, summary: BuildSummary, progress: bool, on_problem) -> None:
-    existing: dict[str, str] = {}
-    if update:
-        with ix.searcher() as s:
-            existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
+def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress: bool, on_problem) -> None:
+    """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
     with ix.writer(limitmb=256) as w:
-        for item in items:
+        for n, item in enumerate(items):
+            _checkpoint("read" if n == 0 else "write" if n == 100 else "")
             if isinstance(item, Problem):
                 summary.problems.append(item)
                 if on_problem:

@@ -154,20 +154,26 @@ def _breaks(tokens: list[str]) -> list[bool]:
 _CONTEXT_FEATURES = ("b=", "title", "given_name", "breaker", "shape=", "article", "c1=", "c2=", "bc1=")
 
 
+@lru_cache(maxsize=500_000)
+def _neighbour_features(token: str, offset: int) -> tuple[str, ...]:
+    """What a token contributes to the features of the token ``offset`` places away."""
+    return (f"{offset}:w={normalize_word(token)}",
+            *(f"{offset}:{f}" for f in word_features(token) if f.startswith(_CONTEXT_FEATURES)))
+
+
 def sentence_features(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
     """CRF features of every token of one sentence, and the sentence's gazetteer tags."""
     norms = [normalize_word(t) for t in tokens]
     gaz = _gazetteer_tags(norms, _breaks(tokens))
-    own = [word_features(t) for t in tokens]
     out = []
     n = len(tokens)
     for i in range(n):
-        feats = ["bias", *own[i], f"gaz={gaz[i]}"]
+        feats = ["bias", *word_features(tokens[i]), f"gaz={gaz[i]}"]
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                feats += [f"{d}:w={norms[j]}", f"{d}:gaz={gaz[j]}"]
-                feats += [f"{d}:{f}" for f in own[j] if f.startswith(_CONTEXT_FEATURES)]
+                feats.append(f"{d}:gaz={gaz[j]}")
+                feats += _neighbour_features(tokens[j], d)
             else:
                 feats.append(f"{d}:edge")
         if i > 0:
@@ -196,39 +202,40 @@ def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
     return out
 
 
-def _key(words: list[str]) -> tuple[str, ...]:
-    """Normalized words of a mention, a clitic off the first: «لحفتر» and «حفتر» meet."""
-    first = normalize_word(words[0])
-    readings = clitic_readings(first)
-    return (readings[1] if len(readings) > 1 and len(words) == 1 else first,
-            *(normalize_word(w) for w in words[1:]))
-
-
 def propagate(tokens: list[str], tags: list[str], window: int = PROPAGATION_WINDOW) -> list[str]:
     """Tag again, within ``window`` tokens, mentions the model tagged elsewhere but not here.
 
     A news story names a person in full once and by surname after: the last word
     of a multi-word person («شوماخر» of «ميكايل شوماخر») and every tagged
     mention («الأمم المتحدة») are looked for among the untagged tokens nearby.
+    A one-word mention is compared without a clitic: «لحفتر» and «حفتر» meet.
     """
+    norms = [normalize_word(t) for t in tokens]
+
+    def key(i: int, n: int) -> tuple[str, ...]:
+        if n > 1:
+            return tuple(norms[i:i + n])
+        readings = clitic_readings(norms[i])
+        return (readings[1] if len(readings) > 1 else norms[i],)
+
     out = list(tags)
     found: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for start, end, kind in spans(tags):
-        words = tokens[start:end]
-        found.setdefault(_key(words), []).append((start, kind))
-        if kind == "PERS" and end - start > 1 and len(normalize_word(words[-1])) >= 3:
-            found.setdefault((normalize_word(words[-1]),), []).append((start, kind))
+        found.setdefault(key(start, end - start), []).append((start, kind))
+        if kind == "PERS" and end - start > 1 and len(norms[end - 1]) >= 3:
+            found.setdefault((norms[end - 1],), []).append((start, kind))
+    firsts = {k[0] for k in found}
     longest = max((len(k) for k in found), default=0)
     i = 0
     while i < len(tokens):
         hit = None
-        if out[i] == "O":
+        if out[i] == "O" and (norms[i] in firsts or key(i, 1)[0] in firsts):
             for n in range(min(longest, len(tokens) - i), 0, -1):
                 if any(t != "O" for t in out[i:i + n]):
                     continue
-                key = _key(tokens[i:i + n])
-                near = [kind for at, kind in found.get(key, ()) if abs(at - i) <= window]
-                if near and (n > 1 or key[0] not in stopwords()):
+                k = key(i, n)
+                near = [kind for at, kind in found.get(k, ()) if abs(at - i) <= window]
+                if near and (n > 1 or k[0] not in stopwords()):
                     hit = n, max(set(near), key=near.count)
                     break
         if hit:

@@ -34,6 +34,10 @@ _DOC_RE = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
 _TAG_RE = {tag: re.compile(rf"<{tag}>(.*?)</{tag}>", re.DOTALL)
            for tag in ("DOCNO", "URL", "SRC", "CAT", "TITLE", "TIME", "TEXT", "ABSTRACT")}
 
+#: Longest article body indexed, in characters (a news article is rarely over 50,000;
+#: a bigger "article" is a dump that would stall the entity recognizer and bloat the index).
+MAX_ARTICLE_CHARS = 1_000_000
+
 Item = Document | Problem
 
 
@@ -42,12 +46,18 @@ def read_collection(path: str | os.PathLike) -> Iterator[Item]:
     path = Path(path)
     if not path.exists():
         yield Problem(str(path), "no such file or folder")
-    elif path.is_dir():
-        yield from _read_folder(path)
+        return
+    if path.is_dir():
+        items = _read_folder(path)
     elif path.name.endswith(ARCHIVE_SUFFIXES):
-        yield from _read_archive(path)
+        items = _read_archive(path)
     else:
-        yield from _read_file(path)
+        items = _read_file(path)
+    for item in items:
+        if isinstance(item, Document) and len(item.body) > MAX_ARTICLE_CHARS:
+            item = Problem(item.origin, f"article too long ({len(item.body):,} characters; "
+                                        f"the limit is {MAX_ARTICLE_CHARS:,})")
+        yield item
 
 
 def _read_folder(folder: Path) -> Iterator[Item]:

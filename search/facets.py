@@ -13,6 +13,9 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 
+import numpy as np
+
+from search.docsets import generation_key
 from search.normalize import normalize_arabic
 from search.schema import FACET_FIELDS
 
@@ -22,17 +25,24 @@ ENTITY_FIELDS = ("persons", "places", "organizations")
 FACET_LIMIT = 15
 _CACHE_SIZE = 4
 
-_cache: OrderedDict[tuple, dict[str, dict[int, tuple[str, ...]]]] = OrderedDict()
+_cache: OrderedDict[tuple, dict[str, "_Column"]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(reader) -> tuple:
-    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-    ids = []
-    for leaf, offset in leaves:
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        ids.append((segment.segment_id() if segment is not None else id(leaf), offset))
-    return tuple(ids)
+class _Column:
+    """One facet field of one generation: (document, value) pairs as numpy arrays."""
+
+    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray):
+        self.values, self.docs, self.value_ids = values, docs, value_ids
+
+    def count(self, mask: np.ndarray, limit: int | None = None) -> list[tuple[str, int]]:
+        """(value, count) of the values of the masked documents, most frequent first, then by value."""
+        counts = np.bincount(self.value_ids[mask[self.docs]], minlength=len(self.values))
+        present = np.flatnonzero(counts)
+        order = present[np.argsort(-counts[present], kind="stable")]  # values are sorted: ties by value
+        if limit is not None:
+            order = order[:limit]
+        return [(self.values[i], int(counts[i])) for i in order]
 
 
 def _spellings(postings: dict[str, list[int]]) -> dict[str, str]:
@@ -48,8 +58,8 @@ def _spellings(postings: dict[str, list[int]]) -> dict[str, str]:
     return shown
 
 
-def _build(reader) -> dict[str, dict[int, tuple[str, ...]]]:
-    table: dict[str, dict[int, tuple[str, ...]]] = {}
+def _build(reader) -> dict[str, _Column]:
+    table: dict[str, _Column] = {}
     for field in COUNTED_FIELDS:
         postings: dict[str, list[int]] = {}
         if field in reader.schema:
@@ -57,18 +67,19 @@ def _build(reader) -> dict[str, dict[int, tuple[str, ...]]]:
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
                 postings[value] = list(reader.postings(field, term).all_ids())
         shown = _spellings(postings) if field in ENTITY_FIELDS else {v: v for v in postings}
-        values: dict[int, dict[str, None]] = {}
-        for value, docnums in postings.items():
-            for docnum in docnums:
-                values.setdefault(docnum, {})[shown[value]] = None
-        table[field] = {d: tuple(v) for d, v in values.items()}
+        values = sorted(set(shown.values()))
+        number = {v: i for i, v in enumerate(values)}
+        pairs = sorted({(d, number[shown[v]]) for v, docnums in postings.items() for d in docnums})
+        docs = np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs))
+        ids = np.fromiter((i for _, i in pairs), dtype=np.int64, count=len(pairs))
+        table[field] = _Column(values, docs, ids)
     return table
 
 
-def doc_values(searcher) -> dict[str, dict[int, tuple[str, ...]]]:
-    """field -> docnum -> its values, for the searcher's index generation (cached)."""
+def doc_values(searcher) -> dict[str, _Column]:
+    """field -> its (document, value) pairs, for the searcher's index generation (cached)."""
     reader = searcher.reader()
-    key = _key(reader)
+    key = generation_key(reader)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -84,21 +95,15 @@ def doc_values(searcher) -> dict[str, dict[int, tuple[str, ...]]]:
 def count_facets(searcher, docnums) -> dict[str, list[dict]]:
     """Top values with counts for each facet field, plus years and months (newest first)."""
     table = doc_values(searcher)
-    docnums = list(docnums)
-    counts = {field: Counter() for field in COUNTED_FIELDS}
-    for field in COUNTED_FIELDS:
-        column, counter = table[field], counts[field]
-        for d in docnums:
-            vals = column.get(d)
-            if vals:
-                counter.update(vals)
+    mask = np.zeros(searcher.reader().doc_count_all(), dtype=bool)
+    mask[np.asarray(docnums, dtype=np.int64)] = True
     out = {}
     for field in FACET_FIELDS:
-        items = sorted(counts[field].items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
-        out[field] = [{"value": k, "count": n} for k, n in items]
+        out[field] = [{"value": k, "count": n} for k, n in table[field].count(mask, FACET_LIMIT)]
+    months = dict(table["month"].count(mask))
     years: Counter = Counter()
-    for month, n in counts["month"].items():
+    for month, n in months.items():
         years[month[:4]] += n
     out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
-    out["month"] = [{"value": m, "count": n} for m, n in sorted(counts["month"].items(), reverse=True)]
+    out["month"] = [{"value": m, "count": n} for m, n in sorted(months.items(), reverse=True)]
     return out

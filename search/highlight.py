@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from whoosh.analysis import Token
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, WholeFragmenter, top_fragments
 
-from search.analysis import analyze, stem_function
+from search.analysis import TOKEN_RE, analyze, stem_function
+from search.normalize import normalize_word
 from search.query import ParsedQuery
+from search.stopwords import stopwords
 
 SNIPPET_CHARS = 260
 SNIPPET_FRAGMENTS = 2
@@ -25,7 +28,6 @@ SNIPPET_FRAGMENTS = 2
 class MatchTerms:
     """What to mark: stems and exact forms of the words, exact forms of the phrases."""
 
-    exact_analyzer: object
     stem: object
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
@@ -38,7 +40,7 @@ class MatchTerms:
 def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     """The terms of a parsed query, analyzed as the index analyzed them."""
     stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
-    terms = MatchTerms(exact_analyzer=exact, stem=stem_function(stemmed))
+    terms = MatchTerms(stem=stem_function(stemmed))
     for alternatives in pq.scored_words:
         for word in alternatives:
             terms.stems.update(analyze(stemmed, word))
@@ -52,13 +54,30 @@ def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     return terms
 
 
-def _marked_tokens(text: str, terms: MatchTerms) -> list:
-    """Tokens of ``text`` with ``matched`` set, offsets in the original string."""
-    tokens = [t.copy() for t in terms.exact_analyzer(text, chars=True, positions=True, removestops=False,
-                                                       mode="index")]
-    content = [i for i, t in enumerate(tokens) if not t.stopped]
-    for t in tokens:
-        t.matched = not t.stopped and (t.text in terms.forms or any(x in terms.stems for x in terms.stem(t.text)))
+def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
+    """Tokens of ``text`` with ``matched`` set, offsets in the original string.
+
+    The same tokens as the exact analyzer's (its tokenizer pattern, normalization
+    and stopwords; a test holds them equal), made without Whoosh's generator
+    chain: snippets analyze ten whole articles per search.
+    """
+    stops = stopwords()
+    seen: dict[str, bool] = {}
+    tokens, content = [], []
+    for m in TOKEN_RE.finditer(text):
+        norm = normalize_word(m.group())
+        if not norm:
+            continue
+        t = Token(positions=True, chars=True, text=norm, pos=len(tokens), startchar=m.start(), endchar=m.end())
+        t.stopped = norm in stops
+        if not t.stopped:
+            content.append(len(tokens))
+            if norm not in seen:
+                seen[norm] = norm in terms.forms or any(x in terms.stems for x in terms.stem(norm))
+            t.matched = seen[norm]
+        else:
+            t.matched = False
+        tokens.append(t)
     for phrase in terms.phrases:
         n = len(phrase)
         for k in range(len(content) - n + 1):

@@ -10,6 +10,7 @@ import time
 from whoosh import query as Q
 from whoosh import scoring, sorting
 
+from search.docsets import matching_docs
 from search.facets import count_facets
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.query import parse_query, to_whoosh
@@ -55,34 +56,42 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
 
-    kwargs = {"filter": filter_q} if filter_q is not None else {}
-    by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
-    if by_date:
-        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
-    results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
-    if results.total == 0 and pq.phrases and pq.phrases_required:
+    matched = _matched(searcher, scoring_q, filter_q)
+    if len(matched) == 0 and pq.phrases and pq.phrases_required:
         # no article has the exact phrase: say so, and rank articles with its words instead
         pq.relax_phrases = True
         scoring_q, filter_q = to_whoosh(pq, searcher.schema)
-        results = searcher.search_page(scoring_q, page, pagelen=page_size, terms=False, **kwargs)
+        matched = _matched(searcher, scoring_q, filter_q)
         out["warnings"].append(RELAXED_WARNING)
 
-    terms = match_terms(pq, searcher.schema)
-    hits = results if results.pagenum == page else []  # Whoosh clamps a page past the end
-    for hit in hits:
-        fields = hit.fields()
-        result = _article_fields(fields)
-        result["score"] = None if by_date else round(float(hit.score or 0.0), 4)
-        result["snippet_html"] = snippet_html(fields.get("body", ""), terms) if snippets else None
-        result["title_html"] = highlight_all(result["title"], terms) if snippets else None
-        out["results"].append(result)
-    out["total"] = results.total
+    by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
+    first = (page - 1) * page_size
+    if first < len(matched):
+        kwargs = {}
+        if filter_q is not None:
+            kwargs["filter"] = set(matching_docs(searcher, filter_q).tolist())
+        if by_date:
+            kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+        results = searcher.search(scoring_q, limit=first + page_size, terms=False, **kwargs)
+        terms = match_terms(pq, searcher.schema)
+        for hit in results[first:first + page_size]:
+            fields = hit.fields()
+            result = _article_fields(fields)
+            result["score"] = None if by_date else round(float(hit.score or 0.0), 4)
+            result["snippet_html"] = snippet_html(fields.get("body", ""), terms) if snippets else None
+            result["title_html"] = highlight_all(result["title"], terms) if snippets else None
+            out["results"].append(result)
+    out["total"] = len(matched)
     out["sort"] = "date" if by_date else "relevance"
     if facets:
-        matched = searcher.docs_for_query(scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
         out["facets"] = count_facets(searcher, matched)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return out
+
+
+def _matched(searcher, scoring_q, filter_q):
+    """Document numbers matching the query and its filters (one evaluation: total and facets)."""
+    return matching_docs(searcher, scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
 
 
 def _article_fields(fields: dict) -> dict:

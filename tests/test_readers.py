@@ -3,7 +3,7 @@ import io
 import json
 import tarfile
 
-from index.builder import iter_items
+from index.pipeline import iter_items
 from index.documents import Document, Problem
 from index.readers import read_collection
 from tests.conftest import SAMPLE

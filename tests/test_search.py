@@ -184,3 +184,28 @@ def test_a_name_spelled_two_ways_across_articles_is_one_facet_value(tmp_path):
         persons = search(s, "المستشار")["facets"]["persons"]
         assert persons == [{"value": "أولاف شولتس", "count": 3}]  # the spelling two articles use
         assert search(s, "person:\"أولاف شولتس\"")["total"] == 3
+
+
+@pytest.mark.parametrize("q", ["حفتر", "حفتر طرابلس", '"الوفد المصري"', "حفتر OR الدبيبة", "طرابلس -تركيا",
+                               "person:حفتر", "place:بنغازي حفتر", "مصر ليبيا التعاون الأمني", "من هو حفتر؟"])
+def test_total_is_what_whoosh_itself_matches(searcher, q):
+    """The numpy evaluation of the match set agrees with Whoosh's own matcher."""
+    from whoosh import query as Q
+
+    from search.query import to_whoosh
+
+    scoring_q, filter_q = to_whoosh(parse_query(q), searcher.schema)
+    whole = scoring_q if filter_q is None else Q.And([scoring_q, filter_q])
+    assert search(searcher, q)["total"] == len(set(searcher.docs_for_query(whole))) > 0
+
+
+def test_highlighter_tokens_are_the_exact_analyzers(searcher):
+    """The snippet tokenizer mirrors the index's exact analyzer: same words, offsets and stopwords."""
+    from search.highlight import _marked_tokens, match_terms
+
+    terms = match_terms(parse_query("حفتر"), searcher.schema)
+    analyzer = searcher.schema["text_exact"].analyzer
+    for text in sample_texts().values():
+        expected = [(t.text, t.startchar, t.endchar, t.stopped)
+                    for t in analyzer(text, chars=True, positions=True, removestops=False, mode="index")]
+        assert [(t.text, t.startchar, t.endchar, t.stopped) for t in _marked_tokens(text, terms)] == expected

@@ -1,6 +1,6 @@
 """The ``akhbar`` command: index, search, serve.
 
-    akhbar index  [--collection PATH ...] [--index DIR] [--update]
+    akhbar index  [--collection PATH ...] [--index DIR] [--update] [--workers N]
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
@@ -30,7 +30,7 @@ def cmd_index(args) -> int:
 
     collections = args.collection or [str(SAMPLE_COLLECTION)]
     progress = False if args.no_progress else None
-    summary = build_index(collections, args.index, update=args.update, progress=progress,
+    summary = build_index(collections, args.index, update=args.update, progress=progress, workers=args.workers,
                           on_problem=lambda p: print(f"skipped {p}", file=sys.stderr))
     print(summary.line())
     return 0
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--index", default=default_index(), metavar="DIR", help="index location (default: %(default)s)")
     pi.add_argument("--update", action="store_true", help="add new and changed articles, remove deleted ones")
     pi.add_argument("--no-progress", action="store_true", help="no progress bar")
+    pi.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="processes recognizing entities (default: one per core; 1: none)")
     pi.set_defaults(func=cmd_index)
 
     ps = sub.add_parser("search", help="search an index")

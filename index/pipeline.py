@@ -1,0 +1,92 @@
+"""Collections -> documents with their entities, in order, using every core.
+
+Reading and the duplicate check run in the calling process; entity recognition,
+the costly step, runs in worker processes on batches of documents.  At most a
+few batches are in flight, so memory stays bounded however large the
+collection.  Small collections (fewer than ``SERIAL_FIRST`` documents) never
+start a worker.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from index.documents import Document, Problem
+from index.entities import extract_entities
+from index.readers import read_collection
+
+#: Documents handled in-process before workers are started.
+SERIAL_FIRST = 64
+BATCH = 32
+
+
+def default_workers() -> int:
+    """Worker processes for entity recognition: one per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def with_entities(item: Document | Problem) -> Document | Problem:
+    """The document with its persons, places and organizations filled in (problems pass through)."""
+    if isinstance(item, Document):
+        ents = extract_entities(item.title, item.body)
+        item.persons, item.places, item.organizations = ents["persons"], ents["places"], ents["organizations"]
+    return item
+
+
+def _batch(jobs: list[tuple[Document | Problem, bool]]) -> list[Document | Problem]:
+    return [with_entities(item) if needed else item for item, needed in jobs]
+
+
+def read_items(collections: Iterable[str | os.PathLike], titles: bool = True) -> Iterator[Document | Problem]:
+    """Documents (without entities) and problems, a repeated id reported as a problem.
+
+    ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
+    """
+    first_seen: dict[str, str] = {}
+    for collection in collections:
+        for item in read_collection(collection):
+            if isinstance(item, Document):
+                if item.id in first_seen:
+                    item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
+                else:
+                    first_seen[item.id] = item.origin
+                    if not titles:
+                        item.title = ""
+            yield item
+
+
+def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, workers: int | None = None,
+               unchanged: dict[str, str] | None = None) -> Iterator[Document | Problem]:
+    """Documents with their entities, and problems, in collection order.
+
+    ``unchanged``: id -> digest of documents already indexed; a document read
+    with the same digest is passed on without recognizing its entities again
+    (the writer keeps the indexed copy).
+    """
+    unchanged = unchanged or {}
+    jobs = ((item, not (isinstance(item, Document) and unchanged.get(item.id) == item.digest))
+            for item in read_items(collections, titles))
+    yield from _batch(list(islice(jobs, SERIAL_FIRST)))
+    workers = default_workers() if workers is None else workers
+    if workers <= 1:
+        for job in jobs:
+            yield from _batch([job])
+        return
+    # forkserver: workers never inherit the caller's threads (a server may be running some)
+    ctx = multiprocessing.get_context("forkserver")
+    with ctx.Pool(workers) as pool:
+        pending: deque = deque()
+        while True:
+            batch = list(islice(jobs, BATCH))
+            if batch:
+                pending.append(pool.apply_async(_batch, (batch,)))
+            if not pending:
+                break
+            if not batch or len(pending) >= 2 * workers + 1:
+                yield from pending.popleft().get()

@@ -1,0 +1,101 @@
+"""The set of documents a query matches, as a sorted numpy array, computed once per search.
+
+Whoosh counts the matches of a query (``len(results)``) and lists them again for
+facets by walking the whole matcher tree in Python, document by document.  Here
+the Boolean structure of Akhbar's queries (terms under Or/And/AndNot) is
+evaluated on posting lists with numpy set operations; every other query (phrases,
+date ranges, filters) is evaluated by Whoosh once and cached.  Both caches are
+keyed by the index generation (its segment ids), so a rebuild or an update is
+never answered from stale sets.  The total, the facet counts and the filter of
+the ranked search all come from this one array.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.reading import TermNotFound
+
+#: Posting lists and sub-query results kept per process (a news query log repeats its words).
+CACHE_ENTRIES = 4096
+
+_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_lock = threading.Lock()
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def generation_key(reader) -> tuple:
+    """Identifies the index generation a reader sees: its segments' ids and offsets."""
+    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+    ids = []
+    for leaf, offset in leaves:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        ids.append((segment.segment_id() if segment is not None else id(leaf), offset))
+    return tuple(ids)
+
+
+def _cached(key: tuple, compute) -> np.ndarray:
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    value.setflags(write=False)
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return value
+
+
+def _ids(iterable) -> np.ndarray:
+    return np.unique(np.fromiter(iterable, dtype=np.int64))
+
+
+def _term(searcher, gen: tuple, q: Q.Term) -> np.ndarray:
+    def compute():
+        try:
+            return _ids(searcher.reader().postings(q.fieldname, q.text).all_ids())
+        except TermNotFound:
+            return _EMPTY
+    return _cached((gen, "term", q.fieldname, q.text), compute)
+
+
+def _other(searcher, gen: tuple, q: Q.Query) -> np.ndarray:
+    return _cached((gen, "query", repr(q)), lambda: _ids(q.docs(searcher)))
+
+
+def _docs(searcher, gen: tuple, q: Q.Query) -> np.ndarray:
+    if q is Q.NullQuery:
+        return _EMPTY
+    if isinstance(q, Q.Term):
+        return _term(searcher, gen, q)
+    if isinstance(q, Q.AndNot):
+        return np.setdiff1d(_docs(searcher, gen, q.a), _docs(searcher, gen, q.b), assume_unique=True)
+    if isinstance(q, Q.Or):
+        parts = [_docs(searcher, gen, sub) for sub in q.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    if isinstance(q, Q.And):
+        parts = sorted((_docs(searcher, gen, sub) for sub in q.subqueries), key=len)
+        if not parts:
+            return _EMPTY
+        out = parts[0]
+        for part in parts[1:]:
+            out = np.intersect1d(out, part, assume_unique=True)
+        return out
+    return _other(searcher, gen, q)
+
+
+def clear() -> None:
+    """Forget every cached set (benchmarks measure searches that start cold)."""
+    with _lock:
+        _cache.clear()
+
+
+def matching_docs(searcher, q: Q.Query | None) -> np.ndarray | None:
+    """Sorted document numbers matching ``q`` in ``searcher`` (None for no query)."""
+    if q is None:
+        return None
+    return _docs(searcher, generation_key(searcher.reader()), q)
