@@ -50,3 +50,26 @@ def read_meta(root: str | Path) -> dict:
         return json.loads((current_dir(root) / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def open_searcher(ix):
+    """A searcher on ``ix`` whose files are all open already.
+
+    Whoosh opens a segment's stored-fields, field-length and sort columns on first
+    use.  A server keeps a searcher across requests while rebuilds remove old
+    generations; files opened here stay readable after their folder is removed
+    (POSIX keeps unlinked open files), files opened later would not.
+    """
+    from search.searching import weighting
+
+    searcher = ix.searcher(weighting=weighting())
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if leaf.doc_count_all() == 0:
+            continue
+        leaf.stored_fields(0)
+        for name in leaf.schema.scorable_names():
+            leaf.doc_field_length(0, name)
+        for name in ("date", "month"):
+            if leaf.has_column(name):
+                leaf.column_reader(name)
+    return searcher

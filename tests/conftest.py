@@ -63,6 +63,16 @@ def shared_path(*parts: str) -> Path:
     return p
 
 
+@pytest.fixture(scope="session")
+def ant_index(tmp_path_factory):
+    """The whole ANT corpus indexed once per test session: (index folder, build summary)."""
+    archive = shared_path("corpus", "ant-multisource-v2.1.tar.gz")
+    root = tmp_path_factory.mktemp("ant")
+    summary = build_index([archive], root, progress=False)
+    print(summary.line())
+    return root, summary
+
+
 @contextmanager
 def serving(index_dir, log_dir):
     """Run ``akhbar serve`` (waitress) on a free loopback port; yield its base URL."""

@@ -1,22 +1,16 @@
-"""The whole ANT corpus (31,525 articles, 85 MB): slow tests on shared data, one build for the module."""
+"""The whole ANT corpus (31,525 articles, 85 MB): slow tests on shared data (one build, ``ant_index``)."""
 import pytest
 
-from index.builder import build_index
 from search.analysis import analyze
 from search.searching import search, weighting
 from search.store import open_index
-from tests.conftest import shared_path
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def ant(tmp_path_factory):
-    archive = shared_path("corpus", "ant-multisource-v2.1.tar.gz")
-    root = tmp_path_factory.mktemp("ant")
-    summary = build_index([archive], root, progress=False)
-    print(summary.line())
-    return root, summary
+@pytest.fixture
+def ant(ant_index):
+    return ant_index
 
 
 def test_whole_ant_collection_indexes_and_serves(ant):

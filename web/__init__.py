@@ -28,9 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False
 
-    from web import errors, index_access, views
+    from web import errors, views
 
-    index_access.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
     return app

@@ -1,4 +1,4 @@
-"""Open the served index: one Index object per generation, a searcher per request.
+"""Open the served index: one Index object per generation, one searcher per server thread.
 
 After a rebuild swaps ``current`` to a new generation, the next request opens
 it: no restart needed.  A missing or unreadable index raises IndexMissingError,
@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import threading
 
-from flask import current_app, g
+from flask import current_app
 
 from search.errors import IndexMissingError
-from search.searching import weighting
-from search.store import current_dir, open_index, read_meta
+from search.store import current_dir, open_index, open_searcher, read_meta
 
 _lock = threading.Lock()
+_local = threading.local()
 
 
 def get_index():
@@ -32,29 +32,29 @@ def get_index():
 
 
 def get_searcher():
-    """This request's searcher.
+    """This thread's searcher on the current generation.
 
-    If the generation it was about to read was swapped out and removed in the
+    Generations never change once built, so a searcher stays valid for as long as
+    its generation is served: each server thread keeps one and opens a new one
+    only after a rebuild (opening costs more than a search on a large index).
+    If the generation it was about to open was swapped out and removed in the
     meantime (two rebuilds in quick succession), the current one is opened instead.
     """
-    if "searcher" not in g:
-        for attempt in range(3):
-            ix, _meta = get_index()
-            try:
-                g.searcher = ix.searcher(weighting=weighting())
-                break
-            except (OSError, EOFError) as exc:
-                current_app.extensions.get("akhbar_index", {}).clear()
-                if attempt == 2:
-                    raise IndexMissingError(current_app.config["INDEX_DIR"], f"unreadable index ({exc})") from exc
-    return g.searcher
-
-
-def close_searcher(_exc=None) -> None:
-    searcher = g.pop("searcher", None)
-    if searcher is not None:
-        searcher.close()
-
-
-def init_app(app) -> None:
-    app.teardown_appcontext(close_searcher)
+    attempt = 0
+    while True:
+        ix, _meta = get_index()
+        current = getattr(_local, "searcher", None)
+        if current is not None and _local.index is ix:
+            return current
+        try:
+            searcher = open_searcher(ix)
+            break
+        except (OSError, EOFError) as exc:
+            current_app.extensions.get("akhbar_index", {}).clear()
+            attempt += 1
+            if attempt == 3:
+                raise IndexMissingError(current_app.config["INDEX_DIR"], f"unreadable index ({exc})") from exc
+    if current is not None:
+        current.close()
+    _local.searcher, _local.index = searcher, ix
+    return searcher
