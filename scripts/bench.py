@@ -172,10 +172,11 @@ def measure_queries(index: Path, repeat: int) -> dict:
                 t = time.perf_counter()
                 search(s, q, facets=False, snippets=False)
                 ranking.append((time.perf_counter() - t) * 1000)
-                docsets.clear()  # as if no earlier query had used these words
-                t = time.perf_counter()
-                search(s, q)
-                cold.append((time.perf_counter() - t) * 1000)
+        for q in qs:
+            docsets.clear()  # as if no earlier query had used these words
+            t = time.perf_counter()
+            search(s, q)
+            cold.append((time.perf_counter() - t) * 1000)
     return {"queries": len(qs), "q_p50": statistics.median(full), "q_p95": percentile(full, 95),
             "q_p99": percentile(full, 99), "rank_p50": statistics.median(ranking), "rank_p95": percentile(ranking, 95),
             "cold_p50": statistics.median(cold), "cold_p95": percentile(cold, 95)}
@@ -232,9 +233,10 @@ def _python_load(base: str, seconds: int, concurrency: int) -> dict:
             "p95_ms": percentile(lat, 95), "p50_ms": statistics.median(lat)}
 
 
-def measure_http(index: Path, seconds: int, concurrency: int, folder: Path) -> dict:
+def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, processes: int = 1) -> dict:
     port = _free_port()
-    server = subprocess.Popen(AKHBAR + ["serve", "--index", str(index), "--port", str(port)], cwd=ROOT,
+    server = subprocess.Popen(AKHBAR + ["serve", "--index", str(index), "--port", str(port),
+                                        "--processes", str(processes)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -246,10 +248,13 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path) -> d
                 time.sleep(0.1)
         for q in queries():  # warm, as a server that has been up a while
             urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
-        rss_before = _rss_kb(server.pid)
+        for q in queries():  # each process and thread opens its searcher and fills its caches
+            urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
+        rss_before = sum(_rss_kb(p) for p in _tree(server.pid))
         r = _wrk(base, seconds, concurrency, folder) if shutil.which("wrk") else _python_load(base, seconds, concurrency)
         r["client"] = "wrk" if shutil.which("wrk") else "python"
-        r["server_mb_before"], r["server_mb_after"] = rss_before / 1024, _rss_kb(server.pid) / 1024
+        r["server_mb_before"] = rss_before / 1024
+        r["server_mb_after"] = sum(_rss_kb(p) for p in _tree(server.pid)) / 1024
         return r
     finally:
         server.send_signal(signal.SIGTERM)
@@ -288,6 +293,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="entity-recognition processes (default: one per core)")
     ap.add_argument("--http-seconds", type=int, default=30)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--server-processes", type=int, default=os.cpu_count() or 1,
+                    help="akhbar serve --processes (default: one per core)")
     ap.add_argument("--no-lucene", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
@@ -306,7 +313,8 @@ def main() -> None:
             query_runs.append(measure_queries(index, args.repeat))
             print(f"run {run + 1}: queries {query_runs[-1]}", file=sys.stderr)
             if args.http_seconds:
-                http_runs.append(measure_http(index, args.http_seconds, args.concurrency, folder))
+                http_runs.append(measure_http(index, args.http_seconds, args.concurrency, folder,
+                                              args.server_processes))
                 print(f"run {run + 1}: http {http_runs[-1]}", file=sys.stderr)
             if lucene_in:
                 lucene = measure_lucene(*lucene_in, folder)
@@ -337,9 +345,10 @@ def main() -> None:
     print(f"| ranking only p50 / p95 | {q['rank_p50']:.1f} / {q['rank_p95']:.1f} ms | | |")
     print(f"| query p50 / p95, posting cache emptied before each | {q['cold_p50']:.1f} / {q['cold_p95']:.1f} ms | | |")
     if h:
-        print(f"| HTTP ({h['client']}, {args.concurrency} connections, {args.http_seconds} s) | {h['rps']:.1f} req/s, "
+        print(f"| HTTP ({h['client']}, {args.concurrency} connections, {args.http_seconds} s, "
+              f"{args.server_processes} server processes) | {h['rps']:.1f} req/s, "
               f"p95 {h['p95_ms']:.0f} ms, {h['errors'] + h['timeouts'] + h['non2xx']:.0f} errors | | |")
-        print(f"| server memory before / after load | {h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
+        print(f"| server memory (all processes) before / after load | {h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
 
 
 if __name__ == "__main__":

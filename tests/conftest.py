@@ -74,7 +74,7 @@ def ant_index(tmp_path_factory):
 
 
 @contextmanager
-def serving(index_dir, log_dir):
+def serving(index_dir, log_dir, processes: int = 1):
     """Run ``akhbar serve`` (waitress) on a free loopback port; yield its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,7 +82,8 @@ def serving(index_dir, log_dir):
     log_path = Path(log_dir) / f"server-{port}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(index_dir),
-                                 "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+                                 "--host", "127.0.0.1", "--port", str(port), "--processes", str(processes)],
+                                stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):

@@ -42,3 +42,36 @@ def test_rebuild_script_does_what_akhbar_index_does(tmp_path):
                           "--index", str(tmp_path / "ix"), "--no-progress"],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "indexed 5 documents" in out
+
+
+def test_serve_with_several_processes_answers_and_stops_cleanly(sample_index, tmp_path):
+    """``akhbar serve --processes 2``: both workers answer on one port; SIGTERM stops them all."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(sample_index), "--port",
+                             str(port), "--processes", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/search?format=json&q=%D8%AD%D9%81%D8%AA%D8%B1"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(40):
+            with urllib.request.urlopen(url, timeout=10) as r:
+                assert json.loads(r.read())["total"] == 4
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) == 2
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    time.sleep(0.5)
+    assert not subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.strip()

@@ -2,7 +2,7 @@
 
 wrk (Debian's, installed by scripts/test.sh) sends the benchmark query list
 (scripts/bench_queries.txt) for 60 s over 16 connections to ``akhbar serve``
-(waitress) on loopback, as scripts/bench.py does.  The figures it prints are
+(waitress, two processes) on loopback, as scripts/bench.py does.  The figures it prints are
 quoted in docs/reliability.md; only correctness and memory are asserted here.
 """
 import os
@@ -21,7 +21,7 @@ def test_server_under_wrk_load_has_no_error_and_no_leak(ant_index, tmp_path):
             pytest.fail("CI must have wrk: scripts/test.sh installs it with apt")
         pytest.skip("wrk is not installed (scripts/test.sh installs it with apt)")
     root, _summary = ant_index
-    r = measure_http(root, seconds=60, concurrency=16, folder=tmp_path)
+    r = measure_http(root, seconds=60, concurrency=16, folder=tmp_path, processes=2)
     print(f"wrk 60 s x 16 connections: {r['rps']:.1f} req/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, "
           f"{r['requests']} requests, server RSS {r['server_mb_before']:.0f} -> {r['server_mb_after']:.0f} MB")
     assert r["requests"] > 100

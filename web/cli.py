@@ -2,7 +2,7 @@
 
     akhbar index  [--collection PATH ...] [--index DIR] [--update] [--workers N]
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
-    akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000]
+    akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 8] [--processes 1]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
     akhbar eval-ner --gold FILE [--split test|all]
 """
@@ -120,9 +120,52 @@ def cmd_serve(args) -> int:
     from web import create_app
 
     app = create_app({"INDEX_DIR": os.path.abspath(args.index)})
-    print(f"Akhbar: serving {os.path.abspath(args.index)} on http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="akhbar")
-    return 0
+    print(f"Akhbar: serving {os.path.abspath(args.index)} on http://{args.host}:{args.port}/"
+          f" ({args.processes} process(es) x {args.threads} threads)", flush=True)
+    if args.processes <= 1:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="akhbar")
+        return 0
+    return _serve_processes(app, args, serve)
+
+
+def _serve_processes(app, args, serve) -> int:
+    """Pre-fork: one listening socket, ``args.processes`` waitress processes accepting on it.
+
+    Python runs one thread at a time per process, so a search server uses one core
+    per process.  The parent forwards SIGTERM/SIGINT to the workers and stops them
+    all if one dies (a supervisor such as systemd restarts the service).
+    """
+    import signal
+    import socket
+
+    sock = socket.create_server((args.host, args.port), reuse_port=False, backlog=1024)
+    children = []
+    for _ in range(args.processes):
+        pid = os.fork()
+        if pid == 0:  # worker: serve until told to stop
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            serve(app, sockets=[sock], threads=args.threads, ident="akhbar")
+            os._exit(0)
+        children.append(pid)
+    sock.close()
+
+    def stop(*_):
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    _pid, status = os.wait()  # the first worker to end ends the service
+    stop()
+    for _ in children[1:]:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    return 0 if os.waitstatus_to_exitcode(status) in (0, -signal.SIGTERM) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--index", default=default_index(), metavar="DIR")
     pv.add_argument("--host", default="127.0.0.1")
     pv.add_argument("--port", type=int, default=8000)
-    pv.add_argument("--threads", type=int, default=8)
+    pv.add_argument("--threads", type=int, default=8, help="threads per process")
+    pv.add_argument("--processes", type=int, default=1,
+                    help="server processes sharing the port (one per core to use them all; each holds its caches)")
     pv.set_defaults(func=cmd_serve)
     return p
 
