@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from index import gazetteer
-from index.bio import spans
+from index.bio import SENTENCE_END, spans
 from index.ner import NAME_BREAKERS, TITLES, recognize, tokenize, word_classes
 from search.lexicon import first_names, persons
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
@@ -128,7 +128,8 @@ def extract_entities(title: str, body: str) -> dict[str, list[str]]:
     for line in (title + "\n" + body).splitlines():
         line_tokens = tokenize(line)
         if line_tokens:
-            tokens += line_tokens if not tokens or tokens[-1] in ".!?؟" else ["."] + line_tokens
+            # a line break ends a sentence: the model reads sentence by sentence
+            tokens += line_tokens if not tokens or tokens[-1] in SENTENCE_END else ["."] + line_tokens
     found: dict[str, dict[str, str]] = {PERSON: {}, PLACE: {}, ORG: {}}  # field -> key -> name
     for field, words in mentions(tokens, recognize(tokens)):
         if _junk(words):

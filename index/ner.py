@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from index import gazetteer
-from index.bio import SENTENCE_END, sentences, spans
+from index.bio import sentences, spans
 from search.analysis import TOKEN_PATTERN
 from search.lexicon import first_names
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel
@@ -51,7 +51,7 @@ NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
     "حكومة مجلس وزارة قوات جهاز الأول الثاني الثالث الرابع الأخير"
 ).split())
 
-#: Products tokens as the model saw them in training: words, and each other visible character.
+#: Tokens as the model saw them in training: words, and each other visible character.
 _TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
@@ -299,5 +299,5 @@ def recognize(tokens: list[str]) -> list[str]:
     return _DEFAULT.tag(tokens)
 
 
-__all__ = ["NAME_BREAKERS", "Recognizer", "SENTENCE_END", "TITLES", "recognize", "sentence_features",
+__all__ = ["NAME_BREAKERS", "Recognizer", "TITLES", "recognize", "sentence_features",
            "tokenize", "word_features"]
