@@ -25,16 +25,11 @@ from index.bio import SENTENCE_END, spans
 from index.ner import NAME_BREAKERS, TITLES, recognize, tokenize, word_classes
 from search.lexicon import first_names, persons
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
+from search.stemming import clitic_readings
 from search.stopwords import stopwords
 
 PERSON, PLACE, ORG = "persons", "places", "organizations"
 FIELD_OF = {"PERS": PERSON, "LOC": PLACE, "ORG": ORG}
-
-#: Clitics that may start a name's first word, longest first; those ending in «ال»
-#: or «لل» keep the article («بالقاهرة» -> «القاهرة»).
-_CLITICS = ("وبال", "فبال", "وكال", "ولل", "فلل", "وال", "بال", "فال", "كال", "لل",
-            "وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
-
 
 def display(surface: str) -> str:
     """The written form without diacritics and tatweel (same length as its normalized form)."""
@@ -51,31 +46,34 @@ def _listed(norm: str) -> bool:
     return norm in gazetteer.table() or norm in first_names() or norm in _surnames()
 
 
+def _written(word: str, norm: str, reading: str) -> str:
+    """``reading`` (a normalized reading of ``word``) in ``word``'s own letters."""
+    k = 0
+    while k < min(len(norm), len(reading)) and norm[-1 - k] == reading[-1 - k]:
+        k += 1
+    return reading[:len(reading) - k] + word[len(word) - k:]
+
+
 def strip_clitic(word: str) -> str:
     """A name's first word without a leading conjunction or preposition (display form in and out).
 
-    «وبالقاهرة» -> «القاهرة» (a clitic before the article always comes off);
-    otherwise the reading the name lists or the corpus know best wins:
-    «لليبيا» -> «ليبيا» (not «اليبيا»), «للقاهرة» -> «القاهرة», «وعباس» -> «عباس»,
-    while «وليد» stays whole.
+    The readings are :func:`search.stemming.clitic_readings`'.  A clitic before
+    the article always comes off («وبالقاهرة» -> «القاهرة»); otherwise the reading
+    the name lists or the corpus know best wins: «لليبيا» -> «ليبيا» (not «اليبيا»),
+    «للقاهرة» -> «القاهرة», «وعباس» -> «عباس», while «وليد» stays whole.
     """
     norm = normalize_arabic(word)
-    readings = []
-    for clitic in _CLITICS:
-        rest = word[len(clitic):]
-        if not norm.startswith(clitic) or len(rest) < 3:
-            continue
-        if clitic.endswith("ال") and len(clitic) > 2:
-            return word[len(clitic) - 2:]
-        readings.append("ال" + rest if clitic.endswith("لل") else rest)
+    readings = clitic_readings(norm)[1:]
+    for reading in readings:
+        if reading.startswith("ال") and len(reading) >= 5 and norm.endswith(reading):  # «وكالة» is no «و»+«ك»+«الة»
+            return _written(word, norm, reading)
     rank = _rank()
 
     def known(form: str) -> tuple[bool, int]:
-        n = normalize_arabic(form)
-        return (not _listed(n), rank.get(n, len(rank)))
+        return (not _listed(form), rank.get(form, len(rank)))
 
-    best = min(readings, key=known, default=word)
-    return best if known(best) < known(word) else word
+    best = min(readings, key=known, default=norm)
+    return _written(word, norm, best) if known(best) < known(norm) else word
 
 
 @lru_cache(maxsize=None)

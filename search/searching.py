@@ -68,8 +68,8 @@ def search(searcher, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_
     first = (page - 1) * page_size
     if first < len(matched):
         kwargs = {}
-        if filter_q is not None:
-            kwargs["filter"] = set(matching_docs(searcher, filter_q).tolist())
+        if filter_q is not None:  # rank only what matched the filters too
+            kwargs["filter"] = set(matched.tolist())
         if by_date:
             kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
         results = searcher.search(scoring_q, limit=first + page_size, terms=False, **kwargs)
