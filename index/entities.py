@@ -90,11 +90,16 @@ def _surnames() -> dict[str, str]:
 
 
 def mentions(tokens: list[str], tags: list[str]) -> list[tuple[str, list[str]]]:
-    """(field, display words) of each tagged entity, titles dropped, first clitic stripped."""
+    """(field, display words) of each tagged entity, titles dropped, first clitic stripped.
+
+    A person's name does not start with a role or group noun either: «قوات حفتر»
+    (Haftar's forces) mentions «حفتر».
+    """
     out = []
     for start, end, kind in spans(tags):
         words = [display(t) for t in tokens[start:end]]
-        while words and normalize_arabic(words[0]) in TITLES:
+        lead = TITLES | NAME_BREAKERS if kind == "PERS" else TITLES
+        while words and normalize_arabic(strip_clitic(words[0])) in lead:
             words = words[1:]
         if not words:
             continue

@@ -21,7 +21,7 @@ from importlib import resources
 from index import gazetteer
 from index.bio import sentences, spans
 from search.analysis import TOKEN_PATTERN
-from search.lexicon import first_names
+from search.lexicon import given_names
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel
 from search.stemming import clitic_readings
 from search.stopwords import stopwords
@@ -50,6 +50,12 @@ NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
     "الخميس الجمعة السبت إن أن قال وقال أكد وأكد أضاف وأضاف أشار التقى يلتقي بحث وبحث "
     "حكومة مجلس وزارة قوات جهاز الأول الثاني الثالث الرابع الأخير"
 ).split())
+
+#: Templates of verbal nouns (masdar), on a normalized word without clitics: إفعال
+#: (إيجاز، إعلان), افتعال (اجتماع), استفعال (استقبال), انفعال (انسحاب), تفعيل
+#: (تعزيز), تفاعل (تعاون), مفاعلة (مباحثة).  Such words are common nouns, not names,
+#: whatever their context suggests.
+_MASDAR_RE = re.compile(r"^(?:ا..ا.|ا.ت.ا.|است..ا.|ان..ا.|ت..ي.|ت.ا..|م.ا..ه)$")
 
 #: Tokens as the model saw them in training: words, and each other visible character.
 _TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
@@ -115,7 +121,7 @@ def word_features(token: str) -> tuple[str, ...]:
         feats.append(f"bs2={bare[-2:]}")
     if norm.startswith(("ال", "وال", "بال", "لل", "فال", "كال")):
         feats.append("article")
-    names = first_names()
+    names = given_names()
     if norm in names or bare in names or norm[1:] in names:
         feats.append("given_name")
     if norm in TITLES or bare in TITLES:
@@ -124,6 +130,8 @@ def word_features(token: str) -> tuple[str, ...]:
         feats.append("breaker")
     if norm in stopwords():
         feats.append("stop")
+    if _MASDAR_RE.match(bare):  # the same test as is_verbal_noun, on the form already at hand
+        feats.append("masdar")
     feats += _class_features("c", norm)
     if bare != norm:
         feats += _class_features("bc", bare)
@@ -184,6 +192,23 @@ def sentence_features(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
     return out, gaz
 
 
+def is_verbal_noun(token: str) -> bool:
+    """Whether a token, without its clitics, has the template of a verbal noun (masdar)."""
+    return bool(_MASDAR_RE.match(_without_clitics(normalize_word(token))))
+
+
+def drop_verbal_nouns(tokens: list[str], tags: list[str]) -> list[str]:
+    """Untag a one-word place or organization that is an indefinite verbal noun:
+    «وبحسب إيجاز صحفي» (a press briefing) is no place.  Listed names of that shape («إيران») come back
+    from the gazetteer, which is merged after this."""
+    out = list(tags)
+    for start, end, kind in spans(tags):
+        if end - start == 1 and kind in ("LOC", "ORG") and is_verbal_noun(tokens[start]) \
+                and "article" not in word_features(tokens[start]):  # «الأنبار» is a place
+            out[start] = "O"
+    return out
+
+
 def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
     """Merge the gazetteer's names into the model's tags.
 
@@ -199,6 +224,70 @@ def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
         out[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
         if end < len(out) and out[end].startswith("I-"):  # the model's span ran on past the name
             out[end] = "B-" + out[end][2:]
+    return out
+
+
+#: Words that join the parts of an Arabic name: «حمد بن خليفة آل ثاني», «أبو مازن».
+#: (Normalized: «آل» is written «ال» once its madda is gone.)
+NAME_LINKS = frozenset(normalize_arabic(w) for w in "بن بنت ابن آل أبو أبي أبا عبد".split())
+
+
+def _is_word(token: str) -> bool:
+    return bool(_ARABIC_LETTER.search(token))
+
+
+def join_name_links(tokens: list[str], tags: list[str]) -> list[str]:
+    """Complete person names across the words that link their parts.
+
+    A person tagged up to a link word («محمد بن راشد آل» then «مكتوم»), or right
+    before one («حمد بن خليفة» «آل ثاني»), takes the link and the word after
+    it, and runs into a person tagged there.
+    """
+    norms = [normalize_word(t) for t in tokens]
+    out = list(tags)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if out[i] != "B-PERS":
+            i += 1
+            continue
+        end = i + 1
+        while end < n and out[end] == "I-PERS":
+            end += 1
+        while True:
+            if norms[end - 1] in NAME_LINKS and end < n and _is_word(tokens[end]) and end - i > 1:
+                grow = 1  # «... آل» + «مكتوم»
+            elif end + 1 < n and norms[end] in NAME_LINKS and _is_word(tokens[end + 1]) \
+                    and out[end] == "O" and out[end + 1] in ("O", "B-PERS"):
+                grow = 2  # «حمد بن خليفة» + «آل ثاني»
+            else:
+                break
+            for k in range(end, end + grow):
+                out[k] = "I-PERS"
+            end += grow
+            while end < n and out[end] == "I-PERS":
+                end += 1
+            if end < n and out[end] == "B-PERS":  # the model's next person is the same name
+                out[end] = "I-PERS"
+                end += 1
+                while end < n and out[end] == "I-PERS":
+                    end += 1
+        i = end
+    return out
+
+
+def split_coordinated_names(tokens: list[str], tags: list[str]) -> list[str]:
+    """Start a new person at «و» + a given name inside a tagged span:
+    «عادل وياسمين عبد العزيز» is two people, «عادل» and «وياسمين عبد العزيز».
+    A given name that itself starts with «و» («وليد», «وائل») is left alone."""
+    names = given_names()
+    out = list(tags)
+    for k in range(1, len(tokens)):
+        if out[k] != "I-PERS":
+            continue
+        norm = normalize_word(tokens[k])
+        if norm.startswith("و") and norm not in names and norm[1:] in names:
+            out[k] = "B-PERS"
     return out
 
 
@@ -284,7 +373,9 @@ class Recognizer:
         tags: list[str] = []
         for start, end in sentences(tokens):
             feats, gaz = sentence_features(tokens[start:end])
-            tags += apply_gazetteer(_confident(tagger, tagger.tag(feats)), gaz)
+            sentence = tokens[start:end]
+            tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
+        tags = split_coordinated_names(tokens, join_name_links(tokens, tags))
         return propagate(tokens, tags)
 
 
@@ -299,5 +390,5 @@ def recognize(tokens: list[str]) -> list[str]:
     return _DEFAULT.tag(tokens)
 
 
-__all__ = ["NAME_BREAKERS", "Recognizer", "TITLES", "recognize", "sentence_features",
+__all__ = ["NAME_BREAKERS", "NAME_LINKS", "Recognizer", "join_name_links", "split_coordinated_names", "TITLES", "recognize", "sentence_features",
            "tokenize", "word_features"]

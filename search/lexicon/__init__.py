@@ -45,6 +45,16 @@ def first_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def given_names() -> frozenset[str]:
+    """Normalized given names for the entity recognizer: first_names.txt and given_names.txt.
+
+    Only the first list is protected from the stemmer (see :func:`protected_words`).
+    """
+    extra = (normalize_arabic(w) for line in read_entries("given_names.txt") for w in line.split())
+    return first_names() | frozenset(extra)
+
+
+@lru_cache(maxsize=None)
 def protected_words() -> frozenset[str]:
     """Normalized single words the stemmer must never cut: name parts of people and places."""
     words = set(first_names())
