@@ -276,6 +276,28 @@ def join_name_links(tokens: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+#: Nouns that make an organization of the place name after them: «جامعة القاهرة», «بنك مصر».
+ORG_HEADS = frozenset(normalize_arabic(w) for w in
+                      "اتحاد الاتحاد نادي جامعة بنك مصرف شركة وكالة حزب حركة جبهة منظمة هيئة مؤسسة".split())
+
+
+def join_org_places(tokens: list[str], tags: list[str]) -> list[str]:
+    """A one-word place right after an organization or an organization noun is part of
+    its name: «اتحاد طنجة», «أسيك أبيدجان», «مصرف قطر».  Not when the place takes «و»
+    or «ب» («قوات الاتحاد الأفريقي بدارفور», «الاتحاد الأوروبي والصين»): that starts
+    another phrase."""
+    out = list(tags)
+    for start, end, kind in spans(tags):
+        if kind != "LOC" or end - start != 1 or start == 0 or normalize_word(tokens[start])[:1] in ("و", "ب"):
+            continue
+        before = out[start - 1]
+        if before.endswith("-ORG"):
+            out[start] = "I-ORG"
+        elif before == "O" and normalize_word(tokens[start - 1]) in ORG_HEADS:
+            out[start - 1], out[start] = "B-ORG", "I-ORG"
+    return out
+
+
 def split_coordinated_names(tokens: list[str], tags: list[str]) -> list[str]:
     """Start a new person at «و» + a given name inside a tagged span:
     «عادل وياسمين عبد العزيز» is two people, «عادل» and «وياسمين عبد العزيز».
@@ -375,7 +397,7 @@ class Recognizer:
             feats, gaz = sentence_features(tokens[start:end])
             sentence = tokens[start:end]
             tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
-        tags = split_coordinated_names(tokens, join_name_links(tokens, tags))
+        tags = join_org_places(tokens, split_coordinated_names(tokens, join_name_links(tokens, tags)))
         return propagate(tokens, tags)
 
 
@@ -390,5 +412,6 @@ def recognize(tokens: list[str]) -> list[str]:
     return _DEFAULT.tag(tokens)
 
 
-__all__ = ["NAME_BREAKERS", "NAME_LINKS", "Recognizer", "join_name_links", "split_coordinated_names", "TITLES", "recognize", "sentence_features",
+__all__ = ["NAME_BREAKERS", "NAME_LINKS", "Recognizer", "join_name_links", "join_org_places",
+           "split_coordinated_names", "TITLES", "recognize", "sentence_features",
            "tokenize", "word_features"]

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from index.ner import (apply_gazetteer, drop_verbal_nouns, is_verbal_noun, join_name_links, propagate, recognize, split_coordinated_names,
+from index.ner import (apply_gazetteer, drop_verbal_nouns, is_verbal_noun, join_name_links, join_org_places, propagate, recognize, split_coordinated_names,
                        tokenize)
 from index.bio import spans
 from tests.conftest import shared_path
@@ -62,6 +62,14 @@ def test_listed_names_of_several_words_win_over_the_model():
     gaz = ["B-PERS", "I-PERS", "I-PERS", "O", "B-ORG"]  # «محمد الطاهر سيالة» ... a one-word name
     assert apply_gazetteer(model, gaz) == ["B-PERS", "I-PERS", "I-PERS", "O", "B-LOC"]
     assert apply_gazetteer(["O"] * 5, gaz) == gaz
+
+
+def test_a_place_after_an_organization_noun_is_part_of_its_name():
+    toks = "فاز اتحاد طنجة على أسيك أبيدجان ، واجتمع الاتحاد الأوروبي والصين".split()
+    tags = ["O", "O", "B-LOC", "O", "B-ORG", "B-LOC", "O", "O", "B-ORG", "I-ORG", "B-LOC"]
+    out = join_org_places(toks, tags)
+    assert [(" ".join(toks[s:e]), k) for s, e, k in spans(out)] == [
+        ("اتحاد طنجة", "ORG"), ("أسيك أبيدجان", "ORG"), ("الاتحاد الأوروبي", "ORG"), ("والصين", "LOC")]
 
 
 def test_verbal_nouns_are_not_places():
