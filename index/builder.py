@@ -28,7 +28,7 @@ from index.documents import Document, Problem
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
 from search.errors import BuildError
-from search.schema import SCHEMA_VERSION, build_schema, scored_text
+from search.schema import SCHEMA_VERSION, SCORED_TEXT_FIELDS, build_schema, scored_text
 from search.store import CURRENT, META, current_dir
 
 LOCK = ".build.lock"
@@ -66,17 +66,11 @@ class BuildSummary:
                 f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
 
 
-def to_fields(doc: Document) -> dict:
+def to_fields(doc: Document, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     """The Whoosh fields of one document (entities already extracted)."""
     text = scored_text(doc.title, doc.body)
-    fields = {
-        "id": doc.id,
-        "title": doc.title,
-        "body": doc.body,
-        "text": text,
-        "text_exact": text,
-        "digest": doc.digest,
-    }
+    fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest}
+    fields.update(dict.fromkeys(scored_fields, text))
     if doc.date is not None:
         fields["date"] = doc.date
         fields["month"] = doc.date.strftime("%Y-%m")
@@ -218,6 +212,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
 def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress: bool, on_problem) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
+    scored = tuple(f for f in SCORED_TEXT_FIELDS if f in ix.schema)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
@@ -236,10 +231,10 @@ def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress:
                 if existing[item.id] == item.digest:
                     summary.unchanged += 1
                     continue
-                w.update_document(**to_fields(item))
+                w.update_document(**to_fields(item, scored))
                 summary.updated += 1
             else:
-                w.add_document(**to_fields(item))
+                w.add_document(**to_fields(item, scored))
                 summary.added += 1
         for doc_id in existing.keys() - seen:
             w.delete_by_term("id", doc_id)

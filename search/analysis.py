@@ -23,7 +23,7 @@ from search.stemming import STEMMERS, clitic_alternative
 from search.stopwords import stopwords
 
 #: Bump when analysis changes in a way that needs a rebuild; stored in meta.json.
-ANALYZER_VERSION = 3  # 3: CLDR cities protected from the stemmer
+ANALYZER_VERSION = 4  # 4: broad stems; 3: CLDR cities protected from the stemmer
 
 #: A token is a run of word characters, Arabic combining marks and tatweel.
 #: Python's ``\w`` does not match the harakat (U+064B-U+0652), so without them
@@ -94,6 +94,11 @@ def exact_analyzer():
 def stemmed_analyzer(stemmer: str = "akhbar"):
     """Tokenize, normalize, drop stopwords, light-stem."""
     return exact_analyzer() | ArabicStemFilter(stemmer)
+
+
+def broad_analyzer():
+    """Tokenize, normalize, drop stopwords, stem aggressively (see search.stemming.broad_stem)."""
+    return exact_analyzer() | ArabicStemFilter("broad")
 
 
 def stem_function(analyzer):

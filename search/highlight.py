@@ -17,7 +17,7 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatt
 
 from search.analysis import TOKEN_RE, analyze, stem_function
 from search.normalize import normalize_word
-from search.query import ParsedQuery
+from search.query import ParsedQuery, scored_fields
 from search.stopwords import stopwords
 
 SNIPPET_CHARS = 260
@@ -26,10 +26,13 @@ SNIPPET_FRAGMENTS = 2
 
 @dataclass
 class MatchTerms:
-    """What to mark: stems and exact forms of the words, exact forms of the phrases."""
+    """What to mark: stems and exact forms of the words, exact forms of the phrases,
+    and in a long query the words' broad stems."""
 
     stem: object
+    broad: object = None
     stems: set[str] = field(default_factory=set)
+    broad_stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -41,10 +44,15 @@ def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
     """The terms of a parsed query, analyzed as the index analyzed them."""
     stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
     terms = MatchTerms(stem=stem_function(stemmed))
+    broad = schema["text_broad"].analyzer if "text_broad" in scored_fields(pq) and "text_broad" in schema else None
+    if broad is not None:
+        terms.broad = stem_function(broad)
     for alternatives in pq.scored_words:
         for word in alternatives:
             terms.stems.update(analyze(stemmed, word))
             terms.forms.update(analyze(exact, word))
+            if broad is not None:
+                terms.broad_stems.update(analyze(broad, word))
     for phrase in pq.phrases:
         forms = tuple(analyze(exact, phrase))
         if len(forms) == 1:
@@ -73,7 +81,8 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
         if not t.stopped:
             content.append(len(tokens))
             if norm not in seen:
-                seen[norm] = norm in terms.forms or any(x in terms.stems for x in terms.stem(norm))
+                seen[norm] = (norm in terms.forms or any(x in terms.stems for x in terms.stem(norm))
+                              or bool(terms.broad and any(x in terms.broad_stems for x in terms.broad(norm))))
             t.matched = seen[norm]
         else:
             t.matched = False

@@ -30,7 +30,12 @@ FILTER_ALIASES = {"المصدر": "source", "مصدر": "source", "شخص": "per
                   "منظمة": "org", "تاريخ": "date"}
 
 #: Weights of the fields a word is looked for in (BM25F adds them up).
-FIELD_WEIGHTS = {"text": 1.0, "text_exact": 0.6}
+FIELD_WEIGHTS = {"text": 1.0, "text_exact": 0.6, "text_broad": 0.3}
+#: The fields of a short query's words, and of excluded words (-word): light stems and
+#: exact forms.  Broad stems conflate too much to decide what a short query matches
+#: («أمطار» and «المطار» share one); they serve long queries (a question, a pasted
+#: headline), whose words are alternatives anyway and which paraphrase the article.
+PRECISE_FIELDS = ("text", "text_exact")
 #: Extra weight of documents that contain every word of a short query.
 ALL_WORDS_BOOST = 2.0
 #: Queries with at most this many words get the all-words boost, and their phrases are required.
@@ -160,14 +165,14 @@ def _date_bound(text: str, end: bool) -> datetime:
     return datetime(year, month, day)
 
 
-def _word_query(word: str, stemmed, exact) -> Q.Query | None:
-    """One user word over every text field, stemmed and exact."""
-    stems, forms = analyze(stemmed, word), analyze(exact, word)
+def _word_query(word: str, schema, fields: tuple[str, ...]) -> Q.Query | None:
+    """One user word over the scored text ``fields``, each analyzed with its own analyzer."""
     clauses = []
-    for fieldname, weight in FIELD_WEIGHTS.items():
-        if weight <= 0:  # Whoosh divides by the boost
+    for fieldname in fields:
+        weight = FIELD_WEIGHTS[fieldname]
+        if weight <= 0 or fieldname not in schema:  # Whoosh divides by the boost
             continue
-        terms = forms if fieldname.endswith("_exact") else stems
+        terms = dict.fromkeys(analyze(schema[fieldname].analyzer, word))
         clauses.extend(Q.Term(fieldname, t, boost=weight) for t in terms)
     return Q.Or(clauses) if clauses else None
 
@@ -181,12 +186,18 @@ def _phrase_query(text: str, exact, fields=("text_exact",)) -> Q.Query | None:
     return Q.Or([Q.Phrase(f, forms) for f in fields])
 
 
+def scored_fields(pq: ParsedQuery) -> tuple[str, ...]:
+    """The text fields a query's words are looked for in: broad stems only in long queries."""
+    return tuple(FIELD_WEIGHTS) if len(pq.scored_words) > SHORT_QUERY_WORDS else PRECISE_FIELDS
+
+
 def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
     """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
-    stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
+    exact = schema["text_exact"].analyzer
+    fields = scored_fields(pq)
     groups = []
     for alternatives in pq.scored_words:
-        alts = [q for q in (_word_query(w, stemmed, exact) for w in alternatives) if q is not None]
+        alts = [q for q in (_word_query(w, schema, fields) for w in alternatives) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     phrases = [q for q in (_phrase_query(p, exact) for p in pq.phrases) if q is not None]
@@ -208,7 +219,8 @@ def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
     if pq.date_range:
         start, end = pq.date_range
         filters.append(Q.DateRange("date", start, end))
-    negatives = [q for q in (_word_query(w, stemmed, exact) for w in pq.excluded_words) if q is not None]
+    negatives = [q for q in (_word_query(w, schema, PRECISE_FIELDS) for w in pq.excluded_words)
+                 if q is not None]
     negatives += [q for q in (_phrase_query(p, exact) for p in pq.excluded_phrases) if q is not None]
 
     if scoring is None and filters:

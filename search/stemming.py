@@ -155,10 +155,29 @@ def tashaphyne_stem(word: str) -> str:
     return seg.light_stem(word) or word
 
 
+@lru_cache(maxsize=500_000)
+def broad_stem(word: str) -> str:
+    """A deliberately aggressive stem for the low-weight ``text_broad`` field.
+
+    Tashaphyne's light stemmer as shipped also strips verb-tense prefixes and the
+    «م» of derived nouns, so «يكشف», «كشف» and «الكشف» meet, as do «مقتل» and
+    «قتل»: derivations a headline and its article use for the same event.  Names
+    are protected as in :func:`stem` (tashaphyne alone cuts «ليبيا» to «بي»), and
+    a cut that leaves fewer than three letters falls back to :func:`stem`.
+    """
+    if len(word) < 3 or not ("\u0621" <= word[0] <= "\u064a"):
+        return word
+    name = _protected_form(word, protected_words())
+    if name is not None:
+        return name
+    cut = tashaphyne_stem(word)
+    return cut if len(cut) >= 3 else stem(word)
+
+
 def no_stem(word: str) -> str:
     """No stemming: normalization only (for comparison)."""
     return word
 
 
 #: Stemmers by name, as stored in an index's analyzer.
-STEMMERS = {"akhbar": stem, "tashaphyne": tashaphyne_stem, "none": no_stem}
+STEMMERS = {"akhbar": stem, "tashaphyne": tashaphyne_stem, "none": no_stem, "broad": broad_stem}

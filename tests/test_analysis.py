@@ -1,8 +1,8 @@
 """The analyzer chain on real Arabic: tokens, offsets, stopwords, stems."""
 import pytest
 
-from search.analysis import analyze, exact_analyzer, stemmed_analyzer
-from search.stemming import stem
+from search.analysis import analyze, broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.stemming import broad_stem, stem, tashaphyne_stem
 
 
 def test_tokenizer_keeps_diacritized_words_whole():
@@ -73,3 +73,17 @@ def test_analyzer_pickles_for_the_index():
 
     a = pickle.loads(pickle.dumps(stemmed_analyzer()))
     assert analyze(a, "بالمصريين") == ["مصر"]
+
+
+@pytest.mark.parametrize("word, broad", [("يكشف", "كشف"), ("الكشف", "كشف"), ("يبحث", "بحث"),
+                                         ("قتلى", "قتل"), ("ليبيا", "ليبيا"), ("بطرابلس", "طرابلس")])
+def test_broad_stems_meet_across_derivations_but_keep_names(word, broad):
+    # the light stem keeps verb prefixes («يكشف»); the broad stem takes them off, names stay whole
+    assert analyze(broad_analyzer(), word) == [broad]
+
+
+@pytest.mark.parametrize("word, cut", [("يكون", "كو"), ("تعاون", "عا"), ("يوم", "وم")])
+def test_broad_stem_falls_back_when_the_cut_is_too_short(word, cut):
+    # tashaphyne as shipped leaves two letters; the light stem is kept instead
+    assert tashaphyne_stem(word) == cut
+    assert broad_stem(word) == stem(word) == word

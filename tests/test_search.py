@@ -209,3 +209,23 @@ def test_highlighter_tokens_are_the_exact_analyzers(searcher):
         expected = [(t.text, t.startchar, t.endchar, t.stopped)
                     for t in analyzer(text, chars=True, positions=True, removestops=False, mode="index")]
         assert [(t.text, t.startchar, t.endchar, t.stopped) for t in _marked_tokens(text, terms)] == expected
+
+
+def test_broad_stems_serve_long_queries_only(tmp_path):
+    """«أمطار» and «المطار» share a broad stem: a short query must not match through it;
+    a pasted headline finds its article through the derivation its body uses."""
+    from index.builder import build_index
+    from search.searching import weighting
+    from search.store import open_index
+
+    rows = [{"id": "rain", "title": "", "text": "هطلت أمطار غزيرة على مدينة بنغازي"},
+            {"id": "army", "title": "", "text": "كشف الجيش الليبي عن تفاصيل الهجوم الذي استهدف مدينة سرت"}]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    with open_index(tmp_path / "ix").searcher(weighting=weighting()) as s:
+        assert search(s, "المطار")["total"] == 0
+        assert search(s, "يكشف")["total"] == 0
+        res = search(s, "مصادر عسكرية يكشف ملابسات هجمات استهدفت سرت")
+        assert res["results"][0]["id"] == "army"
+        assert '<mark class="hl t0">كشف</mark>' in res["results"][0]["snippet_html"]
