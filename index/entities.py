@@ -23,7 +23,7 @@ from functools import lru_cache
 from index import gazetteer
 from index.bio import SENTENCE_END, spans
 from index.ner import NAME_BREAKERS, TITLES, recognize, tokenize, word_classes
-from search.lexicon import first_names, persons
+from search.lexicon import first_names, person_spellings
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
 from search.stemming import clitic_readings
 from search.stopwords import stopwords
@@ -78,15 +78,17 @@ def strip_clitic(word: str) -> str:
 
 @lru_cache(maxsize=None)
 def _surnames() -> dict[str, str]:
-    """Distinctive last words of listed people -> full name («حفتر» -> «خليفة حفتر»)."""
-    out = {}
-    for name in persons():
-        words = normalize_arabic(name).split()
+    """Distinctive last words of listed people -> full name («حفتر», «ترمب» -> «خليفة حفتر»,
+    «دونالد ترامب»).  A last word two listed people share («صالح»: عقيلة صالح, برهم صالح)
+    names neither."""
+    owners: dict[str, set[str]] = {}
+    for alias, name in person_spellings():
+        words = normalize_arabic(alias).split()
         last = words[-1]
         if (len(words) > 1 and len(last) >= 4 and last not in first_names() and last not in stopwords()
                 and last not in NAME_BREAKERS):
-            out[last] = name
-    return out
+            owners.setdefault(last, set()).add(name)
+    return {last: next(iter(names)) for last, names in owners.items() if len(names) == 1}
 
 
 def mentions(tokens: list[str], tags: list[str]) -> list[tuple[str, list[str]]]:

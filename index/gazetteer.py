@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from search.lexicon import persons, places, read_entries
+from search.lexicon import person_spellings, places, read_entries
 from search.normalize import normalize_arabic
 from search.stemming import clitic_readings
 
@@ -27,8 +27,8 @@ def table() -> dict[str, list[Entry]]:
         if words:
             out.setdefault(words[0], []).append((words, canonical, kind))
 
-    for name in persons():
-        add(name, name, PERS)
+    for alias, name in person_spellings():
+        add(alias, name, PERS)
     for name in places():
         add(name, name, LOC)
     for line in read_entries("organizations.txt"):

@@ -23,7 +23,7 @@ from search.stemming import STEMMERS, clitic_alternative
 from search.stopwords import stopwords
 
 #: Bump when analysis changes in a way that needs a rebuild; stored in meta.json.
-ANALYZER_VERSION = 4  # 4: broad stems; 3: CLDR cities protected from the stemmer
+ANALYZER_VERSION = 5  # 5: spellings of listed people protected; 4: broad stems; 3: CLDR cities protected from the stemmer
 
 #: A token is a run of word characters, Arabic combining marks and tatweel.
 #: Python's ``\w`` does not match the harakat (U+064B-U+0652), so without them

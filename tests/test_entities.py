@@ -39,6 +39,21 @@ def test_variants_merge_into_one_canonical_name():
     assert ents["places"] == ["القاهرة"]
 
 
+def test_transliteration_variants_of_a_listed_person_are_one_name():
+    # «ترامب» / «ترمب», «نتنياهو» / «نتانياهو»: both spellings are common in Arabic news
+    one = extract_entities("خبر", "قال الرئيس الأمريكي دونالد ترمب إن الاتفاق انتهى.")
+    other = extract_entities("خبر", "وأكد ترامب أن بلاده ستنسحب، فيما رحب نتانياهو بالقرار.")
+    assert one["persons"] == ["دونالد ترامب"]
+    assert other["persons"] == ["دونالد ترامب", "بنيامين نتنياهو"]
+
+
+def test_a_surname_two_listed_people_share_names_neither():
+    # «صالح» alone may be عقيلة صالح or برهم صالح: it stays as written
+    ents = extract_entities("خبر", "وقال رئيس مجلس النواب إن صالح سيزور القاهرة.")
+    assert "صالح" in ents["persons"]  # recognized, so the mapping was asked
+    assert "برهم صالح" not in ents["persons"] and "عقيلة صالح" not in ents["persons"]
+
+
 def test_organization_aliases_map_to_one_name():
     ents = extract_entities("خبر", "أعلنت حكومة الوفاق الوطني وقالت قوات الوفاق ثم حكومة الوفاق الليبية")
     assert ents["organizations"] == ["حكومة الوفاق"]

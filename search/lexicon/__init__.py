@@ -26,9 +26,14 @@ def read_entries(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def persons() -> tuple[str, ...]:
-    """Canonical names of well-known people."""
-    return tuple(read_entries("persons.txt"))
+def person_spellings() -> tuple[tuple[str, str], ...]:
+    """(spelling, canonical name) of well-known people: each canonical name and its
+    other spellings («دونالد ترمب» -> «دونالد ترامب»), in file order."""
+    out = []
+    for line in read_entries("persons.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        out += [(alias, names[0]) for alias in names]
+    return tuple(out)
 
 
 @lru_cache(maxsize=None)
@@ -58,6 +63,6 @@ def given_names() -> frozenset[str]:
 def protected_words() -> frozenset[str]:
     """Normalized single words the stemmer must never cut: name parts of people and places."""
     words = set(first_names())
-    for name in persons() + places():
+    for name in tuple(alias for alias, _ in person_spellings()) + places():
         words.update(normalize_arabic(name).split())
     return frozenset(w for w in words if len(w) >= 3)
