@@ -30,6 +30,8 @@ from search.stopwords import stopwords
 
 PERSON, PLACE, ORG = "persons", "places", "organizations"
 FIELD_OF = {"PERS": PERSON, "LOC": PLACE, "ORG": ORG}
+#: Words dropped from the start of a person mention: titles, role and group nouns.
+_PERSON_LEAD = TITLES | NAME_BREAKERS
 
 def display(surface: str) -> str:
     """The written form without diacritics and tatweel (same length as its normalized form)."""
@@ -100,13 +102,13 @@ def mentions(tokens: list[str], tags: list[str]) -> list[tuple[str, list[str]]]:
     out = []
     for start, end, kind in spans(tags):
         words = [display(t) for t in tokens[start:end]]
-        lead = TITLES | NAME_BREAKERS if kind == "PERS" else TITLES
-        while words and normalize_arabic(strip_clitic(words[0])) in lead:
+        lead = _PERSON_LEAD if kind == "PERS" else TITLES
+        while words:
+            words[0] = strip_clitic(words[0])
+            if normalize_arabic(words[0]) not in lead:
+                out.append((FIELD_OF[kind], words))
+                break
             words = words[1:]
-        if not words:
-            continue
-        words[0] = strip_clitic(words[0])
-        out.append((FIELD_OF[kind], words))
     return out
 
 

@@ -57,6 +57,9 @@ NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
 #: whatever their context suggests.
 _MASDAR_RE = re.compile(r"^(?:ا..ا.|ا.ت.ا.|است..ا.|ان..ا.|ت..ي.|ت.ا..|م.ا..ه)$")
 
+#: How a word with the article starts (alone or after a clitic).
+_ARTICLE = ("ال", "وال", "بال", "لل", "فال", "كال")
+
 #: Tokens as the model saw them in training: words, and each other visible character.
 _TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
@@ -119,7 +122,7 @@ def word_features(token: str) -> tuple[str, ...]:
             feats += [f"p{k}={norm[:k]}", f"s{k}={norm[-k:]}"]
     if len(bare) > 2:
         feats.append(f"bs2={bare[-2:]}")
-    if norm.startswith(("ال", "وال", "بال", "لل", "فال", "كال")):
+    if norm.startswith(_ARTICLE):
         feats.append("article")
     names = given_names()
     if norm in names or bare in names or norm[1:] in names:
@@ -199,12 +202,14 @@ def is_verbal_noun(token: str) -> bool:
 
 def drop_verbal_nouns(tokens: list[str], tags: list[str]) -> list[str]:
     """Untag a one-word place or organization that is an indefinite verbal noun:
-    «وبحسب إيجاز صحفي» (a press briefing) is no place.  Listed names of that shape («إيران») come back
-    from the gazetteer, which is merged after this."""
+    «وبحسب إيجاز صحفي» (a press briefing) is no place, while the article marks a name
+    («الأنبار»).  Listed names of that shape («إيران») come back from the gazetteer,
+    which is merged after this."""
     out = list(tags)
     for start, end, kind in spans(tags):
-        if end - start == 1 and kind in ("LOC", "ORG") and is_verbal_noun(tokens[start]) \
-                and "article" not in word_features(tokens[start]):  # «الأنبار» is a place
+        token = tokens[start]
+        if (end - start == 1 and kind in ("LOC", "ORG") and is_verbal_noun(token)
+                and not normalize_word(token).startswith(_ARTICLE)):
             out[start] = "O"
     return out
 
@@ -394,8 +399,8 @@ class Recognizer:
         tagger = self._tagger()
         tags: list[str] = []
         for start, end in sentences(tokens):
-            feats, gaz = sentence_features(tokens[start:end])
             sentence = tokens[start:end]
+            feats, gaz = sentence_features(sentence)
             tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
         tags = join_org_places(tokens, split_coordinated_names(tokens, join_name_links(tokens, tags)))
         return propagate(tokens, tags)

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from index.documents import Document  # noqa: E402
 from index.readers import read_collection  # noqa: E402
 from search import docsets  # noqa: E402
-from search.query import parse_query  # noqa: E402
+from search.query import FIELD_WEIGHTS, parse_query  # noqa: E402
 from search.searching import search, weighting  # noqa: E402
 from search.store import current_dir, open_index  # noqa: E402
 
@@ -296,8 +296,18 @@ def main() -> None:
     ap.add_argument("--server-processes", type=int, default=os.cpu_count() or 1,
                     help="akhbar serve --processes (default: one per core)")
     ap.add_argument("--no-lucene", action="store_true")
+    ap.add_argument("--zero-weight", metavar="FIELD", action="append", default=[],
+                    help="measure queries as if this scored field had weight 0, e.g. text_broad "
+                         "(in-process query figures only: no HTTP run)")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
+    for name in args.zero_weight:
+        if name not in FIELD_WEIGHTS:
+            ap.error(f"--zero-weight: {name!r} is not one of {sorted(FIELD_WEIGHTS)}")
+        FIELD_WEIGHTS[name] = 0.0  # search.query skips fields of weight 0: the ranking without them
+    if args.zero_weight and args.http_seconds:
+        print("--zero-weight: the server would rank with every field; no HTTP run", file=sys.stderr)
+        args.http_seconds = 0
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as tmp:
         folder = Path(tmp)
         collection = Path(args.collection)

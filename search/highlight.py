@@ -9,6 +9,7 @@ only ``<mark>`` tags are added.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -26,33 +27,32 @@ SNIPPET_FRAGMENTS = 2
 
 @dataclass
 class MatchTerms:
-    """What to mark: stems and exact forms of the words, exact forms of the phrases,
-    and in a long query the words' broad stems."""
+    """What to mark: for each stemmed field the query searches, its stem function and
+    the words' stems there; exact forms of the words; exact forms of the phrases."""
 
-    stem: object
-    broad: object = None
-    stems: set[str] = field(default_factory=set)
-    broad_stems: set[str] = field(default_factory=set)
+    stemmed: list[tuple[Callable[[str], tuple[str, ...]], set[str]]] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.forms or self.phrases)
+        return bool(self.forms or self.phrases or any(stems for _, stems in self.stemmed))
+
+    def matches(self, norm: str) -> bool:
+        """Whether a normalized token matches a word: its exact form or a stem in some field."""
+        return norm in self.forms or any(any(x in stems for x in fn(norm)) for fn, stems in self.stemmed)
 
 
 def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
-    """The terms of a parsed query, analyzed as the index analyzed them."""
-    stemmed, exact = schema["text"].analyzer, schema["text_exact"].analyzer
-    terms = MatchTerms(stem=stem_function(stemmed))
-    broad = schema["text_broad"].analyzer if "text_broad" in scored_fields(pq) and "text_broad" in schema else None
-    if broad is not None:
-        terms.broad = stem_function(broad)
+    """The terms of a parsed query, analyzed as the index analyzed them, over the fields
+    the query searches (:func:`search.query.scored_fields`)."""
+    exact = schema["text_exact"].analyzer
+    analyzers = [schema[f].analyzer for f in scored_fields(pq) if f in schema and f != "text_exact"]
+    terms = MatchTerms(stemmed=[(stem_function(a), set()) for a in analyzers])
     for alternatives in pq.scored_words:
         for word in alternatives:
-            terms.stems.update(analyze(stemmed, word))
             terms.forms.update(analyze(exact, word))
-            if broad is not None:
-                terms.broad_stems.update(analyze(broad, word))
+            for analyzer, (_, stems) in zip(analyzers, terms.stemmed):
+                stems.update(analyze(analyzer, word))
     for phrase in pq.phrases:
         forms = tuple(analyze(exact, phrase))
         if len(forms) == 1:
@@ -81,8 +81,7 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
         if not t.stopped:
             content.append(len(tokens))
             if norm not in seen:
-                seen[norm] = (norm in terms.forms or any(x in terms.stems for x in terms.stem(norm))
-                              or bool(terms.broad and any(x in terms.broad_stems for x in terms.broad(norm))))
+                seen[norm] = terms.matches(norm)
             t.matched = seen[norm]
         else:
             t.matched = False
