@@ -43,6 +43,18 @@ TITLES = frozenset(normalize_arabic(w) for w in (
     "المستشارة الرئيسة الوزيرة البابا الإمام الحاخام المطرب المطربة الفنان الفنانة اللاعب المدرب"
 ).split())
 
+#: Occupations and roles that come before a person's name as often as titles do
+#: («الحارس هيلتون», «الكاتب المصري سلامة موسى»).
+ROLES = frozenset(normalize_arabic(w) for w in (
+    "الحارس المهاجم المدافع الكاتب الصحفي الصحافي المذيع المذيعة الكاردينال الأسقف المخرج "
+    "الممثل الممثلة المغني المغنية الروائي المواطن المعلق المحلل الباحث الأستاذ النجم "
+    "الحكم السائق البطل الملاكم العداء الوسيط الداعية المفكر الناشط الناشطة الناقد"
+).split())
+
+#: Adjectives that stand between a title and the name: «الجنرال الفرنسي آلان ...».
+_QUALIFIERS = frozenset(normalize_arabic(w) for w in
+                        "الشهير الشهيرة السابق السابقة الدولي الشاب الأسبق الجديد المخضرم الراحل الراحلة".split())
+
 #: Nouns and words that end a name («أيمن بديع نائب رئيس ...»): roles, days, verbs of saying.
 NAME_BREAKERS = frozenset(normalize_arabic(w) for w in (
     "وزير وزيرة رئيس رئيسة نائب مساعد سفير مدير قائد عضو وكيل مسؤول متحدث زعيم أمين مبعوث "
@@ -80,6 +92,21 @@ def _without_clitics(norm: str) -> str:
     if len(w) > 3 and w.startswith("ال"):
         w = w[2:]
     return w
+
+
+def _definite(norm: str) -> str:
+    """A word with the article in its plain form: «والرئيس», «للحارس» -> «الرئيس», «الحارس»."""
+    return "ال" + _without_clitics(norm) if norm.startswith(_ARTICLE) else norm
+
+
+def _is_qualifier(norm: str) -> bool:
+    """An adjective such as «الفرنسي», «والأميركية», «السابق» (a nisba or a listed qualifier)."""
+    word = _definite(norm)
+    return word in _QUALIFIERS or (word.startswith("ال") and len(word) > 4 and word.endswith(("ي", "يه")))
+
+
+def _is_title_or_role(norm: str) -> bool:
+    return any(w in TITLES or w in ROLES for w in (norm, _definite(norm)))
 
 
 def _shape(token: str) -> str:
@@ -215,20 +242,48 @@ def drop_verbal_nouns(tokens: list[str], tags: list[str]) -> list[str]:
 
 
 def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
-    """Merge the gazetteer's names into the model's tags.
+    """Add the gazetteer's names where the model tagged none of their words.
 
-    A listed name of several words («محمد الطاهر سيالة») replaces what the
-    model tagged on its words; a one-word name is added only where the model
-    tagged nothing: on ANERcorp's training part, one-word names overriding the
-    model lost more (a place name used as an adjective) than they gained.
+    The model decides spans: ANERcorp marks «غزة» in «قطاع غزة», «حماس» in «حركة
+    حماس» and «مكة» in «مكة المكرمة», and the model learned that; a list that
+    replaced its spans with the longer listed names lost more than it gained on
+    the development parts.  A listed name the model missed entirely («البيت الأبيض»,
+    «محمد الطاهر سيالة») is added.
     """
     out = list(tags)
     for start, end, kind in spans(gaz):
-        if end - start == 1 and tags[start] != "O":
+        if any(t != "O" for t in tags[start:end]):
             continue
         out[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
-        if end < len(out) and out[end].startswith("I-"):  # the model's span ran on past the name
+        if end < len(out) and out[end].startswith("I-"):  # a stray I- after the name starts its own
             out[end] = "B-" + out[end][2:]
+    return out
+
+
+def prefer_listed_names(tokens: list[str], tags: list[str]) -> list[str]:
+    """Tags for facets: a listed name of several words wins over the model's span of the same type
+    when the model tagged only part of it («غزة» of «قطاع غزة», «الطاهر سيالة» of «محمد الطاهر
+    سيالة») or ran on past it into a phrase with «ل»/«ب» («اللجنة العسكرية المشتركة لليبيا»).
+
+    The recognizer itself keeps the model's spans (:func:`apply_gazetteer`), which is what
+    ANERcorp scores; a facet wants the one listed spelling of a name.
+    """
+    norms = [normalize_word(t) for t in tokens]
+    out = list(tags)
+    model = spans(tags)
+    for gs, ge, kind in spans(_gazetteer_tags(norms, _breaks(tokens))):
+        over = [(s, e, k) for s, e, k in model if s < ge and e > gs]
+        if ge - gs < 2 or not over or any(k != kind for _s, _e, k in over):
+            continue
+        if all(gs <= s and e <= ge for s, e, _k in over):
+            pass
+        elif len(over) == 1 and over[0][0] == gs and norms[ge][:1] in "لب":
+            out[ge:over[0][1]] = ["O"] * (over[0][1] - ge)
+        else:
+            continue
+        out[gs:ge] = [f"B-{kind}"] + [f"I-{kind}"] * (ge - gs - 1)
+        if ge < len(out) and out[ge].startswith("I-"):
+            out[ge] = "B-" + out[ge][2:]
     return out
 
 
@@ -318,6 +373,34 @@ def split_coordinated_names(tokens: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+def extend_given_names(tokens: list[str], tags: list[str]) -> list[str]:
+    """A given name right before a person, alone or after «و»/«ل», is its first name:
+    «علي» + «محمد جيدي», «وناصر» + «مسعود راشد»."""
+    names = given_names()
+    out = list(tags)
+    for start, _end, kind in spans(tags):
+        if kind != "PERS" or start == 0 or out[start - 1] != "O":
+            continue
+        word = normalize_word(tokens[start - 1])
+        if word in names or (word[:1] in "ول" and word[1:] in names):
+            out[start - 1], out[start] = "B-PERS", "I-PERS"
+    return out
+
+
+def trim_person_leads(tokens: list[str], tags: list[str]) -> list[str]:
+    """Take titles, roles and adjectives off the start of a person of several words:
+    «[الاذري يعقوب ايابوف]» -> «الاذري [يعقوب ايابوف]», «والعماني عبد الله ...»."""
+    out = list(tags)
+    for start, end, kind in spans(tags):
+        while kind == "PERS" and end - start > 1:
+            word = normalize_word(tokens[start])
+            if not (_is_title_or_role(word) or _is_qualifier(word)):
+                break
+            out[start], out[start + 1] = "O", "B-PERS"
+            start += 1
+    return out
+
+
 def propagate(tokens: list[str], tags: list[str], window: int = PROPAGATION_WINDOW) -> list[str]:
     """Tag again, within ``window`` tokens, mentions the model tagged elsewhere but not here.
 
@@ -403,6 +486,7 @@ class Recognizer:
             feats, gaz = sentence_features(sentence)
             tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
         tags = join_org_places(tokens, split_coordinated_names(tokens, join_name_links(tokens, tags)))
+        tags = extend_given_names(tokens, trim_person_leads(tokens, tags))
         return propagate(tokens, tags)
 
 
@@ -417,6 +501,7 @@ def recognize(tokens: list[str]) -> list[str]:
     return _DEFAULT.tag(tokens)
 
 
-__all__ = ["NAME_BREAKERS", "NAME_LINKS", "Recognizer", "join_name_links", "join_org_places",
+__all__ = ["NAME_BREAKERS", "NAME_LINKS", "ROLES", "Recognizer", "apply_gazetteer",
+           "extend_given_names", "join_name_links", "join_org_places", "prefer_listed_names", "trim_person_leads",
            "split_coordinated_names", "TITLES", "recognize", "sentence_features",
            "tokenize", "word_features"]

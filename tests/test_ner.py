@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from index.ner import (apply_gazetteer, drop_verbal_nouns, is_verbal_noun, join_name_links, join_org_places, propagate, recognize, split_coordinated_names,
-                       tokenize)
+from index.ner import (apply_gazetteer, drop_verbal_nouns, extend_given_names, is_verbal_noun, join_name_links,
+                       join_org_places, prefer_listed_names, propagate, recognize, split_coordinated_names, tokenize, trim_person_leads)
 from index.bio import spans
 from tests.conftest import shared_path
 from web.cli import main
@@ -57,11 +57,58 @@ def test_names_joined_by_wa_are_two_people():
     assert split_coordinated_names(toks, ["B-PERS", "I-PERS"]) == ["B-PERS", "I-PERS"]
 
 
-def test_listed_names_of_several_words_win_over_the_model():
-    model = ["B-PERS", "I-PERS", "B-LOC", "O", "B-LOC"]
-    gaz = ["B-PERS", "I-PERS", "I-PERS", "O", "B-ORG"]  # «محمد الطاهر سيالة» ... a one-word name
-    assert apply_gazetteer(model, gaz) == ["B-PERS", "I-PERS", "I-PERS", "O", "B-LOC"]
-    assert apply_gazetteer(["O"] * 5, gaz) == gaz
+def test_listed_names_fill_only_what_the_model_left_untagged():
+    # «قطاع غزة» is listed, but the model tagged «غزة» alone (ANERcorp's convention): the model's span stays
+    toks = "قصف قطاع غزة أمس".split()
+    model = ["O", "O", "B-LOC", "O"]
+    gaz = ["O", "B-LOC", "I-LOC", "O"]
+    assert apply_gazetteer(model, gaz) == model
+    # a listed name the model missed entirely is added, several words as one entity
+    toks = "وصل محمد الطاهر سيالة إلى القاهرة".split()
+    model = ["O", "O", "O", "O", "O", "B-LOC"]
+    gaz = ["O", "B-PERS", "I-PERS", "I-PERS", "O", "B-LOC"]
+    out = apply_gazetteer(model, gaz)
+    assert [(" ".join(toks[s:e]), k) for s, e, k in spans(out)] == [("محمد الطاهر سيالة", "PERS"), ("القاهرة", "LOC")]
+
+
+def entities_after(stage, text, tags):
+    """(words, type) of the entities ``stage`` leaves in ``text`` tagged ``tags``."""
+    toks = text.split()
+    return [(" ".join(toks[s:e]), k) for s, e, k in spans(stage(toks, tags))]
+
+
+def test_facets_prefer_the_listed_spelling_of_a_name_the_model_cut_or_ran_past():
+    # the model tagged part of a listed name
+    assert entities_after(prefer_listed_names, "قصف قطاع غزة أمس", ["O", "O", "B-LOC", "O"]) == [("قطاع غزة", "LOC")]
+    assert entities_after(prefer_listed_names, "التقى محمد الطاهر سيالة", ["O", "O", "B-PERS", "I-PERS"]) == [
+        ("محمد الطاهر سيالة", "PERS")]
+    # the model ran on past a listed name into «ل» + a place
+    assert entities_after(prefer_listed_names, "اجتماع اللجنة العسكرية المشتركة لليبيا في سرت",
+                          ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC"]) == [
+        ("اللجنة العسكرية المشتركة", "ORG"), ("سرت", "LOC")]
+    # a listed name inside a longer, different organization is left alone
+    assert entities_after(prefer_listed_names, "أمام الجمعية العامة للأمم المتحدة",
+                          ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"]) == [("الجمعية العامة للأمم المتحدة", "ORG")]
+
+
+def test_a_given_name_before_a_person_is_its_first_name():
+    assert entities_after(extend_given_names, "وزراء الحكومة الصومالية علي محمد جيدي بدعم",
+                          ["O", "O", "O", "O", "B-PERS", "I-PERS", "O"]) == [("علي محمد جيدي", "PERS")]
+    # also after «و»: «وناصر» + «مسعود راشد»
+    assert entities_after(extend_given_names, "سعد وناصر مسعود راشد وخلف",
+                          ["O", "O", "B-PERS", "I-PERS", "O"]) == [("وناصر مسعود راشد", "PERS")]
+    # a word that is not a given name is left out
+    assert entities_after(extend_given_names, "هاجمت قوات حفتر", ["O", "O", "B-PERS"]) == [("حفتر", "PERS")]
+
+
+def test_titles_roles_and_adjectives_leave_the_start_of_a_person():
+    assert entities_after(trim_person_leads, "نائب رئيس الوزراء الاذري يعقوب ايابوف والسفير",
+                          ["O", "O", "O", "B-PERS", "I-PERS", "I-PERS", "O"]) == [("يعقوب ايابوف", "PERS")]
+    assert entities_after(trim_person_leads, "قال للناقد المصري الراحل غالي شكري",
+                          ["O", "B-PERS", "I-PERS", "I-PERS", "I-PERS", "I-PERS"]) == [("غالي شكري", "PERS")]
+    # a one-word person is never emptied, and a name is not an adjective
+    assert entities_after(trim_person_leads, "القذافي", ["B-PERS"]) == [("القذافي", "PERS")]
+    assert entities_after(trim_person_leads, "خليفة حفتر", ["B-PERS", "I-PERS"]) == [("خليفة حفتر", "PERS")]
 
 
 def test_a_place_after_an_organization_noun_is_part_of_its_name():
