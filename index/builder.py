@@ -25,11 +25,12 @@ from pathlib import Path
 from whoosh import index as windex
 
 from index.documents import Document, Problem
+from index.ner import recognizer_version
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
 from search.errors import BuildError
 from search.schema import SCHEMA_VERSION, SCORED_TEXT_FIELDS, build_schema, scored_text
-from search.store import CURRENT, META, current_dir
+from search.store import CURRENT, META, current_dir, read_meta
 
 LOCK = ".build.lock"
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
@@ -178,6 +179,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             if update and live.is_dir():
                 with ix.searcher() as s:
                     existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
+                if read_meta(root).get("recognizer_version") != recognizer_version():
+                    existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
             items = iter_items(collections, titles=titles, workers=workers, unchanged=existing)
             _write(ix, items, existing, summary, progress, on_problem)
             _checkpoint("commit")
@@ -186,6 +189,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             summary.seconds = time.perf_counter() - started
             meta = {
                 "analyzer_version": ANALYZER_VERSION,
+                "recognizer_version": recognizer_version(),
                 "schema_version": SCHEMA_VERSION,
                 "documents": summary.documents,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -13,6 +13,7 @@ and a second pass tags again, nearby, a name it tagged once (:func:`propagate`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import lru_cache
@@ -28,6 +29,10 @@ from search.stopwords import stopwords
 
 MODEL = "ner.crfsuite"
 CLUSTERS = "clusters.tsv"
+
+#: Bump when a change to this module's code changes what it tags (the model, the word
+#: classes and the name lists are hashed by :func:`recognizer_version`).
+RECOGNIZER_REVISION = 2
 
 #: Entities the model gives a lower probability than this are left out: a facet
 #: is only worth showing if it is right.
@@ -75,6 +80,22 @@ _ARTICLE = ("ال", "وال", "بال", "لل", "فال", "كال")
 #: Tokens as the model saw them in training: words, and each other visible character.
 _TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+@lru_cache(maxsize=None)
+def recognizer_version() -> str:
+    """The recognizer's revision and a digest of its model, word classes and name lists.
+
+    An index records it: ``--update`` finds the entities of every article again when
+    the recognizer that built the index is not this one.
+    """
+    digest = hashlib.sha256()
+    files = [resources.files("index.models") / MODEL, resources.files("index.models") / CLUSTERS]
+    files += sorted((f for f in resources.files("search.lexicon").iterdir() if f.name.endswith(".txt")),
+                    key=lambda f: f.name)
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return f"{RECOGNIZER_REVISION}-{digest.hexdigest()[:12]}"
 
 
 def tokenize(text: str) -> list[str]:
@@ -502,6 +523,6 @@ def recognize(tokens: list[str]) -> list[str]:
 
 
 __all__ = ["NAME_BREAKERS", "NAME_LINKS", "ROLES", "Recognizer", "apply_gazetteer",
-           "extend_given_names", "join_name_links", "join_org_places", "prefer_listed_names", "trim_person_leads",
+           "extend_given_names", "join_name_links", "recognizer_version", "join_org_places", "prefer_listed_names", "trim_person_leads",
            "split_coordinated_names", "TITLES", "recognize", "sentence_features",
            "tokenize", "word_features"]

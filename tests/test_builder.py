@@ -53,6 +53,20 @@ def test_update_matches_a_full_rebuild(tmp_path):
     assert all_results(tmp_path / "ix") == all_results(tmp_path / "full")
 
 
+def test_update_finds_entities_again_when_the_recognizer_changed(tmp_path, monkeypatch):
+    write_jsonl(tmp_path / "c", ROWS)
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    assert read_meta(tmp_path / "ix")["recognizer_version"] == builder.recognizer_version()
+    summary = build_index([tmp_path / "c"], tmp_path / "ix", update=True, progress=False)
+    assert (summary.updated, summary.unchanged) == (0, 3)
+    # a new model or name list: the same articles are read again, none is lost
+    monkeypatch.setattr(builder, "recognizer_version", lambda: "99-newer")
+    summary = build_index([tmp_path / "c"], tmp_path / "ix", update=True, progress=False)
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (0, 3, 0, 0)
+    assert read_meta(tmp_path / "ix")["recognizer_version"] == "99-newer"
+    assert all_results(tmp_path / "ix")["حفتر"][0][0] == "a"
+
+
 def test_failed_build_leaves_the_previous_index_serving(tmp_path, monkeypatch):
     write_jsonl(tmp_path / "c", ROWS)
     build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
