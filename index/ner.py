@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -32,7 +33,7 @@ CLUSTERS = "clusters.tsv"
 
 #: Bump when a change to this module's code changes what it tags (the model, the word
 #: classes and the name lists are hashed by :func:`recognizer_version`).
-RECOGNIZER_REVISION = 2
+RECOGNIZER_REVISION = 3  # 3: propagation breaks ties by distance
 
 #: Entities the model gives a lower probability than this are left out: a facet
 #: is only worth showing if it is right.
@@ -422,8 +423,17 @@ def trim_person_leads(tokens: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+def _likeliest_type(near: list[tuple[int, str]]) -> str:
+    """The type most (distance, type) mentions have; on a tie, the nearest one's (then by name,
+    so the result never depends on the order of a set)."""
+    counts = Counter(kind for _d, kind in near)
+    closest = {kind: min(d for d, k in near if k == kind) for kind in counts}
+    return max(counts, key=lambda kind: (counts[kind], -closest[kind], kind))
+
+
 def propagate(tokens: list[str], tags: list[str], window: int = PROPAGATION_WINDOW) -> list[str]:
-    """Tag again, within ``window`` tokens, mentions the model tagged elsewhere but not here.
+    """Tag again, within ``window`` tokens, mentions the model tagged elsewhere but not here,
+    with the type most of them have (the nearest one's on a tie).
 
     A news story names a person in full once and by surname after: the last word
     of a multi-word person («شوماخر» of «ميكايل شوماخر») and every tagged
@@ -454,9 +464,9 @@ def propagate(tokens: list[str], tags: list[str], window: int = PROPAGATION_WIND
                 if any(t != "O" for t in out[i:i + n]):
                     continue
                 k = key(i, n)
-                near = [kind for at, kind in found.get(k, ()) if abs(at - i) <= window]
+                near = [(abs(at - i), kind) for at, kind in found.get(k, ()) if abs(at - i) <= window]
                 if near and (n > 1 or k[0] not in stopwords()):
-                    hit = n, max(set(near), key=near.count)
+                    hit = n, _likeliest_type(near)
                     break
         if hit:
             n, kind = hit

@@ -33,6 +33,15 @@ def test_a_surname_alone_is_tagged_again_near_the_full_name():
     assert propagate(toks, tags, window=2) == tags  # too far away
 
 
+def test_a_name_tagged_with_two_types_takes_the_nearest_on_a_tie():
+    # «الجزيرة» tagged once as a place and once as an organization: the untagged one between
+    # takes the type of the nearer mention, whatever the order of the evidence
+    toks = "زار الجزيرة . الجزيرة إن مراسل قناة الجزيرة".split()
+    assert propagate(toks, ["O", "B-LOC", "O", "O", "O", "O", "O", "B-ORG"])[3] == "B-LOC"
+    toks = "مراسل الجزيرة . الجزيرة إن من زار الجزيرة".split()
+    assert propagate(toks, ["O", "B-ORG", "O", "O", "O", "O", "O", "B-LOC"])[3] == "B-ORG"
+
+
 def test_a_name_is_completed_across_its_link_words():
     # the model stopped at «آل» and started a new person at «مكتوم»
     toks = "صاحب السمو الشيخ محمد بن راشد آل مكتوم نائب رئيس الدولة".split()
