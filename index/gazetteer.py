@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from search.lexicon import person_spellings, places, read_entries
+from search.lexicon import person_spellings, place_spellings, read_entries
 from search.normalize import normalize_arabic
 from search.stemming import clitic_readings
 
@@ -29,8 +29,8 @@ def table() -> dict[str, list[Entry]]:
 
     for alias, name in person_spellings():
         add(alias, name, PERS)
-    for name in places():
-        add(name, name, LOC)
+    for alias, name in place_spellings():
+        add(alias, name, LOC)
     for line in read_entries("organizations.txt"):
         names = [n.strip() for n in line.split("|") if n.strip()]
         for alias in names:

@@ -33,7 +33,7 @@ CLUSTERS = "clusters.tsv"
 
 #: Bump when a change to this module's code changes what it tags (the model, the word
 #: classes and the name lists are hashed by :func:`recognizer_version`).
-RECOGNIZER_REVISION = 3  # 3: propagation breaks ties by distance
+RECOGNIZER_REVISION = 4  # 4: «على» is no given name
 
 #: Entities the model gives a lower probability than this are left out: a facet
 #: is only worth showing if it is right.
@@ -283,9 +283,10 @@ def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
 
 
 def prefer_listed_names(tokens: list[str], tags: list[str]) -> list[str]:
-    """Tags for facets: a listed name of several words wins over the model's span of the same type
-    when the model tagged only part of it («غزة» of «قطاع غزة», «الطاهر سيالة» of «محمد الطاهر
-    سيالة») or ran on past it into a phrase with «ل»/«ب» («اللجنة العسكرية المشتركة لليبيا»).
+    """Tags for facets: a listed name of several words wins over the model's spans when they all
+    lie inside it («غزة» of «قطاع غزة», «الطاهر سيالة» of «محمد الطاهر سيالة», the place «الشام»
+    of «هيئة تحرير الشام»), or when the model ran on past it, same type, into a phrase with
+    «ل»/«ب» («اللجنة العسكرية المشتركة لليبيا»).
 
     The recognizer itself keeps the model's spans (:func:`apply_gazetteer`), which is what
     ANERcorp scores; a facet wants the one listed spelling of a name.
@@ -295,11 +296,11 @@ def prefer_listed_names(tokens: list[str], tags: list[str]) -> list[str]:
     model = spans(tags)
     for gs, ge, kind in spans(_gazetteer_tags(norms, _breaks(tokens))):
         over = [(s, e, k) for s, e, k in model if s < ge and e > gs]
-        if ge - gs < 2 or not over or any(k != kind for _s, _e, k in over):
+        if ge - gs < 2 or not over:
             continue
         if all(gs <= s and e <= ge for s, e, _k in over):
-            pass
-        elif len(over) == 1 and over[0][0] == gs and norms[ge][:1] in "لب":
+            pass  # inside the listed name, whatever its type: «الشام» of «هيئة تحرير الشام»
+        elif len(over) == 1 and over[0][2] == kind and over[0][0] == gs and norms[ge][:1] in "لب":
             out[ge:over[0][1]] = ["O"] * (over[0][1] - ge)
         else:
             continue
@@ -395,6 +396,11 @@ def split_coordinated_names(tokens: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+def _written_as_preposition(token: str, norm: str) -> bool:
+    """«على», «وعلى»: written with alef maqsura, a stopword once normalized."""
+    return strip_tashkeel(token).endswith("ى") and (norm in stopwords() or norm[1:] in stopwords())
+
+
 def extend_given_names(tokens: list[str], tags: list[str]) -> list[str]:
     """A given name right before a person, alone or after «و»/«ل», is its first name:
     «علي» + «محمد جيدي», «وناصر» + «مسعود راشد»."""
@@ -404,6 +410,8 @@ def extend_given_names(tokens: list[str], tags: list[str]) -> list[str]:
         if kind != "PERS" or start == 0 or out[start - 1] != "O":
             continue
         word = normalize_word(tokens[start - 1])
+        if _written_as_preposition(tokens[start - 1], word):
+            continue  # «على ترامب» is «on Trump», though «على» normalizes like the name «علي»
         if word in names or (word[:1] in "ول" and word[1:] in names):
             out[start - 1], out[start] = "B-PERS", "I-PERS"
     return out

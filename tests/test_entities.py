@@ -47,6 +47,14 @@ def test_transliteration_variants_of_a_listed_person_are_one_name():
     assert other["persons"] == ["دونالد ترامب", "بنيامين نتنياهو"]
 
 
+def test_a_place_written_in_full_is_its_listed_name():
+    # ANT writes «الولايات المتحدة الأمريكية» as often as «الولايات المتحدة»: one facet value,
+    # and no «الأمريكية» place left over
+    ents = extract_entities("خبر", "وقالت الولايات المتحدة الأمريكية إن واشنطن لن تنسحب.")
+    assert "الولايات المتحدة" in ents["places"]
+    assert not any("الأمريكية" in place for place in ents["places"])
+
+
 def test_a_surname_two_listed_people_share_names_neither():
     # «صالح» alone may be عقيلة صالح or برهم صالح: it stays as written
     ents = extract_entities("خبر", "وقال رئيس مجلس النواب إن صالح سيزور القاهرة.")

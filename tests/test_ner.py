@@ -95,6 +95,9 @@ def test_facets_prefer_the_listed_spelling_of_a_name_the_model_cut_or_ran_past()
     assert entities_after(prefer_listed_names, "اجتماع اللجنة العسكرية المشتركة لليبيا في سرت",
                           ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC"]) == [
         ("اللجنة العسكرية المشتركة", "ORG"), ("سرت", "LOC")]
+    # a listed organization around a place the model found: the organization
+    assert entities_after(prefer_listed_names, "مقاتلي هيئة تحرير الشام في إدلب", ["O", "O", "O", "B-LOC", "O", "B-LOC"]) == [
+        ("هيئة تحرير الشام", "ORG"), ("إدلب", "LOC")]
     # a listed name inside a longer, different organization is left alone
     assert entities_after(prefer_listed_names, "أمام الجمعية العامة للأمم المتحدة",
                           ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"]) == [("الجمعية العامة للأمم المتحدة", "ORG")]
@@ -106,6 +109,10 @@ def test_a_given_name_before_a_person_is_its_first_name():
     # also after «و»: «وناصر» + «مسعود راشد»
     assert entities_after(extend_given_names, "سعد وناصر مسعود راشد وخلف",
                           ["O", "O", "B-PERS", "I-PERS", "O"]) == [("وناصر مسعود راشد", "PERS")]
+    # «على» (on) normalizes like the name «علي», but is written with alef maqsura
+    assert entities_after(extend_given_names, "ردا على ترامب", ["O", "O", "B-PERS"]) == [("ترامب", "PERS")]
+    assert entities_after(extend_given_names, "وقال علي عبد العال", ["O", "O", "B-PERS", "I-PERS"]) == [
+        ("علي عبد العال", "PERS")]
     # a word that is not a given name is left out
     assert entities_after(extend_given_names, "هاجمت قوات حفتر", ["O", "O", "B-PERS"]) == [("حفتر", "PERS")]
 

@@ -37,10 +37,21 @@ def person_spellings() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=None)
+def place_spellings() -> tuple[tuple[str, str], ...]:
+    """(spelling, canonical name) of places: hand-made cities and regions, then CLDR
+    territories; a line may list other spellings after «|» («الولايات المتحدة الأمريكية»)."""
+    out: dict[str, str] = {}
+    for line in read_entries("places.txt") + read_entries("places_cldr.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for alias in names:
+            out.setdefault(alias, names[0])
+    return tuple(out.items())
+
+
+@lru_cache(maxsize=None)
 def places() -> tuple[str, ...]:
-    """Place names: hand-made cities and regions, then CLDR territories."""
-    seen = dict.fromkeys(read_entries("places.txt") + read_entries("places_cldr.txt"))
-    return tuple(seen)
+    """Canonical place names: hand-made cities and regions, then CLDR territories."""
+    return tuple(dict.fromkeys(name for _alias, name in place_spellings()))
 
 
 @lru_cache(maxsize=None)
