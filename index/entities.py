@@ -1,7 +1,7 @@
 """Entities of an article: the recognizer's mentions, turned into canonical names.
 
 Stages (tokens in, tags out, as in camel_tools): :func:`index.ner.tokenize` ->
-:func:`index.ner.recognize` (BIO tags) -> :func:`index.ner.prefer_listed_names`
+:meth:`index.ner.Recognizer.tag_with_listed` (BIO tags) -> :func:`index.ner.prefer_listed_names`
 (the listed spelling of a name the model cut short) -> :func:`mentions` -> :func:`canonical`.
 
 A canonical name is what a facet shows and what a facet filter matches:
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from index import gazetteer
 from index.bio import SENTENCE_END, spans
-from index.ner import NAME_BREAKERS, TITLES, prefer_listed_names, recognize, tokenize, word_classes
+from index.ner import NAME_BREAKERS, TITLES, default_recognizer, prefer_listed_names, tokenize, word_classes
 from search.lexicon import first_names, person_spellings
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
 from search.stemming import clitic_readings
@@ -139,7 +139,8 @@ def extract_entities(title: str, body: str) -> dict[str, list[str]]:
             # a line break ends a sentence: the model reads sentence by sentence
             tokens += line_tokens if not tokens or tokens[-1] in SENTENCE_END else ["."] + line_tokens
     found: dict[str, dict[str, str]] = {PERSON: {}, PLACE: {}, ORG: {}}  # field -> key -> name
-    for field, words in mentions(tokens, prefer_listed_names(tokens, recognize(tokens))):
+    tags, listed = default_recognizer().tag_with_listed(tokens)
+    for field, words in mentions(tokens, prefer_listed_names(tokens, tags, listed)):
         if _junk(words):
             continue
         field, name = canonical(field, words)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from search.lexicon import person_spellings, place_spellings, read_entries
+from search.lexicon import organization_spellings, person_spellings, place_spellings
 from search.normalize import normalize_arabic
 from search.stemming import clitic_readings
 
@@ -31,10 +31,8 @@ def table() -> dict[str, list[Entry]]:
         add(alias, name, PERS)
     for alias, name in place_spellings():
         add(alias, name, LOC)
-    for line in read_entries("organizations.txt"):
-        names = [n.strip() for n in line.split("|") if n.strip()]
-        for alias in names:
-            add(alias, names[0], ORG)
+    for alias, name in organization_spellings():
+        add(alias, name, ORG)
     for entries in out.values():
         entries.sort(key=lambda e: -len(e[0]))
     return out

@@ -282,25 +282,25 @@ def apply_gazetteer(tags: list[str], gaz: list[str]) -> list[str]:
     return out
 
 
-def prefer_listed_names(tokens: list[str], tags: list[str]) -> list[str]:
+def prefer_listed_names(tokens: list[str], tags: list[str], listed: list[str]) -> list[str]:
     """Tags for facets: a listed name of several words wins over the model's spans when they all
     lie inside it («غزة» of «قطاع غزة», «الطاهر سيالة» of «محمد الطاهر سيالة», the place «الشام»
     of «هيئة تحرير الشام»), or when the model ran on past it, same type, into a phrase with
     «ل»/«ب» («اللجنة العسكرية المشتركة لليبيا»).
 
     The recognizer itself keeps the model's spans (:func:`apply_gazetteer`), which is what
-    ANERcorp scores; a facet wants the one listed spelling of a name.
+    ANERcorp scores; a facet wants the one listed spelling of a name.  ``listed``: the
+    gazetteer's tags for ``tokens`` (:meth:`Recognizer.tag_with_listed` returns them).
     """
-    norms = [normalize_word(t) for t in tokens]
     out = list(tags)
     model = spans(tags)
-    for gs, ge, kind in spans(_gazetteer_tags(norms, _breaks(tokens))):
+    for gs, ge, kind in spans(listed):
         over = [(s, e, k) for s, e, k in model if s < ge and e > gs]
         if ge - gs < 2 or not over:
             continue
         if all(gs <= s and e <= ge for s, e, _k in over):
             pass  # inside the listed name, whatever its type: «الشام» of «هيئة تحرير الشام»
-        elif len(over) == 1 and over[0][2] == kind and over[0][0] == gs and norms[ge][:1] in "لب":
+        elif len(over) == 1 and over[0][2] == kind and over[0][0] == gs and normalize_word(tokens[ge])[:1] in "لب":
             out[ge:over[0][1]] = ["O"] * (over[0][1] - ge)
         else:
             continue
@@ -381,38 +381,38 @@ def join_org_places(tokens: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+def _given_name(token: str, norm: str) -> bool:
+    """Whether a word is a given name.  «على» (on) is not, though it normalizes like «علي»:
+    the written alef maqsura of a stopword tells them apart."""
+    if strip_tashkeel(token).endswith("ى") and (norm in stopwords() or norm[1:] in stopwords()):
+        return False
+    return norm in given_names()
+
+
 def split_coordinated_names(tokens: list[str], tags: list[str]) -> list[str]:
     """Start a new person at «و» + a given name inside a tagged span:
     «عادل وياسمين عبد العزيز» is two people, «عادل» and «وياسمين عبد العزيز».
     A given name that itself starts with «و» («وليد», «وائل») is left alone."""
-    names = given_names()
     out = list(tags)
     for k in range(1, len(tokens)):
         if out[k] != "I-PERS":
             continue
         norm = normalize_word(tokens[k])
-        if norm.startswith("و") and norm not in names and norm[1:] in names:
+        if norm.startswith("و") and not _given_name(tokens[k], norm) and _given_name(tokens[k][1:], norm[1:]):
             out[k] = "B-PERS"
     return out
 
 
-def _written_as_preposition(token: str, norm: str) -> bool:
-    """«على», «وعلى»: written with alef maqsura, a stopword once normalized."""
-    return strip_tashkeel(token).endswith("ى") and (norm in stopwords() or norm[1:] in stopwords())
-
-
 def extend_given_names(tokens: list[str], tags: list[str]) -> list[str]:
     """A given name right before a person, alone or after «و»/«ل», is its first name:
-    «علي» + «محمد جيدي», «وناصر» + «مسعود راشد»."""
-    names = given_names()
+    «علي» + «محمد جيدي», «وناصر» + «مسعود راشد»; not «على ترامب» (on Trump)."""
     out = list(tags)
     for start, _end, kind in spans(tags):
         if kind != "PERS" or start == 0 or out[start - 1] != "O":
             continue
-        word = normalize_word(tokens[start - 1])
-        if _written_as_preposition(tokens[start - 1], word):
-            continue  # «على ترامب» is «on Trump», though «على» normalizes like the name «علي»
-        if word in names or (word[:1] in "ول" and word[1:] in names):
+        token = tokens[start - 1]
+        word = normalize_word(token)
+        if _given_name(token, word) or (word[:1] in "ول" and _given_name(token[1:], word[1:])):
             out[start - 1], out[start] = "B-PERS", "I-PERS"
     return out
 
@@ -518,29 +518,41 @@ class Recognizer:
 
     def tag(self, tokens: list[str]) -> list[str]:
         """BIO tags (``B-PERS``, ``I-LOC``, ``O`` ...) for ``tokens``, sentence by sentence."""
+        return self.tag_with_listed(tokens)[0]
+
+    def tag_with_listed(self, tokens: list[str]) -> tuple[list[str], list[str]]:
+        """The tags of :meth:`tag`, and the gazetteer's own tags for ``tokens`` (its longest
+        listed names), which the model read as features and facets prefer."""
         tagger = self._tagger()
         tags: list[str] = []
+        listed: list[str] = []
         for start, end in sentences(tokens):
             sentence = tokens[start:end]
             feats, gaz = sentence_features(sentence)
             tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
+            listed += gaz
         tags = join_org_places(tokens, split_coordinated_names(tokens, join_name_links(tokens, tags)))
         tags = extend_given_names(tokens, trim_person_leads(tokens, tags))
-        return propagate(tokens, tags)
+        return propagate(tokens, tags), listed
 
 
 _DEFAULT: Recognizer | None = None
 
 
-def recognize(tokens: list[str]) -> list[str]:
-    """Tag ``tokens`` with the shipped model."""
+def default_recognizer() -> Recognizer:
+    """The shipped model, loaded once per process."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Recognizer()
-    return _DEFAULT.tag(tokens)
+    return _DEFAULT
 
 
-__all__ = ["NAME_BREAKERS", "NAME_LINKS", "ROLES", "Recognizer", "apply_gazetteer",
-           "extend_given_names", "join_name_links", "recognizer_version", "join_org_places", "prefer_listed_names", "trim_person_leads",
-           "split_coordinated_names", "TITLES", "recognize", "sentence_features",
-           "tokenize", "word_features"]
+def recognize(tokens: list[str]) -> list[str]:
+    """Tag ``tokens`` with the shipped model."""
+    return default_recognizer().tag(tokens)
+
+
+__all__ = ["NAME_BREAKERS", "NAME_LINKS", "ROLES", "Recognizer", "TITLES", "apply_gazetteer",
+           "default_recognizer", "extend_given_names", "join_name_links", "join_org_places",
+           "prefer_listed_names", "recognize", "recognizer_version", "sentence_features",
+           "split_coordinated_names", "tokenize", "trim_person_leads", "word_features"]

@@ -4,7 +4,8 @@ import json
 import pytest
 
 from index.ner import (apply_gazetteer, drop_verbal_nouns, extend_given_names, is_verbal_noun, join_name_links,
-                       join_org_places, prefer_listed_names, propagate, recognize, split_coordinated_names, tokenize, trim_person_leads)
+                       join_org_places, prefer_listed_names, propagate, recognize, sentence_features,
+                       split_coordinated_names, tokenize, trim_person_leads)
 from index.bio import spans
 from tests.conftest import shared_path
 from web.cli import main
@@ -64,6 +65,9 @@ def test_names_joined_by_wa_are_two_people():
     # a given name that starts with «و» is not a conjunction
     toks = "محمد وليد".split()
     assert split_coordinated_names(toks, ["B-PERS", "I-PERS"]) == ["B-PERS", "I-PERS"]
+    # nor is «وعلى» (and on), though «على» normalizes like the name «علي»
+    toks = "خليفة حفتر وعلى".split()
+    assert split_coordinated_names(toks, ["B-PERS", "I-PERS", "I-PERS"]) == ["B-PERS", "I-PERS", "I-PERS"]
 
 
 def test_listed_names_fill_only_what_the_model_left_untagged():
@@ -86,20 +90,25 @@ def entities_after(stage, text, tags):
     return [(" ".join(toks[s:e]), k) for s, e, k in spans(stage(toks, tags))]
 
 
+def with_listed_names(tokens, tags):
+    """prefer_listed_names with the gazetteer's tags, as the recognizer hands them over."""
+    return prefer_listed_names(tokens, tags, sentence_features(tokens)[1])
+
+
 def test_facets_prefer_the_listed_spelling_of_a_name_the_model_cut_or_ran_past():
     # the model tagged part of a listed name
-    assert entities_after(prefer_listed_names, "قصف قطاع غزة أمس", ["O", "O", "B-LOC", "O"]) == [("قطاع غزة", "LOC")]
-    assert entities_after(prefer_listed_names, "التقى محمد الطاهر سيالة", ["O", "O", "B-PERS", "I-PERS"]) == [
+    assert entities_after(with_listed_names, "قصف قطاع غزة أمس", ["O", "O", "B-LOC", "O"]) == [("قطاع غزة", "LOC")]
+    assert entities_after(with_listed_names, "التقى محمد الطاهر سيالة", ["O", "O", "B-PERS", "I-PERS"]) == [
         ("محمد الطاهر سيالة", "PERS")]
     # the model ran on past a listed name into «ل» + a place
-    assert entities_after(prefer_listed_names, "اجتماع اللجنة العسكرية المشتركة لليبيا في سرت",
+    assert entities_after(with_listed_names, "اجتماع اللجنة العسكرية المشتركة لليبيا في سرت",
                           ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC"]) == [
         ("اللجنة العسكرية المشتركة", "ORG"), ("سرت", "LOC")]
     # a listed organization around a place the model found: the organization
-    assert entities_after(prefer_listed_names, "مقاتلي هيئة تحرير الشام في إدلب", ["O", "O", "O", "B-LOC", "O", "B-LOC"]) == [
+    assert entities_after(with_listed_names, "مقاتلي هيئة تحرير الشام في إدلب", ["O", "O", "O", "B-LOC", "O", "B-LOC"]) == [
         ("هيئة تحرير الشام", "ORG"), ("إدلب", "LOC")]
     # a listed name inside a longer, different organization is left alone
-    assert entities_after(prefer_listed_names, "أمام الجمعية العامة للأمم المتحدة",
+    assert entities_after(with_listed_names, "أمام الجمعية العامة للأمم المتحدة",
                           ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"]) == [("الجمعية العامة للأمم المتحدة", "ORG")]
 
 

@@ -25,27 +25,36 @@ def read_entries(name: str) -> list[str]:
     return entries
 
 
+def spellings(*names: str) -> tuple[tuple[str, str], ...]:
+    """(spelling, canonical name) of the entries of lexicon files, in file order: a line is a
+    canonical name and its other spellings after «|» («دونالد ترامب|دونالد ترمب»).  A spelling
+    met twice keeps its first canonical name."""
+    out: dict[str, str] = {}
+    for name in names:
+        for line in read_entries(name):
+            entry = [n.strip() for n in line.split("|") if n.strip()]
+            for alias in entry:
+                out.setdefault(alias, entry[0])
+    return tuple(out.items())
+
+
 @lru_cache(maxsize=None)
 def person_spellings() -> tuple[tuple[str, str], ...]:
-    """(spelling, canonical name) of well-known people: each canonical name and its
-    other spellings («دونالد ترمب» -> «دونالد ترامب»), in file order."""
-    out = []
-    for line in read_entries("persons.txt"):
-        names = [n.strip() for n in line.split("|") if n.strip()]
-        out += [(alias, names[0]) for alias in names]
-    return tuple(out)
+    """(spelling, canonical name) of well-known people («دونالد ترمب» -> «دونالد ترامب»)."""
+    return spellings("persons.txt")
 
 
 @lru_cache(maxsize=None)
 def place_spellings() -> tuple[tuple[str, str], ...]:
     """(spelling, canonical name) of places: hand-made cities and regions, then CLDR
-    territories; a line may list other spellings after «|» («الولايات المتحدة الأمريكية»)."""
-    out: dict[str, str] = {}
-    for line in read_entries("places.txt") + read_entries("places_cldr.txt"):
-        names = [n.strip() for n in line.split("|") if n.strip()]
-        for alias in names:
-            out.setdefault(alias, names[0])
-    return tuple(out.items())
+    territories («الولايات المتحدة الأمريكية» -> «الولايات المتحدة»)."""
+    return spellings("places.txt", "places_cldr.txt")
+
+
+@lru_cache(maxsize=None)
+def organization_spellings() -> tuple[tuple[str, str], ...]:
+    """(spelling, canonical name) of organizations («قوات الوفاق» -> «حكومة الوفاق»)."""
+    return spellings("organizations.txt")
 
 
 @lru_cache(maxsize=None)
