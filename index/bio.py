@@ -110,3 +110,26 @@ def score(gold: list[str], predicted: list[str]) -> dict:
         result[kind] = {"precision": round(precision, 4), "recall": round(recall, 4),
                         "f1": round(f1, 4), "gold": len(gk), "predicted": len(pk)}
     return result
+
+
+def error_counts(gold: list[str], predicted: list[str]) -> dict:
+    """What went wrong, per type: gold entities missed entirely, found with a wrong boundary
+    (a predicted span overlaps), found with the right span but another type; and predicted
+    entities that overlap no gold one (spurious, counted under the predicted type)."""
+    g, p = spans(gold), spans(predicted)
+    p_type = {(s, e): k for s, e, k in p}
+    g_spans = {(s, e) for s, e, _k in g}
+    out = {kind: {"missed": 0, "boundary": 0, "wrong_type": 0, "spurious": 0} for kind in TYPES}
+    for s, e, kind in g:
+        if p_type.get((s, e)) == kind:
+            continue
+        if (s, e) in p_type:
+            out[kind]["wrong_type"] += 1
+        elif any(ps < e and pe > s for ps, pe, _k in p):
+            out[kind]["boundary"] += 1
+        else:
+            out[kind]["missed"] += 1
+    for s, e, kind in p:
+        if (s, e) not in g_spans and not any(gs < e and ge > s for gs, ge, _k in g):
+            out[kind]["spurious"] += 1
+    return out

@@ -1,7 +1,7 @@
 """BIO files and CoNLL entity scoring, on hand-made Arabic examples with known answers."""
 import pytest
 
-from index.bio import read_bio, score, sentences, split_point, spans
+from index.bio import error_counts, read_bio, score, sentences, split_point, spans
 
 
 def test_read_bio_maps_types_and_reports_malformed_lines(tmp_path):
@@ -37,3 +37,15 @@ def test_split_point_moves_to_a_sentence_start():
     assert split_point(tokens, 0.5) == 8  # 4 is mid-sentence: the test part starts after the next «.»
     assert sentences(tokens) == [(0, 3), (3, 8), (8, 9)]
     assert sentences(["كلمة"] * 5, max_len=2) == [(0, 2), (2, 4), (4, 5)]
+
+
+def test_error_counts_tell_missed_boundary_type_and_spurious_apart():
+    # «خليفة حفتر» cut to «حفتر», «بنغازي» missed, «الوفاق» read as a place, «أمس» spurious
+    gold = ["B-PERS", "I-PERS", "O", "B-LOC", "O", "B-ORG", "O"]
+    pred = ["O", "B-PERS", "O", "O", "O", "B-LOC", "B-LOC"]
+    out = error_counts(gold, pred)
+    assert out["PERS"] == {"missed": 0, "boundary": 1, "wrong_type": 0, "spurious": 0}
+    assert out["LOC"] == {"missed": 1, "boundary": 0, "wrong_type": 0, "spurious": 1}
+    assert out["ORG"] == {"missed": 0, "boundary": 0, "wrong_type": 1, "spurious": 0}
+    assert error_counts(gold, gold) == {k: dict.fromkeys(("missed", "boundary", "wrong_type", "spurious"), 0)
+                                        for k in ("PERS", "LOC", "ORG")}

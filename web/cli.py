@@ -100,7 +100,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_eval_ner(args) -> int:
-    from index.bio import read_bio, score, split_point
+    from index.bio import error_counts, read_bio, score, split_point
     from index.ner import recognize
 
     data = read_bio(args.gold)
@@ -109,7 +109,9 @@ def cmd_eval_ner(args) -> int:
         print(f"{args.gold}: {len(data.problems)} malformed lines ({shown}; ...)", file=sys.stderr)
     start = split_point(data.tokens, 5 / 6) if args.split == "test" else 0
     tokens, gold = data.tokens[start:], data.tags[start:]
-    result = {"split": args.split, "tokens": len(tokens), **score(gold, recognize(tokens))}
+    predicted = recognize(tokens)
+    result = {"split": args.split, "tokens": len(tokens), **score(gold, predicted),
+              "errors": error_counts(gold, predicted)}
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
