@@ -61,20 +61,22 @@ def strip_clitic(word: str) -> str:
     """A name's first word without a leading conjunction or preposition (display form in and out).
 
     The readings are :func:`search.stemming.clitic_readings`'.  A clitic before
-    the article always comes off («وبالقاهرة» -> «القاهرة»); otherwise the reading
+    the article comes off («وبالقاهرة» -> «القاهرة»; «وبالمنيا» -> «المنيا» though neither is
+    known) unless the word is better known whole («كاليفورنيا»); otherwise the reading
     the name lists or the corpus know best wins: «لليبيا» -> «ليبيا» (not «اليبيا»),
     «للقاهرة» -> «القاهرة», «وعباس» -> «عباس», while «وليد» stays whole.
     """
     norm = normalize_arabic(word)
     readings = clitic_readings(norm)[1:]
-    for reading in readings:
-        if reading.startswith("ال") and len(reading) >= 5 and norm.endswith(reading):  # «وكالة» is no «و»+«ك»+«الة»
-            return _written(word, norm, reading)
     rank = _rank()
 
     def known(form: str) -> tuple[bool, int]:
         return (not _listed(form), rank.get(form, len(rank)))
 
+    for reading in readings:
+        # «وكالة» is no «و»+«ك»+«الة», nor «كاليفورنيا» «ك»+«اليفورنيا» (which no text writes)
+        if reading.startswith("ال") and len(reading) >= 5 and norm.endswith(reading) and known(reading) <= known(norm):
+            return _written(word, norm, reading)
     best = min(readings, key=known, default=norm)
     return _written(word, norm, best) if known(best) < known(norm) else word
 

@@ -31,9 +31,10 @@ from search.stopwords import stopwords
 MODEL = "ner.crfsuite"
 CLUSTERS = "clusters.tsv"
 
-#: Bump when a change to this module's code changes what it tags (the model, the word
-#: classes and the name lists are hashed by :func:`recognizer_version`).
-RECOGNIZER_REVISION = 4  # 4: «على» is no given name
+#: Bump when a change to this module's code, or to how :mod:`index.entities` names what it
+#: tags, changes the entities found (the model, the word classes and the name lists are
+#: hashed by :func:`recognizer_version`).
+RECOGNIZER_REVISION = 5  # 5: «كاليفورنيا» keeps its «ك» (index.entities.strip_clitic)
 
 #: Entities the model gives a lower probability than this are left out: a facet
 #: is only worth showing if it is right.
@@ -80,6 +81,9 @@ _ARTICLE = ("ال", "وال", "بال", "لل", "فال", "كال")
 
 #: Tokens as the model saw them in training: words, and each other visible character.
 _TOKEN_RE = re.compile(TOKEN_PATTERN + r"|[^\s]")
+#: An acronym written with dots: «سي.إن.إن», «إف.بي.آي», «د.ب.أ» (three or more parts of
+#: one to three letters).
+_DOTTED_ACRONYM_RE = re.compile(r"(?<![^\W_])(?:[^\W\d_]{1,3}\.){2,}[^\W\d_]{1,3}(?![^\W_])")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
@@ -100,8 +104,17 @@ def recognizer_version() -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words and punctuation marks of ``text``, in order (the model's token unit)."""
-    return _TOKEN_RE.findall(text)
+    """Words and punctuation marks of ``text``, in order (the model's token unit).
+
+    A dotted acronym is read as its letters written apart, the commoner spelling:
+    «بي.بي.سي» -> «بي», «بي», «سي» as in «بي بي سي» (its dots are no sentence ends).
+    """
+    tokens: list[str] = []
+    end = 0
+    for acronym in _DOTTED_ACRONYM_RE.finditer(text):
+        tokens += _TOKEN_RE.findall(text, end, acronym.start()) + acronym.group().split(".")
+        end = acronym.end()
+    return tokens + _TOKEN_RE.findall(text, end)
 
 
 def _without_clitics(norm: str) -> str:

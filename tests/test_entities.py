@@ -97,9 +97,16 @@ def test_sample_facets_have_no_junk(sample_entities, kind):
 @pytest.mark.parametrize("word, name", [
     ("لليبيا", "ليبيا"), ("للقاهرة", "القاهرة"), ("وبالقاهرة", "القاهرة"), ("بطرابلس", "طرابلس"),
     ("وعباس", "عباس"), ("وليد", "وليد"), ("الرياض", "الرياض"),
+    ("وبالمنيا", "المنيا"), ("كاليفورنيا", "كاليفورنيا"), ("وكاليفورنيا", "كاليفورنيا"),
 ])
 def test_clitics_come_off_a_names_first_word(word, name):
     assert strip_clitic(word) == name
+
+
+def test_a_dotted_acronym_is_the_name_written_apart():
+    # «بي.بي.سي» had been «شبكة بي»: its dots were read as sentence ends
+    found = extract_entities("", "وذكرت شبكة بي.بي.سي البريطانية أن الرئيس غادر لندن")
+    assert "بي بي سي" in found["organizations"] and "لندن" in found["places"]
 
 
 def test_given_name_alone_is_the_full_name_in_the_article():

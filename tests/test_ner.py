@@ -20,6 +20,13 @@ def test_tokens_are_words_and_punctuation():
     assert tokenize("قال «حفتر»، إنّ الجيش.") == ["قال", "«", "حفتر", "»", "،", "إنّ", "الجيش", "."]
 
 
+def test_a_dotted_acronym_is_its_letters_and_ends_no_sentence():
+    assert tokenize("ونقلت شبكة بي.بي.سي عن وكالة (د.ب.أ) أن") == [
+        "ونقلت", "شبكة", "بي", "بي", "سي", "عن", "وكالة", "(", "د", "ب", "أ", ")", "أن"]
+    # a full stop between two words is still one
+    assert tokenize("في مصر.وقال") == ["في", "مصر", ".", "وقال"]
+
+
 def test_unlisted_names_are_found_by_the_model():
     # «ترودو» is neither in the shipped lists nor in ANERcorp: the word classes learned
     # from unlabeled news put it beside other politicians' names
