@@ -1,7 +1,8 @@
 """Name lists matched in token sequences: people, places, organizations.
 
 The lists are ``search/lexicon``'s.  A name matches after a clitic comes off its
-first word («بطرابلس», «لحفتر», «وبالقاهرة»), longest name first, and is reported
+first word («بطرابلس», «لحفتر», «وبالقاهرة», and in a name of several words even a
+two-letter one: «لبي بي سي»), longest name first, and is reported
 in its canonical spelling; organization aliases map to one canonical name.
 """
 from __future__ import annotations
@@ -45,11 +46,11 @@ def match(norms: list[str], i: int, breaks: list[bool] | None = None) -> tuple[i
     separates word k from the one before (a name never spans it).
     """
     entries = table()
-    for reading in clitic_readings(norms[i]):
+    for reading in clitic_readings(norms[i], shortest=2):
         for words, canonical, kind in entries.get(reading, ()):
             n = len(words)
-            if i + n > len(norms):
-                continue
+            if i + n > len(norms) or (n == 1 and len(reading) < 3 and reading != norms[i]):
+                continue  # a two-letter word after a clitic is only trusted inside a longer name («لبي بي سي»)
             if all(norms[i + k] == words[k] and not (breaks and breaks[i + k]) for k in range(1, n)):
                 return n, canonical, kind
     return None

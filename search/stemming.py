@@ -68,17 +68,18 @@ def _segmenter() -> ArabicLightStemmer:
 
 
 @lru_cache(maxsize=500_000)
-def clitic_readings(word: str, clitics: tuple[str, ...] = NAME_CLITICS) -> tuple[str, ...]:
+def clitic_readings(word: str, clitics: tuple[str, ...] = NAME_CLITICS, shortest: int = 3) -> tuple[str, ...]:
     """The word, then what it may be without one of ``clitics``, the article restored
     where the clitic absorbed it: «وبالقاهره» -> (…, «القاهره»), «للقاهره» -> (…, «القاهره»).
 
     The default strips only one-letter clitics and their pairs, keeping the article
-    (the entity extractor must not read «الرياض» as the given name «رياض»).
+    (the entity extractor must not read «الرياض» as the given name «رياض»), and
+    leaves at least ``shortest`` letters.
     """
     out = [word]
     for clitic in clitics:
         rest = word[len(clitic):]
-        if not word.startswith(clitic) or len(rest) < 3:
+        if not word.startswith(clitic) or len(rest) < shortest:
             continue
         out.append(rest)
         if clitic.endswith(("ال", "لل")):  # بالقاهره = ب + القاهره, للقاهره = ل + القاهره

@@ -109,6 +109,15 @@ def test_a_dotted_acronym_is_the_name_written_apart():
     assert "بي بي سي" in found["organizations"] and "لندن" in found["places"]
 
 
+@pytest.mark.parametrize("text, network", [
+    ("وقالت لبي بي سي إن الوضع خطير", "بي بي سي"),  # had been the person «لبي بي سي»
+    ("وقال في مقابلة مع شبكة إن بي سي الأمريكية إن", "إن بي سي"),  # had been «بي سي»
+])
+def test_broadcasters_are_organizations_with_their_clitic_off(text, network):
+    found = extract_entities("", text)
+    assert found["organizations"] == [network] and found["persons"] == []
+
+
 def test_given_name_alone_is_the_full_name_in_the_article():
     ents = extract_entities("خبر", "التقى الوزير سامح شكري نظيره. وأكد سامح أن الحوار مستمر.")
     assert ents["persons"] == ["سامح شكري"]

@@ -6,7 +6,9 @@ import pytest
 from index.ner import (apply_gazetteer, drop_verbal_nouns, extend_given_names, is_verbal_noun, join_name_links,
                        join_org_places, prefer_listed_names, propagate, recognize, sentence_features,
                        split_coordinated_names, tokenize, trim_person_leads)
+from index import gazetteer
 from index.bio import spans
+from search.normalize import normalize_arabic
 from tests.conftest import shared_path
 from web.cli import main
 
@@ -89,6 +91,15 @@ def test_listed_names_fill_only_what_the_model_left_untagged():
     gaz = ["O", "B-PERS", "I-PERS", "I-PERS", "O", "B-LOC"]
     out = apply_gazetteer(model, gaz)
     assert [(" ".join(toks[s:e]), k) for s, e, k in spans(out)] == [("محمد الطاهر سيالة", "PERS"), ("القاهرة", "LOC")]
+
+
+def test_a_listed_name_of_several_words_matches_after_a_clitic_on_a_two_letter_word(monkeypatch):
+    # «لبي بي سي» (to the BBC) had been a person: «لبي» was never read as «ل» + «بي»
+    assert gazetteer.match(normalize_arabic("وقالت لبي بي سي إن").split(), 1) == (3, "بي بي سي", "ORG")
+    # a listed two-letter name alone is matched as written only: «بلي» (with a ball) is no «ب» + «لي»
+    monkeypatch.setattr(gazetteer, "table", lambda: {"لي": [(("لي",), "لي", "PERS")]})
+    assert gazetteer.match(["لي"], 0) == (1, "لي", "PERS")
+    assert gazetteer.match(["بلي"], 0) is None
 
 
 def entities_after(stage, text, tags):
