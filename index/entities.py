@@ -11,9 +11,9 @@ A canonical name is what a facet shows and what a facet filter matches:
 * titles are dropped («المشير خليفة حفتر» -> «خليفة حفتر»);
 * a name in the gazetteers takes its listed spelling and type (aliases such as
   «قوات الوفاق» -> «حكومة الوفاق»);
-* a surname or given name alone is the full name it belongs to, when exactly one
-  such name is mentioned in the same article, or a listed person's surname
-  («حفتر» -> «خليفة حفتر», «سامح» -> «سامح شكري»);
+* a shortened name is the full name it belongs to, when exactly one such name is
+  mentioned in the same article, or a listed person's surname («حفتر» -> «خليفة حفتر»,
+  «سامح» -> «سامح شكري», «كيم جونغ» -> «كيم جونغ أون»; :func:`merge_short_names`);
 * spellings that differ only in diacritics, hamza or ta marbuta are one name
   within an article (here) and across the collection (``search.facets``).
 """
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from index import gazetteer
 from index.bio import SENTENCE_END, spans
-from index.ner import NAME_BREAKERS, TITLES, default_recognizer, prefer_listed_names, tokenize, word_classes
+from index.ner import NAME_BREAKERS, NAME_LINKS, TITLES, default_recognizer, prefer_listed_names, tokenize, word_classes
 from search.lexicon import first_names, person_spellings
 from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
 from search.stemming import clitic_readings
@@ -147,19 +147,50 @@ def extract_entities(title: str, body: str) -> dict[str, list[str]]:
             continue
         field, name = canonical(field, words)
         found[field].setdefault(normalize_arabic(name), name)
-    # a surname alone is the full name mentioned in the article, or a listed person
-    people = found[PERSON]
-    full: dict[str, set[str]] = {}  # first or last word of a full name -> full names
-    for key, name in people.items():
-        words = key.split()
-        if len(words) > 1:
-            full.setdefault(words[0], set()).add(name)
-            full.setdefault(words[-1], set()).add(name)
+    found[PERSON] = merge_short_names(found[PERSON])
+    return {field: list(names.values()) for field, names in found.items()}
+
+
+@lru_cache(maxsize=None)
+def _listed_people() -> frozenset[str]:
+    """Normalized names of the listed people (their canonical spellings)."""
+    return frozenset(normalize_arabic(name) for _alias, name in person_spellings())
+
+
+def _one_name(words: list[str]) -> bool:
+    """A single name, though written in two words: «عبد الرحمن», «بن سلمان», «أبو الغيط»."""
+    return len(words) == 1 or (len(words) == 2 and words[0] in NAME_LINKS)
+
+
+def _starts_or_ends(words: list[str], longer: list[str]) -> bool:
+    """Whether ``longer`` is a fuller form of the name ``words``: it begins with them, or
+    ends with a single name.  «علي عبد الله صالح» does not make «أحمد علي عبد الله صالح»
+    (his son: an Arabic full name goes on with the father's).
+    """
+    n = len(words)
+    return len(longer) > n and (longer[:n] == words or (_one_name(words) and longer[-n:] == words))
+
+
+def merge_short_names(people: dict[str, str]) -> dict[str, str]:
+    """One article's persons (normalized key -> name), each short form merged into the
+    full name it begins or ends, when exactly one full name in the article does
+    («سامح» -> «سامح شكري», «كيم جونغ» and «كيم» -> «كيم جونغ أون»); a listed person
+    stays who they are («دونالد ترامب» beside «دونالد ترامب جونيور»).  Otherwise a
+    listed person's surname alone is that person («حفتر» -> «خليفة حفتر»; «ترامب» too
+    where the model also ran «ترامب» into a neighbouring name, «ترامب كومي»).
+    """
+    split = {key: key.split() for key in people}
+    full = [key for key, words in split.items()
+            if key in _listed_people() or not any(_starts_or_ends(words, other) for other in split.values())]
     merged: dict[str, str] = {}
     for key, name in people.items():
-        if " " not in key:
-            owners = full.get(key, ())
-            name = next(iter(owners)) if len(owners) == 1 else _surnames().get(key, name)
+        if key in _listed_people():  # «دونالد ترامب» is not «دونالد ترامب جونيور»
+            merged.setdefault(key, name)
+            continue
+        owners = [people[other] for other in full if _starts_or_ends(split[key], split[other])]
+        if len(owners) == 1:
+            name = owners[0]
+        elif len(split[key]) == 1:
+            name = _surnames().get(key, name)
         merged.setdefault(normalize_arabic(name), name)
-    found[PERSON] = merged
-    return {field: list(names.values()) for field, names in found.items()}
+    return merged

@@ -34,7 +34,7 @@ CLUSTERS = "clusters.tsv"
 #: Bump when a change to this module's code, or to how :mod:`index.entities` names what it
 #: tags, changes the entities found (the model, the word classes and the name lists are
 #: hashed by :func:`recognizer_version`).
-RECOGNIZER_REVISION = 5  # 5: dotted acronyms; «كاليفورنيا» keeps its «ك»; two-letter words after a clitic in listed names
+RECOGNIZER_REVISION = 6  # 6: shortened names merge into the full name they begin (index.entities.merge_short_names)
 
 #: Entities the model gives a lower probability than this are left out: a facet
 #: is only worth showing if it is right.

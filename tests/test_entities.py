@@ -1,8 +1,9 @@
 """The entity extractor on the sample collection and on short Arabic texts."""
 import pytest
 
-from index.entities import extract_entities, strip_clitic
+from index.entities import extract_entities, merge_short_names, strip_clitic
 from index.readers import read_collection
+from search.normalize import normalize_arabic
 from tests.conftest import SAMPLE
 
 
@@ -121,3 +122,32 @@ def test_broadcasters_are_organizations_with_their_clitic_off(text, network):
 def test_given_name_alone_is_the_full_name_in_the_article():
     ents = extract_entities("خبر", "التقى الوزير سامح شكري نظيره. وأكد سامح أن الحوار مستمر.")
     assert ents["persons"] == ["سامح شكري"]
+
+
+def test_shortened_names_are_the_one_full_name_they_begin_or_end():
+    # ANT's facets held «كيم جونغ أون», «كيم جونغ» and «كيم» side by side
+    ents = extract_entities("خبر", "التقى الزعيم الكوري الشمالي كيم جونغ أون بالرئيس دونالد ترامب. "
+                                   "وقال كيم جونغ إن بلاده مستعدة. وأضاف كيم أن القمة تاريخية.")
+    assert ents["persons"] == ["كيم جونغ أون", "دونالد ترامب"]
+
+
+def test_a_listed_person_is_not_merged_into_a_longer_name():
+    people = {normalize_arabic(n): n for n in ("دونالد ترامب", "دونالد ترامب جونيور", "دونالد", "ترامب")}
+    assert list(merge_short_names(people).values()) == ["دونالد ترامب", "دونالد ترامب جونيور", "دونالد"]
+
+
+def test_a_father_is_not_merged_into_his_sons_name():
+    # an Arabic full name goes on with the father's: «أحمد علي عبد الله صالح» is the son of
+    # «علي عبد الله صالح»; a single name at the end still merges («عبد الرحمن» -> «عمر عبد الرحمن»)
+    people = {normalize_arabic(n): n for n in ("أحمد علي عبد الله صالح", "علي عبد الله صالح",
+                                               "عمر عبد الرحمن", "عبد الرحمن")}
+    assert list(merge_short_names(people).values()) == [
+        "أحمد علي عبد الله صالح", "علي عبد الله صالح", "عمر عبد الرحمن"]
+
+
+def test_a_short_name_two_full_names_share_stays_as_written():
+    people = {normalize_arabic(n): n for n in ("خالد بن سلمان", "محمد بن سلمان", "بن سلمان", "محمد", "حفتر")}
+    assert list(merge_short_names(people).values()) == [
+        "خالد بن سلمان", "محمد بن سلمان", "بن سلمان",  # «بن سلمان» ends both
+        "خليفة حفتر",  # «محمد» begins one only; «حفتر» is a listed surname no name here owns
+    ]
