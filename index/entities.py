@@ -179,12 +179,13 @@ def merge_short_names(people: dict[str, str]) -> dict[str, str]:
     listed person's surname alone is that person («حفتر» -> «خليفة حفتر»; «ترامب» too
     where the model also ran «ترامب» into a neighbouring name, «ترامب كومي»).
     """
+    listed = _listed_people()
     split = {key: key.split() for key in people}
     full = [key for key, words in split.items()
-            if key in _listed_people() or not any(_starts_or_ends(words, other) for other in split.values())]
+            if key in listed or not any(_starts_or_ends(words, other) for other in split.values())]
     merged: dict[str, str] = {}
     for key, name in people.items():
-        if key in _listed_people():  # «دونالد ترامب» is not «دونالد ترامب جونيور»
+        if key in listed:  # «دونالد ترامب» is not «دونالد ترامب جونيور»
             merged.setdefault(key, name)
             continue
         owners = [people[other] for other in full if _starts_or_ends(split[key], split[other])]

@@ -39,15 +39,22 @@ def train(tokens, tags, out: Path, c1: float, c2: float, iterations: int) -> Non
     trainer.train(str(out))
 
 
+def fold(data, k: int) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Fold ``k`` (0-4) of the training part: the tokens and tags of the first five sixths
+    but sixth ``k``, then those of sixth ``k`` (the test sixth is in neither)."""
+    cuts = [split_point(data.tokens, q / 6) if q else 0 for q in range(6)]
+    a, b, end = cuts[k], cuts[k + 1], cuts[5]
+    return (data.tokens[:a] + data.tokens[b:end], data.tags[:a] + data.tags[b:end],
+            data.tokens[a:b], data.tags[a:b])
+
+
 def _score_fold(gold_path: str, k: int, c1: float, c2: float, iterations: int) -> dict:
     """Train on the first five sixths but sixth ``k`` (0-based) and score sixth ``k``."""
-    data = read_bio(gold_path)
-    cuts = [split_point(data.tokens, q / 6) if q else 0 for q in range(6)]
-    a, b = cuts[k], cuts[k + 1]
+    train_tokens, train_tags, tokens, gold = fold(read_bio(gold_path), k)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / MODEL
-        train(data.tokens[:a] + data.tokens[b:cuts[5]], data.tags[:a] + data.tags[b:cuts[5]], out, c1, c2, iterations)
-        return score(data.tags[a:b], Recognizer(str(out)).tag(data.tokens[a:b]))
+        train(train_tokens, train_tags, out, c1, c2, iterations)
+        return score(gold, Recognizer(str(out)).tag(tokens))
 
 
 def cross_validate(gold_path: str, c1: float, c2: float, iterations: int, workers: int = 2) -> dict:

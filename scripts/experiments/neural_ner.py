@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from index import ner  # noqa: E402
-from index.bio import read_bio, score, sentences, split_point  # noqa: E402
+from index.bio import read_bio, score, sentences  # noqa: E402
 from search.normalize import normalize_word  # noqa: E402
-from train_ner import train as train_crf  # noqa: E402
+from train_ner import fold, train as train_crf  # noqa: E402
 
 TAGS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 T2I = {t: i for i, t in enumerate(TAGS)}
@@ -241,11 +241,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     words, vectors = word_vectors(args.collection, Path(args.vectors))
-    data = read_bio(args.gold)
-    cuts = [split_point(data.tokens, q / 6) if q else 0 for q in range(6)]
-    a, b = cuts[args.fold], cuts[args.fold + 1]
-    tr_tokens, tr_tags = data.tokens[:a] + data.tokens[b:cuts[5]], data.tags[:a] + data.tags[b:cuts[5]]
-    tokens, gold = data.tokens[a:b], data.tags[a:b]
+    tr_tokens, tr_tags, tokens, gold = fold(read_bio(args.gold), args.fold)
     model, enc = train_bilstm(tr_tokens, tr_tags, words, vectors, args.epochs)
     crf = pycrfsuite.Tagger()
     with tempfile.TemporaryDirectory() as tmp:
