@@ -16,7 +16,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -150,13 +150,15 @@ def _swap(root: Path, new_gen: Path) -> None:
 
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
                 progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
-                titles: bool = True, stemmer: str = "akhbar", workers: int | None = None) -> BuildSummary:
+                titles: bool = True, stemmer: str = "akhbar", workers: int | None = None,
+                follow_links: bool = False) -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
     ``on_problem``: called with each input that was skipped, as soon as it is met.
     ``titles=False`` and ``stemmer`` are for evaluation runs (see ``akhbar eval``).
     ``workers``: processes recognizing entities (default: one per core; 1 for none).
+    ``follow_links``: read symbolic links that lead out of a collection folder (default: report them).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -181,7 +183,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                     existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
                 if read_meta(root).get("recognizer_version") != recognizer_version():
                     existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
-            items = iter_items(collections, titles=titles, workers=workers, unchanged=existing)
+            items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
+                               follow_links=follow_links)
             _write(ix, items, existing, summary, progress, on_problem)
             _checkpoint("commit")
             summary.documents = ix.doc_count()

@@ -25,7 +25,7 @@ from index import gazetteer
 from index.bio import SENTENCE_END, spans
 from index.ner import NAME_BREAKERS, NAME_LINKS, TITLES, default_recognizer, prefer_listed_names, tokenize, word_classes
 from search.lexicon import first_names, person_spellings
-from search.normalize import normalize_arabic, normalize_word, strip_tashkeel, strip_tatweel
+from search.normalize import normalize_arabic, strip_tashkeel, strip_tatweel
 from search.stemming import clitic_readings
 from search.stopwords import stopwords
 
@@ -181,14 +181,25 @@ def merge_short_names(people: dict[str, str]) -> dict[str, str]:
     """
     listed = _listed_people()
     split = {key: key.split() for key in people}
-    full = [key for key, words in split.items()
-            if key in listed or not any(_starts_or_ends(words, other) for other in split.values())]
+    # a fuller form shares the first word, or the last: only those are compared (an article
+    # of thousands of names must not compare every pair)
+    by_edge: dict[str, list[str]] = {}
+    for key, words in split.items():
+        for edge in dict.fromkeys((words[0], words[-1])):
+            by_edge.setdefault(edge, []).append(key)
+
+    def fuller(key: str) -> list[str]:
+        words = split[key]
+        near = dict.fromkeys(by_edge.get(words[0], []) + by_edge.get(words[-1], []))
+        return [other for other in near if _starts_or_ends(words, split[other])]
+
+    full = {key for key in split if key in listed or not fuller(key)}
     merged: dict[str, str] = {}
     for key, name in people.items():
         if key in listed:  # «دونالد ترامب» is not «دونالد ترامب جونيور»
             merged.setdefault(key, name)
             continue
-        owners = [people[other] for other in full if _starts_or_ends(split[key], split[other])]
+        owners = [people[other] for other in fuller(key) if other in full]
         if len(owners) == 1:
             name = owners[0]
         elif len(split[key]) == 1:

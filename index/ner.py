@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -306,9 +307,13 @@ def prefer_listed_names(tokens: list[str], tags: list[str], listed: list[str]) -
     gazetteer's tags for ``tokens`` (:meth:`Recognizer.tag_with_listed` returns them).
     """
     out = list(tags)
-    model = spans(tags)
+    model = spans(tags)  # in order and disjoint, so their ends are sorted too
+    ends = [e for _s, e, _k in model]
     for gs, ge, kind in spans(listed):
-        over = [(s, e, k) for s, e, k in model if s < ge and e > gs]
+        over, i = [], bisect_right(ends, gs)  # the first model span ending after gs
+        while i < len(model) and model[i][0] < ge:
+            over.append(model[i])
+            i += 1
         if ge - gs < 2 or not over:
             continue
         if all(gs <= s and e <= ge for s, e, _k in over):

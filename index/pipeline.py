@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 
 from index.documents import Document, Problem
 from index.entities import extract_entities
@@ -43,14 +43,15 @@ def _batch(jobs: list[tuple[Document | Problem, bool]]) -> list[Document | Probl
     return [with_entities(item) if needed else item for item, needed in jobs]
 
 
-def read_items(collections: Iterable[str | os.PathLike], titles: bool = True) -> Iterator[Document | Problem]:
+def read_items(collections: Iterable[str | os.PathLike], titles: bool = True,
+               follow_links: bool = False) -> Iterator[Document | Problem]:
     """Documents (without entities) and problems, a repeated id reported as a problem.
 
     ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
     """
     first_seen: dict[str, str] = {}
     for collection in collections:
-        for item in read_collection(collection):
+        for item in read_collection(collection, follow_links):
             if isinstance(item, Document):
                 if item.id in first_seen:
                     item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
@@ -62,7 +63,7 @@ def read_items(collections: Iterable[str | os.PathLike], titles: bool = True) ->
 
 
 def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, workers: int | None = None,
-               unchanged: dict[str, str] | None = None) -> Iterator[Document | Problem]:
+               unchanged: dict[str, str] | None = None, follow_links: bool = False) -> Iterator[Document | Problem]:
     """Documents with their entities, and problems, in collection order.
 
     ``unchanged``: id -> digest of documents already indexed; a document read
@@ -71,8 +72,12 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     """
     unchanged = unchanged or {}
     jobs = ((item, not (isinstance(item, Document) and unchanged.get(item.id) == item.digest))
-            for item in read_items(collections, titles))
+            for item in read_items(collections, titles, follow_links))
     yield from _batch(list(islice(jobs, SERIAL_FIRST)))
+    rest = next(jobs, None)
+    if rest is None:  # a small collection: done, no worker started
+        return
+    jobs = chain([rest], jobs)
     workers = default_workers() if workers is None else workers
     if workers <= 1:
         for job in jobs:

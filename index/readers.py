@@ -19,6 +19,7 @@ import json
 import os
 import re
 import tarfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,52 +35,135 @@ _DOC_RE = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
 _TAG_RE = {tag: re.compile(rf"<{tag}>(.*?)</{tag}>", re.DOTALL)
            for tag in ("DOCNO", "URL", "SRC", "CAT", "TITLE", "TIME", "TEXT", "ABSTRACT")}
 
-#: Longest article body indexed, in characters (a news article is rarely over 50,000;
-#: a bigger "article" is a dump that would stall the entity recognizer and bloat the index).
-MAX_ARTICLE_CHARS = 1_000_000
+#: Longest article body indexed, in characters.  The longest of ANT's 31,523 articles has
+#: 21,119 and 99.9% have under 9,100; a bigger "article" is a dump.  The limit bounds what
+#: one article costs to index: at 200,000 characters of all-distinct words (the worst
+#: case) 26 s and 280 MB (docs/reliability.md); a 990,000-character one took 930 MB.
+MAX_ARTICLE_CHARS = 200_000
+
+#: Longest article id, in characters (ids are shown, linked and exported).
+MAX_ID_CHARS = 500
 
 Item = Document | Problem
 
 
-def read_collection(path: str | os.PathLike) -> Iterator[Item]:
-    """Every article (or problem) in a folder, file or archive, in a stable order."""
+def read_collection(path: str | os.PathLike, follow_links: bool = False) -> Iterator[Item]:
+    """Every article (or problem) in a folder, file or archive, in a stable order.
+
+    Symbolic links inside a folder are read when they point inside it; a link out of
+    the collection (to ``/etc/passwd``, to another user's files) is reported and
+    skipped unless ``follow_links`` (``akhbar index --follow-links``).
+    """
     path = Path(path)
     if not path.exists():
         yield Problem(str(path), "no such file or folder")
         return
     if path.is_dir():
-        items = _read_folder(path)
+        items = _read_folder(path, follow_links)
     elif path.name.endswith(ARCHIVE_SUFFIXES):
         items = _read_archive(path)
     else:
         items = _read_file(path)
     for item in items:
-        if isinstance(item, Document) and len(item.body) > MAX_ARTICLE_CHARS:
-            item = Problem(item.origin, f"article too long ({len(item.body):,} characters; "
-                                        f"the limit is {MAX_ARTICLE_CHARS:,})")
+        if isinstance(item, Document):
+            item = _checked(item)
         yield item
 
 
-def _read_folder(folder: Path) -> Iterator[Item]:
-    for root, dirs, files in os.walk(folder, followlinks=False, onerror=None):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+def _checked(doc: Document) -> Item:
+    """The document, or the problem that keeps it out: a bad id or a body over the limit."""
+    if len(doc.body) > MAX_ARTICLE_CHARS:
+        return Problem(doc.origin, f"article too long ({len(doc.body):,} characters; "
+                                   f"the limit is {MAX_ARTICLE_CHARS:,})")
+    why = id_problem(doc.id)
+    return Problem(doc.origin, why) if why else doc
+
+
+def id_problem(doc_id: str) -> str | None:
+    """Why ``doc_id`` cannot identify an article, or None.  An id is any text of 1 to
+    ``MAX_ID_CHARS`` characters with no control characters (tab, new line, NUL, ...):
+    «.», «../x» and «a b» are fine, every link quotes it."""
+    if not doc_id:
+        return "empty id"
+    if len(doc_id) > MAX_ID_CHARS:
+        return f"id longer than {MAX_ID_CHARS} characters"
+    if any(unicodedata.category(c) == "Cc" for c in doc_id):
+        return f"id {doc_id[:40]!r} has control characters"
+    return None
+
+
+def _read_folder(folder: Path, follow_links: bool) -> Iterator[Item]:
+    top = folder.resolve()
+    seen_dirs = {top}  # real folders walked: a link loop is walked once
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError as exc:
+            yield Problem(str(here), f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            p = Path(root) / name
-            if name.endswith(ARCHIVE_SUFFIXES):
+            p = Path(entry.path)
+            if entry.is_symlink():
+                why = _link_problem(p, top, follow_links)
+                if why:
+                    yield Problem(str(p), why)
+                    continue
+                if p.is_dir():
+                    real = p.resolve()
+                    if real not in seen_dirs and not _inside(real, top):
+                        seen_dirs.add(real)  # a followed link out of the collection
+                        subdirs.append(p)
+                    continue  # a folder inside the collection is read where it is
+            elif entry.is_dir():
+                real = p.resolve()
+                if real not in seen_dirs:
+                    seen_dirs.add(real)
+                    subdirs.append(p)
+                continue
+            if not p.is_file():
+                if not _ignored(entry.name):
+                    yield Problem(str(p), "not a regular file (a device, FIFO or socket), not read")
+                continue
+            if entry.name.endswith(ARCHIVE_SUFFIXES):
                 yield from _read_archive(p)
             else:
                 yield from _read_file(p)
+        stack.extend(reversed(subdirs))
+
+
+def _inside(real: Path, top: Path) -> bool:
+    return real == top or top in real.parents
+
+
+def _link_problem(link: Path, top: Path, follow_links: bool) -> str | None:
+    """Why the symbolic link ``link`` is not read, or None."""
+    try:
+        real = link.resolve(strict=True)
+    except FileNotFoundError:
+        return f"cannot read: broken symbolic link (to {os.readlink(link)!r})"
+    except (OSError, RuntimeError) as exc:  # a loop: ELOOP, or RuntimeError from resolve()
+        return f"cannot read: symbolic link loop ({getattr(exc, 'strerror', None) or exc})"
+    if not follow_links and not _inside(real, top):
+        return (f"symbolic link to {str(real)!r}, outside the collection: not read "
+                "(akhbar index --follow-links reads such links)")
+    return None
 
 
 def _read_archive(path: Path) -> Iterator[Item]:
     try:
         with tarfile.open(path, "r:*") as tar:
             for member in tar:
-                if not member.isfile() or _ignored(member.name):
+                if member.isdir() or _ignored(member.name):
                     continue
                 origin = f"{path}!{member.name}"
+                if not member.isfile():
+                    yield Problem(origin, _member_kind(member) + ", not read")
+                    continue
                 fh = tar.extractfile(member)
                 if fh is None:
                     yield Problem(origin, "unreadable archive member")
@@ -87,6 +171,19 @@ def _read_archive(path: Path) -> Iterator[Item]:
                 yield from parse_bytes(fh.read(), origin, Path(member.name).stem)
     except (tarfile.TarError, OSError, EOFError) as exc:
         yield Problem(str(path), f"broken archive: {exc}")
+
+
+def _member_kind(member: tarfile.TarInfo) -> str:
+    """What an archive member that is not a plain file is."""
+    if member.issym():
+        return f"symbolic link (to {member.linkname!r}) in the archive"
+    if member.islnk():
+        return f"hard link (to {member.linkname!r}, the same file again) in the archive"
+    if member.ischr() or member.isblk():
+        return "device node in the archive"
+    if member.isfifo():
+        return "FIFO in the archive"
+    return f"archive member of type {member.type!r}"
 
 
 def _read_file(path: Path) -> Iterator[Item]:

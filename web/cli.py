@@ -31,6 +31,7 @@ def cmd_index(args) -> int:
     collections = args.collection or [str(SAMPLE_COLLECTION)]
     progress = False if args.no_progress else None
     summary = build_index(collections, args.index, update=args.update, progress=progress, workers=args.workers,
+                          follow_links=args.follow_links,
                           on_problem=lambda p: print(f"skipped {p}", file=sys.stderr))
     print(summary.line())
     return 0
@@ -117,57 +118,13 @@ def cmd_eval_ner(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
-
     from web import create_app
+    from web.server import serve_app
 
     app = create_app({"INDEX_DIR": os.path.abspath(args.index)})
     print(f"Akhbar: serving {os.path.abspath(args.index)} on http://{args.host}:{args.port}/"
           f" ({args.processes} process(es) x {args.threads} threads)", flush=True)
-    if args.processes <= 1:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="akhbar")
-        return 0
-    return _serve_processes(app, args, serve)
-
-
-def _serve_processes(app, args, serve) -> int:
-    """Pre-fork: one listening socket, ``args.processes`` waitress processes accepting on it.
-
-    Python runs one thread at a time per process, so a search server uses one core
-    per process.  The parent forwards SIGTERM/SIGINT to the workers and stops them
-    all if one dies (a supervisor such as systemd restarts the service).
-    """
-    import signal
-    import socket
-
-    sock = socket.create_server((args.host, args.port), reuse_port=False, backlog=1024)
-    children = []
-    for _ in range(args.processes):
-        pid = os.fork()
-        if pid == 0:  # worker: serve until told to stop
-            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            serve(app, sockets=[sock], threads=args.threads, ident="akhbar")
-            os._exit(0)
-        children.append(pid)
-    sock.close()
-
-    def stop(*_):
-        for child in children:
-            try:
-                os.kill(child, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    _pid, status = os.wait()  # the first worker to end ends the service
-    stop()
-    for _ in children[1:]:
-        try:
-            os.wait()
-        except ChildProcessError:
-            break
-    return 0 if os.waitstatus_to_exitcode(status) in (0, -signal.SIGTERM) else 1
+    return serve_app(app, args.host, args.port, threads=args.threads, processes=args.processes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--no-progress", action="store_true", help="no progress bar")
     pi.add_argument("--workers", type=int, default=None, metavar="N",
                     help="processes recognizing entities (default: one per core; 1: none)")
+    pi.add_argument("--follow-links", action="store_true",
+                    help="read symbolic links that lead out of a collection folder "
+                         "(default: they are listed as skipped)")
     pi.set_defaults(func=cmd_index)
 
     ps = sub.add_parser("search", help="search an index")
