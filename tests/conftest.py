@@ -63,6 +63,27 @@ def shared_path(*parts: str) -> Path:
     return p
 
 
+#: Article ids a JSON Lines collection may hold that a URL path segment cannot carry.
+HOSTILE_IDS = ["../../etc/passwd", ".", "..", "a/../b", "%2e%2e", "خبر/١?x=1#y", "a b"]
+
+
+def hostile_id_body(doc_id: str) -> str:
+    return f"وصل الوفد المصري إلى طرابلس لبحث التعاون الأمني، في الخبر رقم {doc_id}."
+
+
+@pytest.fixture(scope="session")
+def hostile_ids_index(tmp_path_factory) -> Path:
+    """An index of articles whose ids are HOSTILE_IDS, each titled «خبر عن طرابلس N»."""
+    import json
+
+    tmp = tmp_path_factory.mktemp("ids")
+    lines = [json.dumps({"id": i, "title": f"خبر عن طرابلس {n}", "text": hostile_id_body(i)}, ensure_ascii=False)
+             for n, i in enumerate(HOSTILE_IDS)]
+    (tmp / "ids.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_index([tmp / "ids.jsonl"], tmp / "ix", progress=False, workers=1)
+    return tmp / "ix"
+
+
 @pytest.fixture(scope="session")
 def ant_index(tmp_path_factory):
     """The whole ANT corpus indexed once per test session: (index folder, build summary)."""

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import serving
+from tests.conftest import HOSTILE_IDS, serving
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,15 @@ def test_type_arabic_query_see_rtl_highlighted_results_and_filter_by_facet(serve
     assert page.locator("li.hit").count() == total_before
     page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
     assert not errors, errors  # no CSP violations or script errors
+
+
+def test_every_result_link_opens_its_own_article_whatever_the_id(hostile_ids_index, page, tmp_path_factory):
+    """Ids such as «..», «.» and «../../etc/passwd»: the browser resolves each link the page
+    makes (dot segments and all) and lands on that article."""
+    with serving(hostile_ids_index, tmp_path_factory.mktemp("ids-server")) as url:
+        for n, doc_id in enumerate(HOSTILE_IDS):
+            page.goto(url + "/search?q=طرابلس")
+            page.locator("li.hit h2 a", has_text=f"خبر عن طرابلس {n}").first.click()
+            page.wait_for_selector("article.article h1")
+            assert page.locator("article.article h1").inner_text() == f"خبر عن طرابلس {n}", doc_id
+            assert doc_id in page.locator("article.article .body").inner_text()

@@ -7,7 +7,6 @@ from search.highlight import highlight_all, match_terms
 from search.query import parse_query
 from search.searching import SORTS, get_article, search
 from search.spelling import suggest
-from search.store import read_meta
 from web.errors import ApiError, wants_json
 from web.index_access import get_index, get_searcher
 
@@ -33,7 +32,9 @@ def _read_filters() -> list[tuple[str, str]]:
 
 def _read_page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdecimal() or not 1 <= int(raw) <= 10_000:  # isdecimal: what int() reads, ٢ included
+    # isdecimal: what int() reads, ٢ included; the length check first, as int() refuses
+    # more than 4,300 digits (and a 5-digit bound needs no more than 5)
+    if not raw.isdecimal() or len(raw) > 5 or not 1 <= int(raw) <= 10_000:
         raise ApiError(400, "رقم الصفحة غير صالح", f"page must be a whole number from 1 to 10000, not {raw[:20]!r}")
     return int(raw)
 
@@ -79,8 +80,15 @@ def search_view():
                            facet_prefix=FACET_PREFIX)
 
 
+@bp.get("/article")
 @bp.get("/article/<path:doc_id>")
-def article(doc_id: str):
+def article(doc_id: str | None = None):
+    """One article: ``/article?id=ID`` (the form every link uses: any id round-trips,
+    «.», «..» and «a/../b» included), or ``/article/ID`` for ids that are plain path segments."""
+    if doc_id is None:
+        doc_id = request.args.get("id", "")
+        if not doc_id:
+            raise ApiError(400, "رقم المقال مفقود", "missing article id: use /article?id=ID")
     q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LEN"]]
     searcher = get_searcher()
     art = get_article(searcher, doc_id)
@@ -120,6 +128,14 @@ def arabic_date(value: str | None) -> str:
     return value
 
 
+def article_url(doc_id: str, q: str = "") -> str:
+    """The link to one article.  The id goes in the query string: a path segment would be
+    normalized away by browsers when the id is «.» or «..» or holds «/../» (even percent-encoded)."""
+    from urllib.parse import urlencode
+
+    return "/article?" + urlencode([("id", doc_id)] + ([("q", q)] if q else []))
+
+
 def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
     """A /search URL with these words, filters, sort and page."""
     from urllib.parse import urlencode
@@ -134,7 +150,7 @@ def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"search_url": search_url, "arabic_date": arabic_date}
+    return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date}
 
 
 @bp.get("/favicon.ico")
