@@ -28,9 +28,10 @@ from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
+from search.engines.whoosh.schema import build_schema
+from search.engines.whoosh.store import CURRENT, META, current_dir, read_meta
 from search.errors import BuildError
-from search.schema import SCHEMA_VERSION, SCORED_TEXT_FIELDS, build_schema, scored_text
-from search.store import CURRENT, META, current_dir, read_meta
+from search.fields import SCHEMA_VERSION, SCORED_TEXT_FIELDS, scored_text
 
 LOCK = ".build.lock"
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build

@@ -39,10 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 from index.documents import Document  # noqa: E402
 from index.readers import read_collection  # noqa: E402
-from search import docsets  # noqa: E402
+from search.engines import open_engine  # noqa: E402
+from search.engines.whoosh import docsets  # noqa: E402
+from search.engines.whoosh.store import current_dir  # noqa: E402
 from search.query import FIELD_WEIGHTS, parse_query  # noqa: E402
-from search.searching import search, weighting  # noqa: E402
-from search.store import current_dir, open_index  # noqa: E402
+from search.searching import search  # noqa: E402
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
 ANT = SHARED / "corpus" / "ant-multisource-v2.1.tar.gz"
@@ -160,7 +161,7 @@ def measure_build(collection: Path, index: Path, workers: int | None) -> dict:
 
 def measure_queries(index: Path, repeat: int) -> dict:
     qs = queries()
-    with open_index(index).searcher(weighting=weighting()) as s:
+    with open_engine(index) as s:
         for q in qs:  # warm: caches, facet table
             search(s, q)
         full, ranking, cold = [], [], []

@@ -42,11 +42,11 @@ class MatchTerms:
         return norm in self.forms or any(any(x in stems for x in fn(norm)) for fn, stems in self.stemmed)
 
 
-def match_terms(pq: ParsedQuery, schema) -> MatchTerms:
-    """The terms of a parsed query, analyzed as the index analyzed them, over the fields
-    the query searches (:func:`search.query.scored_fields`)."""
-    exact = schema["text_exact"].analyzer
-    analyzers = [schema[f].analyzer for f in scored_fields(pq) if f in schema and f != "text_exact"]
+def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
+    """The terms of a parsed query, analyzed as the engine's index analyzed them, over the
+    fields the query searches (:func:`search.query.scored_fields`)."""
+    exact = engine.analyzer("text_exact")
+    analyzers = [a for a in (engine.analyzer(f) for f in scored_fields(pq) if f != "text_exact") if a is not None]
     terms = MatchTerms(stemmed=[(stem_function(a), set()) for a in analyzers])
     for alternatives in pq.scored_words:
         for word in alternatives:
@@ -86,12 +86,16 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
         else:
             t.matched = False
         tokens.append(t)
-    for phrase in terms.phrases:
-        n = len(phrase)
-        for k in range(len(content) - n + 1):
-            if all(tokens[content[k + j]].text == phrase[j] for j in range(n)):
-                for j in range(n):
-                    tokens[content[k + j]].matched = True
+    if terms.phrases:
+        starts: dict[str, list[int]] = {}  # word -> where it stands among the content words
+        for k, i in enumerate(content):
+            starts.setdefault(tokens[i].text, []).append(k)
+        for phrase in terms.phrases:
+            n = len(phrase)
+            for k in starts.get(phrase[0], ()):
+                if k + n <= len(content) and all(tokens[content[k + j]].text == phrase[j] for j in range(1, n)):
+                    for j in range(n):
+                        tokens[content[k + j]].matched = True
     return tokens
 
 

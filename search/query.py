@@ -1,4 +1,5 @@
-"""The query language, parsed into Whoosh queries.  Parsing never raises.
+"""The query language, parsed into its parts.  Parsing never raises; each engine turns
+a :class:`ParsedQuery` into its own query (``search.engines``).
 
     حفتر طرابلس              plain words (documents with every word rank first)
     "الوفد المصري"           exact phrase (normalized spelling, no stemming)
@@ -18,13 +19,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import query as Q
-
 from search.analysis import analyze
+from search.fields import FILTER_FIELDS
 
-#: Query-language prefixes -> the text field they filter.
-FILTER_FIELDS = {"source": "source_text", "person": "persons_text", "place": "places_text",
-                 "org": "organizations_text"}
 #: Arabic spellings of the prefixes, for people who type Arabic throughout.
 FILTER_ALIASES = {"المصدر": "source", "مصدر": "source", "شخص": "person", "مكان": "place",
                   "منظمة": "org", "تاريخ": "date"}
@@ -42,6 +39,12 @@ ALL_WORDS_BOOST = 2.0
 SHORT_QUERY_WORDS = 4
 #: Weight of a phrase match in a long query, where phrases are not required.
 PHRASE_BOOST = 2.0
+#: Words searched per query (plain, phrase and excluded words; stopwords do not count).
+#: Every word costs posting-list reads in three fields; the words after these are
+#: ignored with a warning, as Google ignores those after its 32nd.
+MAX_QUERY_WORDS = 32
+#: Entity and source filters per query: each is a phrase search of its own.
+MAX_FILTERS = 10
 
 _TOKEN_RE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[A-Za-z\u0621-\u064a]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>[^\s"]+))'
@@ -67,6 +70,7 @@ class ParsedQuery:
     date_range: tuple[datetime | None, datetime | None] | None = None
     errors: list[str] = field(default_factory=list)
     relax_phrases: bool = False  # set when no article has the exact phrase (see search.searching)
+    dropped_words: int = 0  # words past MAX_QUERY_WORDS, ignored (see cap_words)
 
     @property
     def phrases_required(self) -> bool:
@@ -102,7 +106,11 @@ def parse_query(text: str) -> ParsedQuery:
                 _add_date(pq, value)
                 continue
             if prefix in FILTER_FIELDS and value and not neg:
-                pq.filters.append((prefix, value))
+                if len(pq.filters) < MAX_FILTERS:
+                    pq.filters.append((prefix, value))
+                elif len(pq.filters) == MAX_FILTERS and not any("too many filters" in e for e in pq.errors):
+                    pq.errors.append(f"too many filters: at most {MAX_FILTERS} (source:, person:, place:, org:); "
+                                     "the others were ignored")
                 continue
             # unknown field or negated filter: read the whole thing as words
             _add_words(pq, f"{fname} {value}", neg, pending_or=False)
@@ -120,6 +128,35 @@ def parse_query(text: str) -> ParsedQuery:
         _add_words(pq, word, neg, pending_or)
         pending_or = False
     return pq
+
+
+def cap_words(pq: ParsedQuery, exact) -> int:
+    """Keep the first :data:`MAX_QUERY_WORDS` searchable words of ``pq`` (plain words, then
+    phrases, then exclusions; ``exact`` tells stopwords apart); return how many were dropped.
+    A phrase past the limit keeps its first words (a long quotation still matches its start)."""
+    used = dropped = 0
+    full = False
+
+    def keep(text: str) -> str:
+        """The words of ``text`` that fit, as text ('' for none)."""
+        nonlocal used, dropped, full
+        kept = []
+        for word in text.split():
+            n = len(analyze(exact, word))
+            full = full or used + n > MAX_QUERY_WORDS
+            if full:
+                dropped += n
+            else:
+                used += n
+                kept.append(word)
+        return " ".join(kept)
+
+    pq.words = [g for g in ([w for w in group if keep(w)] for group in pq.words) if g]
+    pq.phrases = [p for p in map(keep, pq.phrases) if p]
+    pq.excluded_words = [w for w in pq.excluded_words if keep(w)]
+    pq.excluded_phrases = [p for p in map(keep, pq.excluded_phrases) if p]
+    pq.dropped_words = dropped
+    return dropped
 
 
 def _add_words(pq: ParsedQuery, text: str, neg: bool, pending_or: bool) -> None:
@@ -165,67 +202,6 @@ def _date_bound(text: str, end: bool) -> datetime:
     return datetime(year, month, day)
 
 
-def _word_query(word: str, schema, fields: tuple[str, ...]) -> Q.Query | None:
-    """One user word over the scored text ``fields``, each analyzed with its own analyzer."""
-    clauses = []
-    for fieldname in fields:
-        weight = FIELD_WEIGHTS[fieldname]
-        if weight <= 0 or fieldname not in schema:  # Whoosh divides by the boost
-            continue
-        terms = dict.fromkeys(analyze(schema[fieldname].analyzer, word))
-        clauses.extend(Q.Term(fieldname, t, boost=weight) for t in terms)
-    return Q.Or(clauses) if clauses else None
-
-
-def _phrase_query(text: str, exact, fields=("text_exact",)) -> Q.Query | None:
-    forms = analyze(exact, text)
-    if not forms:
-        return None
-    if len(forms) == 1:
-        return Q.Or([Q.Term(f, forms[0]) for f in fields])
-    return Q.Or([Q.Phrase(f, forms) for f in fields])
-
-
 def scored_fields(pq: ParsedQuery) -> tuple[str, ...]:
     """The text fields a query's words are looked for in: broad stems only in long queries."""
     return tuple(FIELD_WEIGHTS) if len(pq.scored_words) > SHORT_QUERY_WORDS else PRECISE_FIELDS
-
-
-def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
-    """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
-    exact = schema["text_exact"].analyzer
-    fields = scored_fields(pq)
-    groups = []
-    for alternatives in pq.scored_words:
-        alts = [q for q in (_word_query(w, schema, fields) for w in alternatives) if q is not None]
-        if alts:
-            groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
-    phrases = [q for q in (_phrase_query(p, exact) for p in pq.phrases) if q is not None]
-
-    scoring = None
-    if groups:
-        scoring = Q.Or(groups)
-        if 1 < len(groups) <= SHORT_QUERY_WORDS:
-            scoring = Q.Or([Q.And(groups, boost=ALL_WORDS_BOOST), scoring])
-    if phrases and pq.phrases_required:
-        scoring = Q.And(phrases + ([scoring] if scoring else []))
-    elif phrases:
-        scoring = Q.Or([scoring] + [p.with_boost(PHRASE_BOOST) for p in phrases])
-
-    filters = []
-    for prefix, value in pq.filters:
-        q = _phrase_query(value, exact, fields=(FILTER_FIELDS[prefix],))
-        filters.append(q if q is not None else Q.NullQuery)
-    if pq.date_range:
-        start, end = pq.date_range
-        filters.append(Q.DateRange("date", start, end))
-    negatives = [q for q in (_word_query(w, schema, PRECISE_FIELDS) for w in pq.excluded_words)
-                 if q is not None]
-    negatives += [q for q in (_phrase_query(p, exact) for p in pq.excluded_phrases) if q is not None]
-
-    if scoring is None and filters:
-        scoring = Q.Every()
-    if scoring is not None and negatives:
-        scoring = Q.AndNot(scoring, Q.Or(negatives))
-    filter_q = Q.And(filters) if filters else None
-    return scoring, filter_q

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.builder import build_index
-from search.searching import weighting
-from search.store import open_index
+from search.engines import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -35,10 +34,9 @@ def sample_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def searcher(sample_index):
-    ix = open_index(sample_index)
-    with ix.searcher(weighting=weighting()) as s:
-        yield s
+def engine(sample_index):
+    with open_engine(sample_index) as e:
+        yield e
 
 
 @pytest.fixture()

@@ -2,8 +2,8 @@
 import pytest
 
 from search.analysis import analyze
-from search.searching import search, weighting
-from search.store import open_index
+from search.engines import open_engine
+from search.searching import search
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ def test_whole_ant_collection_indexes_and_serves(ant):
     # two ANT files have an empty <TEXT>: they are reported, everything else is indexed
     assert summary.documents == 31523 and summary.skipped == 2
     assert all("no <TEXT>" in p.reason for p in summary.problems)
-    with open_index(root).searcher(weighting=weighting()) as s:
+    with open_engine(root) as s:
         res = search(s, "ترامب كوريا الشمالية")
         assert res["total"] > 100
         top = res["results"][0]
@@ -31,10 +31,10 @@ def test_whole_ant_collection_indexes_and_serves(ant):
 def test_short_queries_rank_documents_with_every_word_first(ant):
     """On real news, the top results of 2-3 word queries contain every word."""
     root, _ = ant
-    with open_index(root).searcher(weighting=weighting()) as s:
-        stemmed = s.schema["text"].analyzer
+    with open_engine(root) as s:
+        stemmed = s.analyzer("text")
         for q in ("أسعار النفط", "محمد صلاح ليفربول", "الانتخابات العراقية", "اللاجئين السوريين لبنان"):
             words = set(analyze(stemmed, q))
             for hit in search(s, q, page_size=10, facets=False, snippets=False)["results"]:
-                doc = s.document(id=hit["id"])
+                doc = s.document(hit["id"])
                 assert words <= set(analyze(stemmed, doc["title"] + " " + doc["body"])), (q, hit["id"])

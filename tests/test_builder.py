@@ -6,9 +6,10 @@ import pytest
 
 import index.builder as builder
 from index.builder import build_index, build_lock
+from search.engines import open_engine
+from search.engines.whoosh.store import current_dir, read_meta
 from search.errors import BuildError, IndexMissingError
-from search.searching import search, weighting
-from search.store import current_dir, open_index, read_meta
+from search.searching import search
 
 
 def write_jsonl(folder, rows):
@@ -24,7 +25,7 @@ ROWS = [
 
 
 def all_results(root, queries=("حفتر", "طرابلس", "القاهرة", "ليبيا", "الدبيبة", "بنغازي", "سرت")):
-    with open_index(root).searcher(weighting=weighting()) as s:
+    with open_engine(root) as s:
         return {q: [(r["id"], r["title"], r["snippet_html"]) for r in search(s, q, page_size=50)["results"]]
                 for q in queries}
 
@@ -93,7 +94,7 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path):
     (root / "tmp-20200101T000000000000" / "MAIN_x.toc").write_text("half")
     build_index([tmp_path / "c"], root, progress=False)
     assert not list(root.glob("tmp-*"))
-    assert open_index(root).doc_count() == 3
+    assert open_engine(root).stats()["documents"] == 3
 
 
 def test_only_the_live_and_previous_generations_are_kept(tmp_path):
@@ -123,7 +124,7 @@ def test_unwritable_index_folder_is_a_clear_error(tmp_path):
 
 def test_missing_index_is_a_typed_error(tmp_path):
     with pytest.raises(IndexMissingError, match="akhbar index"):
-        open_index(tmp_path / "none")
+        open_engine(tmp_path / "none")
 
 
 @pytest.mark.parametrize("key", ["schema_version", "analyzer_version"])
@@ -135,4 +136,4 @@ def test_index_of_another_schema_or_analyzer_version_is_refused(tmp_path, key):
     meta[key] = 1
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(IndexMissingError, match="rebuild"):
-        open_index(tmp_path / "ix")
+        open_engine(tmp_path / "ix")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from index.builder import KILL_AT, build_index
-from search.searching import search, weighting
-from search.store import open_index
+from search.engines import open_engine
+from search.searching import search
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ def _collection(folder: Path, n: int, word: str) -> Path:
 def _served_ids(ix: Path) -> set[str]:
     """Ids of every article the served index finds for «طرابلس» (all of them)."""
     ids: set[str] = set()
-    with open_index(ix).searcher(weighting=weighting()) as s:
+    with open_engine(ix) as s:
         page = 1
         while True:
             res = search(s, "طرابلس", page=page, page_size=100, facets=False, snippets=False)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from index.builder import build_index
 from index.entities import extract_entities
 from index.readers import MAX_ARTICLE_CHARS
-from search.searching import search, weighting
-from search.store import open_index
+from search.engines import open_engine
+from search.searching import search
 from tests.conftest import sample_texts
 
 ARABIC = "ليبيا ومصر تبحثان التعاون الأمني في طرابلس والقاهرة بحضور وفد رفيع. "
@@ -91,8 +91,8 @@ def hostile_build(tmp_path_factory):
 def test_every_valid_document_is_indexed_exactly(hostile_build):
     valid, _bad, summary, _problems, ix = hostile_build
     assert summary.added == valid
-    with open_index(ix).searcher() as s:
-        assert s.doc_count() == valid
+    with open_engine(ix) as s:
+        assert s.stats()["documents"] == valid
 
 
 def test_every_invalid_input_is_listed_with_its_reason(hostile_build):
@@ -108,7 +108,7 @@ def test_every_invalid_input_is_listed_with_its_reason(hostile_build):
 
 def test_hostile_collection_is_searchable(hostile_build):
     ix = hostile_build[4]
-    with open_index(ix).searcher(weighting=weighting()) as s:
+    with open_engine(ix) as s:
         assert [r["id"] for r in search(s, '"عنوان عربي"')["results"]] == ["مقال جديد عن ليبيا"]
         assert search(s, "حفتر")["total"] == 4  # the sample articles are all there
 

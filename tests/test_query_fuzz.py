@@ -18,8 +18,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 @SETTINGS
 @given(q=QUERIES)
-def test_search_never_raises(searcher, q):
-    res = search(searcher, q, page_size=5)
+def test_search_never_raises(engine, q):
+    res = search(engine, q, page_size=5)
     assert res["total"] >= 0 and isinstance(res["results"], list)
 
 
@@ -31,6 +31,6 @@ def test_endpoint_never_answers_500(client, q, page):
     assert r.is_json and ("ok" in r.get_json() or "results" in r.get_json())
 
 
-def test_huge_number_of_terms(searcher):
-    res = search(searcher, " ".join(["حفتر", "طرابلس", "القاهرة", "ليبيا"] * 200))
+def test_huge_number_of_terms(engine):
+    res = search(engine, " ".join(["حفتر", "طرابلس", "القاهرة", "ليبيا"] * 200))
     assert res["total"] > 0

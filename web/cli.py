@@ -38,12 +38,11 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from search.searching import search, weighting
-    from search.store import open_index
+    from search.engines import open_engine
+    from search.searching import search
 
-    ix = open_index(args.index)
-    with ix.searcher(weighting=weighting()) as searcher:
-        res = search(searcher, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
+    with open_engine(args.index) as engine:
+        res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
                      facets=args.json)
     if args.json:
         keys = ("id", "title", "source", "date", "score", "snippet_html", "persons", "places", "organizations")
@@ -75,9 +74,10 @@ def cmd_eval(args) -> int:
     import tempfile
 
     from index.builder import build_index
+    from search.engines import open_engine
+    from search.engines.whoosh.store import current_dir
     from search.metrics import evaluate_run, read_qrels, write_run
-    from search.searching import search, weighting
-    from search.store import current_dir, open_index
+    from search.searching import search
 
     with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
         root = Path(args.index) if args.index else Path(tmp) / "index"
@@ -89,9 +89,9 @@ def cmd_eval(args) -> int:
             queries = [json.loads(line) for line in fh if line.strip()]
         qrels = read_qrels(args.qrels)
         run: dict[str, list[tuple[str, float]]] = {}
-        with open_index(root).searcher(weighting=weighting()) as searcher:
+        with open_engine(root) as engine:
             for q in queries:
-                res = search(searcher, q["text"], page_size=100, facets=False, snippets=False)
+                res = search(engine, q["text"], page_size=100, facets=False, snippets=False)
                 run[str(q["id"])] = [(r["id"], r["score"] or 0.0) for r in res["results"]]
     if args.run:
         write_run(args.run, run)

@@ -8,7 +8,7 @@ from search.query import parse_query
 from search.searching import SORTS, get_article, search
 from search.spelling import suggest
 from web.errors import ApiError, wants_json
-from web.index_access import get_index, get_searcher
+from web.index_access import get_engine
 
 bp = Blueprint("search", __name__)
 
@@ -55,7 +55,7 @@ def _read_request():
     effective = " ".join([q] + [f'{p}:"{v}"' for p, v in filters])
     errors = parse_query(effective).errors
     if errors:
-        raise ApiError(400, "مرشح التاريخ غير صالح", "; ".join(errors))
+        raise ApiError(400, "مرشح غير صالح", "; ".join(errors))
     return q, filters, page, sort, effective
 
 
@@ -69,11 +69,11 @@ def home():
 @bp.get("/search")
 def search_view():
     q, filters, page, sort, effective = _read_request()
-    searcher = get_searcher()
-    res = search(searcher, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
+    engine = get_engine()
+    res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
-    res["suggestion"] = suggest(searcher, parse_query(q)) if res["total"] == 0 and q.strip() else None
+    res["suggestion"] = suggest(engine, parse_query(q)) if res["total"] == 0 and q.strip() else None
     if wants_json():
         return jsonify(res)
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort,
@@ -90,11 +90,11 @@ def article(doc_id: str | None = None):
         if not doc_id:
             raise ApiError(400, "رقم المقال مفقود", "missing article id: use /article?id=ID")
     q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LEN"]]
-    searcher = get_searcher()
-    art = get_article(searcher, doc_id)
+    engine = get_engine()
+    art = get_article(engine, doc_id)
     if art is None:
         raise ApiError(404, "المقال غير موجود", f"no article with id {doc_id[:100]!r}")
-    terms = match_terms(parse_query(q), searcher.schema)
+    terms = match_terms(parse_query(q), engine)
     art["body_html"] = highlight_all(art["body"], terms)
     art["title_html"] = highlight_all(art["title"], terms)
     if wants_json():
@@ -104,9 +104,7 @@ def article(doc_id: str | None = None):
 
 @bp.get("/healthz")
 def healthz():
-    ix, meta = get_index()
-    return jsonify({"ok": True, "documents": ix.doc_count(), "built_at": meta.get("built_at"),
-                    "analyzer_version": meta.get("analyzer_version")})
+    return jsonify({"ok": True, **get_engine().stats()})
 
 
 MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",

@@ -26,7 +26,7 @@ def current_dir(root: str | Path) -> Path:
 def open_index(root: str | Path):
     """Open the current generation under ``root`` (IndexMissingError if none)."""
     from search.analysis import ANALYZER_VERSION
-    from search.schema import SCHEMA_VERSION
+    from search.fields import SCHEMA_VERSION
 
     path = current_dir(root)
     if not path.is_dir():
@@ -50,26 +50,3 @@ def read_meta(root: str | Path) -> dict:
         return json.loads((current_dir(root) / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def open_searcher(ix):
-    """A searcher on ``ix`` whose files are all open already.
-
-    Whoosh opens a segment's stored-fields, field-length and sort columns on first
-    use.  A server keeps a searcher across requests while rebuilds remove old
-    generations; files opened here stay readable after their folder is removed
-    (POSIX keeps unlinked open files), files opened later would not.
-    """
-    from search.searching import weighting
-
-    searcher = ix.searcher(weighting=weighting())
-    for leaf, _offset in searcher.reader().leaf_readers():
-        if leaf.doc_count_all() == 0:
-            continue
-        leaf.stored_fields(0)
-        for name in leaf.schema.scorable_names():
-            leaf.doc_field_length(0, name)
-        for name in ("date", "month"):
-            if leaf.has_column(name):
-                leaf.column_reader(name)
-    return searcher

@@ -15,9 +15,9 @@ from collections import Counter, OrderedDict
 
 import numpy as np
 
-from search.docsets import generation_key
+from search.engines.whoosh.docsets import generation_key
+from search.fields import FACET_FIELDS
 from search.normalize import normalize_arabic
-from search.schema import FACET_FIELDS
 
 #: Facet fields counted for each query (entity and source facets, and the month).
 COUNTED_FIELDS = tuple(FACET_FIELDS) + ("month",)

@@ -16,7 +16,6 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.reading import TermNotFound
 
 #: Posting lists and sub-query results kept per process (a news query log repeats its words).
 CACHE_ENTRIES = 4096
@@ -55,12 +54,65 @@ def _ids(iterable) -> np.ndarray:
 
 
 def _term(searcher, gen: tuple, q: Q.Term) -> np.ndarray:
+    return _cached((gen, "term", q.fieldname, q.text), lambda: postings(searcher, gen, q.fieldname, q.text)[0])
+
+
+def postings(searcher, gen: tuple, field: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, term frequencies) of a term over every segment, deleted documents left out.
+
+    Read a block at a time from Whoosh's leaf matcher (its block arrays, not one call
+    per posting); a matcher of another kind is read posting by posting."""
     def compute():
-        try:
-            return _ids(searcher.reader().postings(q.fieldname, q.text).all_ids())
-        except TermNotFound:
-            return _EMPTY
-    return _cached((gen, "term", q.fieldname, q.text), compute)
+        ids, weights = [], []
+        for leaf, offset in searcher.reader().leaf_readers():
+            if (field, text) not in leaf:
+                continue
+            m = leaf.postings(field, text)
+            while not hasattr(m, "_read_ids") and hasattr(m, "child"):  # deletions wrap the leaf matcher
+                m = m.child
+            if hasattr(m, "_read_ids"):
+                block_ids, block_w = _read_blocks(m)
+            else:
+                items = list(m.items_as("weight"))
+                block_ids = np.fromiter((d for d, _w in items), dtype=np.int64, count=len(items))
+                block_w = np.fromiter((w for _d, w in items), dtype=np.float64, count=len(items))
+            if leaf.has_deletions():
+                keep = np.fromiter((not leaf.is_deleted(int(d)) for d in block_ids), dtype=bool, count=len(block_ids))
+                block_ids, block_w = block_ids[keep], block_w[keep]
+            ids.append(block_ids + offset)
+            weights.append(block_w)
+        if not ids:
+            return np.zeros((2, 0), dtype=np.float64)
+        return np.vstack([np.concatenate(ids).astype(np.float64), np.concatenate(weights)])
+
+    pair = _cached((gen, "postings", field, text), compute)
+    return pair[0].astype(np.int64), pair[1]
+
+
+def _read_blocks(m) -> tuple[np.ndarray, np.ndarray]:
+    """Every (id, weight) of a Whoosh W3 leaf matcher, block by block."""
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(np.asarray(_block_ids(m), dtype=np.int64))
+        weights.append(np.asarray(_block_weights(m), dtype=np.float64))
+        if m._lastblock:
+            break
+        m._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _block_ids(m):
+    if m._ids is None:
+        m._read_ids()
+    return m._ids
+
+
+def _block_weights(m):
+    if m._weights is None:
+        m._read_weights()
+    return m._weights
 
 
 def _other(searcher, gen: tuple, q: Q.Query) -> np.ndarray:

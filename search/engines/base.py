@@ -1,0 +1,74 @@
+"""What every engine answers: the read side of an index, engine-neutral.
+
+An article comes back as a plain dict (:data:`ARTICLE_FIELDS`): entity and source
+fields as lists, the date as a ``datetime`` or None.  A search is two steps, so
+that :func:`search.searching.search` can decide between them (a phrase no article
+has is relaxed into its words): :meth:`Engine.match` evaluates a parsed query and
+its filters and returns :class:`Matches` (the total, pinned to the index version
+it was computed on); :meth:`Engine.ranked` and :meth:`Engine.facets` read that
+same version, however many rebuilds happen in between.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from search.query import ParsedQuery
+
+#: The fields of an article as engines return them.
+ARTICLE_FIELDS = ("id", "title", "body", "source", "date", "url", "category", "persons", "places",
+                  "organizations", "digest")
+
+
+@dataclass
+class Matches:
+    """The articles a query matched, in one index version (the engine's own handle)."""
+
+    total: int
+    state: Any = field(repr=False, default=None)  # engine-specific: the version and the matched set
+
+
+@dataclass
+class Hit:
+    """One ranked article: its fields (:data:`ARTICLE_FIELDS`) and score (None when sorted by date)."""
+
+    fields: dict
+    score: float | None
+
+
+class Engine(Protocol):
+    """An open index: searches, look-ups and statistics.  Safe to share between threads."""
+
+    def analyzer(self, field: str):
+        """The analysis chain of a text field (``text``, ``text_exact``, ``text_broad``), or None
+        if the index has no such field: queries are analyzed exactly as the index was."""
+
+    def match(self, pq: ParsedQuery) -> Matches:
+        """Evaluate ``pq`` (words, phrases, exclusions, filters, dates) on the current index version."""
+
+    def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
+        """Hits ``first`` .. ``first + count`` of ``matches``, by BM25 score or newest first."""
+
+    def facets(self, matches: Matches) -> dict[str, list[dict]]:
+        """Facet counts of ``matches``: source, persons, places, organizations (top values),
+        year and month (all, newest first), each ``[{"value", "count"}]``."""
+
+    def document(self, doc_id: str) -> dict | None:
+        """One article's fields, or None."""
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """In how many articles ``term`` (an analyzed form) occurs in ``field``."""
+
+    def terms(self, field: str) -> Iterator[tuple[str, int]]:
+        """Every term of ``field`` with its document frequency."""
+
+    @property
+    def version(self) -> tuple:
+        """Identifies the index version being served (changes with every rebuild or update)."""
+
+    def stats(self) -> dict:
+        """``documents`` and what the build recorded (``built_at``, ``analyzer_version`` ...)."""
+
+    def close(self) -> None:
+        """Release files and connections."""

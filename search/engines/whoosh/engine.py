@@ -1,0 +1,199 @@
+"""The embedded engine: a Whoosh index folder (``ROOT/current`` -> ``ROOT/gen-*``).
+
+One :class:`WhooshEngine` serves every thread of a process.  Each thread keeps
+its own Whoosh searcher on the generation being served and opens a new one only
+after a rebuild has swapped ``current`` (opening costs more than a search on a
+large index), so a running server picks up a new index on its next request.
+A query's matches keep the searcher they were computed with: ranking and facet
+counts read the same generation even if a rebuild lands in between.  Ranking is
+BM25F computed with numpy (``ranking``), the match set and facets too
+(``docsets``, ``facets``); Whoosh reads the postings and stored fields.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+
+from whoosh import query as Q
+from whoosh import scoring
+
+from search.engines.base import Hit, Matches
+from search.engines.whoosh.docsets import generation_key, matching_docs
+from search.engines.whoosh.facets import count_facets
+from search.engines.whoosh.queries import to_whoosh
+from search.engines.whoosh.ranking import top
+from search.engines.whoosh.store import current_dir, open_index, read_meta
+from search.errors import IndexMissingError
+from search.query import ParsedQuery
+
+#: BM25 parameters (Lucene's defaults for Arabic in the reference runs are k1=0.9 b=0.4).
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def weighting() -> scoring.BM25F:
+    """The ranking function of every search."""
+    return scoring.BM25F(K1=BM25_K1, B=BM25_B)
+
+
+def split_values(value: str | None) -> list[str]:
+    """A stored facet field ("a,b,c") as a list."""
+    return [v for v in (value or "").split(",") if v]
+
+
+def article(fields: dict) -> dict:
+    """Stored Whoosh fields as an engine-neutral article (see ``search.engines.base``)."""
+    return {
+        "id": fields["id"], "title": fields.get("title", ""), "body": fields.get("body", ""),
+        "source": fields.get("source") or None, "date": fields.get("date"),
+        "url": fields.get("url"), "category": fields.get("category"),
+        "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
+        "organizations": split_values(fields.get("organizations")), "digest": fields.get("digest"),
+    }
+
+
+def open_searcher(ix):
+    """A searcher on ``ix`` whose files are all open already.
+
+    Whoosh opens a segment's stored-fields, field-length and sort columns on first
+    use.  A server keeps a searcher across requests while rebuilds remove old
+    generations; files opened here stay readable after their folder is removed
+    (POSIX keeps unlinked open files), files opened later would not.
+    """
+    searcher = ix.searcher(weighting=weighting())
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if leaf.doc_count_all() == 0:
+            continue
+        leaf.stored_fields(0)
+        for name in leaf.schema.scorable_names():
+            leaf.doc_field_length(0, name)
+        for name in ("date", "month"):
+            if leaf.has_column(name):
+                leaf.column_reader(name)
+    return searcher
+
+
+class WhooshEngine:
+    """The index at ``root`` (IndexMissingError when there is none or it cannot be read)."""
+
+    kind = "whoosh"
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = str(root)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._generation: str | None = None
+        self._index = None
+        self._meta: dict = {}
+        self._searchers: set = set()  # every thread's, so that close() closes them all
+        self._current()  # fail now, not on the first search, if there is no index
+
+    # -- the generation served, and this thread's searcher on it -----------------------------
+
+    def _current(self):
+        """(Whoosh index, meta) of the generation ``current`` points to now."""
+        generation = os.path.realpath(current_dir(self.root))
+        with self._lock:
+            if generation != self._generation or self._index is None:
+                self._index = open_index(self.root)  # raises IndexMissingError
+                self._meta = read_meta(self.root)
+                self._generation = generation
+            return self._index, self._meta
+
+    def searcher(self):
+        """This thread's Whoosh searcher on the current generation.
+
+        If the generation it was about to open was swapped out and removed in the
+        meantime (two rebuilds in quick succession), the current one is opened instead.
+        """
+        for attempt in range(3):
+            ix, _meta = self._current()
+            held = getattr(self._local, "searcher", None)
+            if held is not None and self._local.index is ix:
+                return held
+            try:
+                searcher = open_searcher(ix)
+            except (OSError, EOFError) as exc:
+                with self._lock:
+                    self._index = None
+                if attempt == 2:
+                    raise IndexMissingError(self.root, f"unreadable index ({exc})") from exc
+                continue
+            # the searcher it replaces may still serve a request under way on this thread (its
+            # matches are pinned to it): it is closed at the next replacement, not now
+            retired = getattr(self._local, "retired", None)
+            with self._lock:
+                self._searchers.add(searcher)
+                if retired is not None:
+                    self._searchers.discard(retired)
+            if retired is not None:
+                retired.close()
+            self._local.retired = held
+            self._local.searcher, self._local.index = searcher, ix
+            return searcher
+        raise AssertionError("unreachable")
+
+    # -- the Engine interface ------------------------------------------------------------------
+
+    def analyzer(self, field: str):
+        schema = self.searcher().schema
+        return schema[field].analyzer if field in schema else None
+
+    def match(self, pq: ParsedQuery) -> Matches:
+        searcher = self.searcher()
+        scoring_q, filter_q = to_whoosh(pq, searcher.schema)
+        if scoring_q is None:
+            return Matches(total=0, state=None)
+        docs = matching_docs(searcher, scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
+        return Matches(total=len(docs), state=(searcher, scoring_q, filter_q, docs))
+
+    def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
+        if matches.state is None or first >= matches.total:
+            return []
+        searcher, scoring_q, _filter_q, docs = matches.state
+        ranked = top(searcher, generation_key(searcher.reader()), scoring_q, docs, first, count, by_date=by_date)
+        return [Hit(article(searcher.stored_fields(docnum)), score) for docnum, score in ranked]
+
+    def facets(self, matches: Matches) -> dict[str, list[dict]]:
+        searcher = matches.state[0] if matches.state is not None else self.searcher()
+        docs = matches.state[3] if matches.state is not None else []
+        return count_facets(searcher, docs)
+
+    def document(self, doc_id: str) -> dict | None:
+        fields = self.searcher().document(id=doc_id)
+        return article(fields) if fields is not None else None
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.searcher().reader().doc_frequency(field, term)
+
+    def terms(self, field: str) -> Iterator[tuple[str, int]]:
+        for raw, info in self.searcher().reader().iter_field(field):
+            yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), info.doc_frequency()
+
+    @property
+    def version(self) -> tuple:
+        return generation_key(self.searcher().reader())
+
+    def stats(self) -> dict:
+        ix, meta = self._current()
+        return {"documents": ix.doc_count(), "built_at": meta.get("built_at"),
+                "analyzer_version": meta.get("analyzer_version"), "engine": self.kind}
+
+    def close(self) -> None:
+        with self._lock:
+            searchers, self._searchers = self._searchers, set()
+            self._index = None
+        for searcher in searchers:
+            searcher.close()
+        self._local = threading.local()
+
+    def __del__(self):
+        if getattr(self, "_searchers", None):
+            self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,40 @@
+"""The Whoosh schema of an Akhbar index (the fields themselves: :mod:`search.fields`).
+
+``title`` and ``body`` are stored for display and highlighting; the scored text
+is indexed stemmed, exact (with positions) and broad-stemmed; facet fields are
+keywords stored whole, with normalized ``*_text`` twins for filters.
+"""
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
+
+
+def build_schema(stemmer: str = "akhbar") -> Schema:
+    """The schema; ``stemmer`` other than "akhbar" is for quality comparisons only."""
+    stemmed, exact = stemmed_analyzer(stemmer), exact_analyzer()
+    facet = dict(stored=True, commas=True, lowercase=False, scorable=False)
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=STORED(),
+        body=STORED(),
+        text=TEXT(analyzer=stemmed, phrase=False),
+        text_exact=TEXT(analyzer=exact, phrase=True),
+        date=DATETIME(stored=True, sortable=True),
+        month=ID(sortable=True),
+        url=STORED(),
+        category=KEYWORD(stored=True, commas=True, lowercase=False),
+        digest=STORED(),
+        source=KEYWORD(**facet),
+        persons=KEYWORD(**facet),
+        places=KEYWORD(**facet),
+        organizations=KEYWORD(**facet),
+        source_text=TEXT(analyzer=exact, phrase=True),
+        persons_text=TEXT(analyzer=exact, phrase=True),
+        places_text=TEXT(analyzer=exact, phrase=True),
+        organizations_text=TEXT(analyzer=exact, phrase=True),
+    )
+    if stemmer == "akhbar":  # the comparison columns of docs/quality.md differ only in `text`
+        schema.add("text_broad", TEXT(analyzer=broad_analyzer(), phrase=False))
+    return schema
