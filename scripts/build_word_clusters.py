@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +28,8 @@ from sklearn.preprocessing import normalize
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.documents import Document  # noqa: E402
-from index.readers import read_collection  # noqa: E402
 from index.ner import CLUSTERS, tokenize  # noqa: E402
+from index.readers import read_collection  # noqa: E402
 from search.normalize import normalize_word  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "index" / "models" / CLUSTERS
@@ -72,7 +71,7 @@ def main() -> None:
     ctx_of[order[:args.contexts]] = np.arange(min(args.contexts, len(order)))
     print(f"{len(ids)} tokens, {len(words)} word forms, {len(keep)} kept", file=sys.stderr)
     blocks = []
-    for block, offset in enumerate((-2, -1, 1, 2)):
+    for offset in (-2, -1, 1, 2):
         centre = ids[max(0, -offset):len(ids) - max(0, offset)]
         context = ids[max(0, offset):len(ids) - max(0, -offset)]
         r, c = row_of[centre], ctx_of[context]

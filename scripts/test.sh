@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need (Python packages, Debian's Chromium), then runs pytest.
+# The whole test suite: installs what the tests need (Python packages, Debian's Chromium), runs ruff, then pytest.
 #   bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +18,5 @@ if [ -n "$missing" ]; then
     echo "note:$missing missing and cannot be installed here; the tests that need them will be skipped"
   fi
 fi
+.venv/bin/ruff check .                                   # the linter (settings in pyproject.toml)
 exec .venv/bin/python -m pytest "$@"

@@ -1,7 +1,7 @@
 """BIO files and CoNLL entity scoring, on hand-made Arabic examples with known answers."""
 import pytest
 
-from index.bio import error_counts, read_bio, score, sentences, split_point, spans
+from index.bio import error_counts, read_bio, score, sentences, spans, split_point
 
 
 def test_read_bio_maps_types_and_reports_malformed_lines(tmp_path):

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from search.metrics import evaluate_run, ndcg, reciprocal_rank, recall
+from search.metrics import evaluate_run, ndcg, recall, reciprocal_rank
 from tests.conftest import SAMPLE
 from web.cli import main
 

@@ -1,13 +1,23 @@
 """The entity recognizer: the shipped CRF, the gazetteer merge, propagation, the harness."""
 import json
 
-import pytest
-
-from index.ner import (apply_gazetteer, drop_verbal_nouns, extend_given_names, is_verbal_noun, join_name_links,
-                       join_org_places, prefer_listed_names, propagate, recognize, sentence_features,
-                       split_coordinated_names, tokenize, trim_person_leads)
 from index import gazetteer
 from index.bio import spans
+from index.ner import (
+    apply_gazetteer,
+    drop_verbal_nouns,
+    extend_given_names,
+    is_verbal_noun,
+    join_name_links,
+    join_org_places,
+    prefer_listed_names,
+    propagate,
+    recognize,
+    sentence_features,
+    split_coordinated_names,
+    tokenize,
+    trim_person_leads,
+)
 from search.normalize import normalize_arabic
 from tests.conftest import shared_path
 from web.cli import main

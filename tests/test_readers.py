@@ -3,8 +3,8 @@ import io
 import json
 import tarfile
 
-from index.pipeline import iter_items
 from index.documents import Document, Problem
+from index.pipeline import iter_items
 from index.readers import read_collection
 from tests.conftest import SAMPLE
 

@@ -35,10 +35,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from train_ner import fold  # noqa: E402
+from train_ner import train as train_crf  # noqa: E402
+
 from index import ner  # noqa: E402
 from index.bio import read_bio, score, sentences  # noqa: E402
 from search.normalize import normalize_word  # noqa: E402
-from train_ner import fold, train as train_crf  # noqa: E402
 
 TAGS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 T2I = {t: i for i, t in enumerate(TAGS)}
@@ -254,7 +256,9 @@ def main() -> None:
             neural.append(model.marginals(model.emissions(*inputs)[0]))
             crf.set(ner.sentence_features(sent)[0])
             linear.append(np.array([[crf.marginal(t, k) for t in TAGS] for k in range(len(sent))]))
-    f1 = lambda tables: {k: round(v["f1"], 3) for k, v in score(gold, with_rules(tokens, tables)).items()}
+    def f1(tables):
+        return {k: round(v["f1"], 3) for k, v in score(gold, with_rules(tokens, tables)).items()}
+
     print(json.dumps({"fold": args.fold, "crf": f1(linear), "bilstm_crf": f1(neural),
                       "mean_of_both": f1([(x + y) / 2 for x, y in zip(neural, linear)])}))
 
