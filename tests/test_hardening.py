@@ -276,3 +276,15 @@ def test_entity_workers_start_only_for_collections_past_the_serial_part(tmp_path
                          capture_output=True, text=True, timeout=300, check=True).stdout
     assert json.loads(out) == {"documents": articles, "workers_started": started}
 
+
+
+def test_the_posting_cache_stays_within_its_byte_budget(engine, monkeypatch):
+    from search.engines.whoosh import docsets
+
+    docsets.clear()
+    monkeypatch.setattr(docsets, "CACHE_BYTES", 4096)
+    for text in sample_texts().values():
+        search(engine, " ".join(text.split()[:30]))
+        assert docsets._cache_bytes <= 4096 or len(docsets._cache) == 1
+        assert docsets._cache_bytes == sum(v.nbytes for v in docsets._cache.values())
+    docsets.clear()

@@ -17,10 +17,14 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as Q
 
-#: Posting lists and sub-query results kept per process (a news query log repeats its words).
+#: Posting lists and sub-query results kept per process (a news query log repeats its words),
+#: at most this many and this many bytes (an attacker cycling through common words cannot
+#: make the cache grow without bound).
 CACHE_ENTRIES = 4096
+CACHE_BYTES = 192 * 2**20
 
 _cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_cache_bytes = 0
 _lock = threading.Lock()
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -42,10 +46,13 @@ def _cached(key: tuple, compute) -> np.ndarray:
             return _cache[key]
     value = compute()
     value.setflags(write=False)
+    global _cache_bytes
     with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
+        if key not in _cache:
+            _cache[key] = value
+            _cache_bytes += value.nbytes
+        while len(_cache) > CACHE_ENTRIES or (_cache_bytes > CACHE_BYTES and len(_cache) > 1):
+            _cache_bytes -= _cache.popitem(last=False)[1].nbytes
     return value
 
 
@@ -54,7 +61,7 @@ def _ids(iterable) -> np.ndarray:
 
 
 def _term(searcher, gen: tuple, q: Q.Term) -> np.ndarray:
-    return _cached((gen, "term", q.fieldname, q.text), lambda: postings(searcher, gen, q.fieldname, q.text)[0])
+    return postings(searcher, gen, q.fieldname, q.text)[0]  # cached there, with the term frequencies
 
 
 def postings(searcher, gen: tuple, field: str, text) -> tuple[np.ndarray, np.ndarray]:
@@ -142,8 +149,10 @@ def _docs(searcher, gen: tuple, q: Q.Query) -> np.ndarray:
 
 def clear() -> None:
     """Forget every cached set (benchmarks measure searches that start cold)."""
+    global _cache_bytes
     with _lock:
         _cache.clear()
+        _cache_bytes = 0
 
 
 def matching_docs(searcher, q: Q.Query | None) -> np.ndarray | None:
