@@ -5,6 +5,6 @@ generation; ``queries`` turns a parsed query into Whoosh queries; ``docsets`` an
 ``facets`` compute match sets and facet counts with numpy; ``schema`` is the
 Whoosh schema.  The write side is ``index.builder``.
 """
-from search.engines.whoosh.engine import WhooshEngine, open_searcher, weighting
+from search.engines.whoosh.engine import WhooshEngine
 
-__all__ = ["WhooshEngine", "open_searcher", "weighting"]
+__all__ = ["WhooshEngine"]

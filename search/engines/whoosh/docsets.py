@@ -27,6 +27,8 @@ _cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _cache_bytes = 0
 _lock = threading.Lock()
 _EMPTY = np.zeros(0, dtype=np.int64)
+#: A cached posting list: document number and term frequency, one record a posting.
+_POSTING = np.dtype([("id", np.int64), ("tf", np.float64)])
 
 
 def generation_key(reader) -> tuple:
@@ -88,12 +90,13 @@ def postings(searcher, gen: tuple, field: str, text) -> tuple[np.ndarray, np.nda
                 block_ids, block_w = block_ids[keep], block_w[keep]
             ids.append(block_ids + offset)
             weights.append(block_w)
-        if not ids:
-            return np.zeros((2, 0), dtype=np.float64)
-        return np.vstack([np.concatenate(ids).astype(np.float64), np.concatenate(weights)])
+        table = np.zeros(sum(len(i) for i in ids), dtype=_POSTING)
+        if ids:
+            table["id"], table["tf"] = np.concatenate(ids), np.concatenate(weights)
+        return table
 
-    pair = _cached((gen, "postings", field, text), compute)
-    return pair[0].astype(np.int64), pair[1]
+    table = _cached((gen, "postings", field, text), compute)
+    return table["id"], table["tf"]  # views: no copy per query
 
 
 def _read_blocks(m) -> tuple[np.ndarray, np.ndarray]:
