@@ -28,14 +28,15 @@ from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
+from search.engines.whoosh import arrays
 from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.store import CURRENT, META, current_dir, read_meta
 from search.errors import BuildError
-from search.fields import SCHEMA_VERSION, SCORED_TEXT_FIELDS, scored_text
+from search.fields import FILTER_FIELDS, SCHEMA_VERSION, SCORED_TEXT_FIELDS, scored_text
 
 LOCK = ".build.lock"
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
-#: SIGKILL itself at that point (read, write, commit, rename, swap).
+#: SIGKILL itself at that point (read, write, commit, arrays, rename, swap).
 KILL_AT = "AKHBAR_KILL_AT"
 TMP_PREFIX = "tmp-"
 GEN_PREFIX = "gen-"
@@ -190,6 +191,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             _checkpoint("commit")
             summary.documents = ix.doc_count()
             ix.close()
+            arrays.write(tmp, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()))
+            _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
             meta = {
                 "analyzer_version": ANALYZER_VERSION,

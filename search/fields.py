@@ -16,6 +16,9 @@ from __future__ import annotations
 TITLE_REPEAT = 2
 #: The fields the scored text (headline and body) is written to, one analyzer each.
 SCORED_TEXT_FIELDS = ("text", "text_exact", "text_broad")
+#: BM25 parameters of every engine (Lucene's defaults for Arabic in the reference runs are k1=0.9 b=0.4).
+BM25_K1 = 1.2
+BM25_B = 0.75
 #: Bump when the fields or analysis change in a way that needs a rebuild.
 SCHEMA_VERSION = 3  # 3: text_broad
 

@@ -90,7 +90,7 @@ def old_and_new(tmp_path):
     return ix, new, before
 
 
-@pytest.mark.parametrize("point", ["read", "write", "commit", "rename", "swap"])
+@pytest.mark.parametrize("point", ["read", "write", "commit", "arrays", "rename", "swap"])
 def test_build_killed_at_each_stage(old_and_new, point):
     ix, new, before = old_and_new
     proc = _start_build(new, ix, {KILL_AT: point})

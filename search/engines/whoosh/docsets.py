@@ -17,6 +17,10 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as Q
 
+from search.engines.whoosh import tables
+from search.engines.whoosh.postings import TermPostings, read_term
+from search.engines.whoosh.tables import NO_DATE, arrays_of
+
 #: Posting lists and sub-query results kept per process (a news query log repeats its words),
 #: at most this many and this many bytes (an attacker cycling through common words cannot
 #: make the cache grow without bound).
@@ -67,62 +71,69 @@ def _term(searcher, gen: tuple, q: Q.Term) -> np.ndarray:
 
 
 def postings(searcher, gen: tuple, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, term frequencies) of a term over every segment, deleted documents left out.
+    """(document numbers, term frequencies) of a term over every segment, deleted documents left out:
+    a frequent term's from the generation's arrays, any other's read from Whoosh and cached."""
+    arrays = arrays_of(searcher)
+    if arrays is not None:
+        found = arrays.term(field, text)
+        if found is not None:
+            return found.ids, found.tf
 
-    Read a block at a time from Whoosh's leaf matcher (its block arrays, not one call
-    per posting); a matcher of another kind is read posting by posting."""
     def compute():
-        ids, weights = [], []
-        for leaf, offset in searcher.reader().leaf_readers():
-            if (field, text) not in leaf:
-                continue
-            m = leaf.postings(field, text)
-            while not hasattr(m, "_read_ids") and hasattr(m, "child"):  # deletions wrap the leaf matcher
-                m = m.child
-            if hasattr(m, "_read_ids"):
-                block_ids, block_w = _read_blocks(m)
-            else:
-                items = list(m.items_as("weight"))
-                block_ids = np.fromiter((d for d, _w in items), dtype=np.int64, count=len(items))
-                block_w = np.fromiter((w for _d, w in items), dtype=np.float64, count=len(items))
-            if leaf.has_deletions():
-                keep = np.fromiter((not leaf.is_deleted(int(d)) for d in block_ids), dtype=bool, count=len(block_ids))
-                block_ids, block_w = block_ids[keep], block_w[keep]
-            ids.append(block_ids + offset)
-            weights.append(block_w)
-        table = np.zeros(sum(len(i) for i in ids), dtype=_POSTING)
-        if ids:
-            table["id"], table["tf"] = np.concatenate(ids), np.concatenate(weights)
+        p = read_term(searcher.reader(), field, text)
+        table = np.zeros(len(p.ids), dtype=_POSTING)
+        table["id"], table["tf"] = p.ids, p.tf
         return table
 
     table = _cached((gen, "postings", field, text), compute)
     return table["id"], table["tf"]  # views: no copy per query
 
 
-def _read_blocks(m) -> tuple[np.ndarray, np.ndarray]:
-    """Every (id, weight) of a Whoosh W3 leaf matcher, block by block."""
-    ids, weights = [], []
-    while m.is_active():
-        ids.append(np.asarray(_block_ids(m), dtype=np.int64))
-        weights.append(np.asarray(_block_weights(m), dtype=np.float64))
-        if m._lastblock:
-            break
-        m._next_block()
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return np.concatenate(ids), np.concatenate(weights)
+def positions(searcher, field: str, text) -> TermPostings:
+    """A term's postings with positions (from the arrays if frequent; else from Whoosh, at most
+    ``arrays.MIN_DF`` postings when the arrays exist)."""
+    arrays = arrays_of(searcher)
+    found = arrays.term(field, text, positions=True) if arrays is not None else None
+    return found if found is not None else read_term(searcher.reader(), field, text, positions=True)
 
 
-def _block_ids(m):
-    if m._ids is None:
-        m._read_ids()
-    return m._ids
+def _phrase(searcher, gen: tuple, q: Q.Phrase) -> np.ndarray:
+    """Documents where ``q.words`` occur at consecutive positions (Whoosh's ``Phrase`` with slop 1):
+    the words' common documents, then their positions shifted by the word's place compared
+    as (document, position) keys."""
+    def compute():
+        terms = [positions(searcher, q.fieldname, w) for w in q.words]
+        common = terms[0].ids
+        for t in terms[1:]:
+            common = np.intersect1d(common, t.ids, assume_unique=True)
+        keys = None
+        for place, t in enumerate(terms):
+            if not len(common):
+                break
+            chosen = np.flatnonzero(np.isin(t.ids, common, assume_unique=True))
+            counts = t.starts[chosen + 1] - t.starts[chosen]
+            first = np.repeat(t.starts[chosen] - (np.cumsum(counts) - counts), counts)
+            pos = np.asarray(t.positions[first + np.arange(len(first))], dtype=np.int64) - place
+            doc = np.repeat(np.asarray(t.ids[chosen], dtype=np.int64), counts)
+            k = np.unique((doc[pos >= 0] << 32) | pos[pos >= 0])
+            keys = k if keys is None else np.intersect1d(keys, k, assume_unique=True)
+            common = np.unique(keys >> 32)
+        return np.asarray(common, dtype=np.int64)
+
+    return _cached((gen, "phrase", q.fieldname, tuple(q.words)), compute)
 
 
-def _block_weights(m):
-    if m._weights is None:
-        m._read_weights()
-    return m._weights
+def _dates(searcher, gen: tuple, q: Q.DateRange) -> np.ndarray:
+    """Live documents with a date in the range (Whoosh's inclusive or exclusive ends)."""
+    d = tables.dates(searcher, gen)
+    keep = d != NO_DATE
+    if q.start is not None:
+        keep &= (d > q.start) if q.startexcl else (d >= q.start)
+    if q.end is not None:
+        keep &= (d < q.end) if q.endexcl else (d <= q.end)
+    docs = np.flatnonzero(keep)
+    live = tables.live(searcher, gen)
+    return docs if len(live) == len(d) else np.intersect1d(docs, live, assume_unique=True)
 
 
 def _other(searcher, gen: tuple, q: Q.Query) -> np.ndarray:
@@ -134,11 +145,23 @@ def _docs(searcher, gen: tuple, q: Q.Query) -> np.ndarray:
         return _EMPTY
     if isinstance(q, Q.Term):
         return _term(searcher, gen, q)
+    if isinstance(q, Q.Phrase) and q.slop == 1 and len(q.words) > 1:
+        return _phrase(searcher, gen, q)
+    if isinstance(q, Q.DateRange):
+        return _dates(searcher, gen, q)
     if isinstance(q, Q.AndNot):
         return np.setdiff1d(_docs(searcher, gen, q.a), _docs(searcher, gen, q.b), assume_unique=True)
     if isinstance(q, Q.Or):
         parts = [_docs(searcher, gen, sub) for sub in q.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+        if len(parts) < 2:
+            return parts[0] if parts else _EMPTY
+        n = searcher.reader().doc_count_all()
+        if sum(map(len, parts)) < n // 16:
+            return np.unique(np.concatenate(parts))
+        union = np.zeros(n, dtype=bool)  # long lists: marking a mask beats sorting them together
+        for part in parts:
+            union[part] = True
+        return np.flatnonzero(union)
     if isinstance(q, Q.And):
         parts = sorted((_docs(searcher, gen, sub) for sub in q.subqueries), key=len)
         if not parts:

@@ -19,17 +19,15 @@ from whoosh import query as Q
 from whoosh import scoring
 
 from search.engines.base import Hit, Matches
+from search.engines.whoosh.arrays import Arrays
 from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets
 from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.ranking import top
 from search.engines.whoosh.store import current_dir, open_index, read_meta
 from search.errors import IndexMissingError
+from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
-
-#: BM25 parameters (Lucene's defaults for Arabic in the reference runs are k1=0.9 b=0.4).
-BM25_K1 = 1.2
-BM25_B = 0.75
 
 
 def weighting() -> scoring.BM25F:
@@ -59,9 +57,11 @@ def open_searcher(ix):
     Whoosh opens a segment's stored-fields, field-length and sort columns on first
     use.  A server keeps a searcher across requests while rebuilds remove old
     generations; files opened here stay readable after their folder is removed
-    (POSIX keeps unlinked open files), files opened later would not.
+    (POSIX keeps unlinked open files), files opened later would not.  The generation's
+    numpy arrays (``arrays``), if the build wrote them, are mapped now for the same reason.
     """
     searcher = ix.searcher(weighting=weighting())
+    searcher.akhbar_arrays = Arrays.open(ix.storage.folder, searcher.reader())  # read by docsets/tables
     for leaf, _offset in searcher.reader().leaf_readers():
         if leaf.doc_count_all() == 0:
             continue

@@ -19,59 +19,13 @@ tests/test_ranking.py checks scores and order against Whoosh's own search.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 from whoosh import query as Q
 
 from search.engines.whoosh.docsets import _docs, postings
+from search.engines.whoosh.tables import dates, field_lengths
 
 _FLOAT = np.float64
-#: Per-generation tables (field lengths, dates): computed once, kept across docsets.clear().
-_tables: OrderedDict[tuple, np.ndarray] = OrderedDict()
-_tables_lock = threading.Lock()
-
-
-def _table(key: tuple, compute) -> np.ndarray:
-    """A per-generation table, computed once (the last few generations are kept)."""
-    with _tables_lock:
-        if key in _tables:
-            return _tables[key]
-    value = compute()
-    value.setflags(write=False)
-    with _tables_lock:
-        _tables[key] = value
-        while len({k[0] for k in _tables}) > 2:  # the served generation and the one before
-            _tables.popitem(last=False)
-    return value
-
-
-def field_lengths(searcher, gen: tuple, field: str) -> np.ndarray:
-    """The (Whoosh-encoded) length of ``field`` in every document."""
-    reader = searcher.reader()
-    n = reader.doc_count_all()
-    return _table((gen, "lengths", field),
-                  lambda: np.fromiter((reader.doc_field_length(d, field, 0) for d in range(n)), dtype=_FLOAT,
-                                       count=n))
-
-
-#: The sort key of a document without a date (its negation still fits an int64).
-NO_DATE = np.iinfo(np.int64).min + 1
-
-
-def dates(searcher, gen: tuple) -> np.ndarray:
-    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none."""
-    reader = searcher.reader()
-    n = reader.doc_count_all()
-
-    def compute():
-        if not reader.has_column("date"):
-            return np.full(n, NO_DATE, dtype=np.int64)
-        column = reader.column_reader("date", translate=False)
-        return np.fromiter((column[d] or NO_DATE for d in range(n)), dtype=np.int64, count=n)
-
-    return _table((gen, "dates"), compute)
 
 
 class Scorer:
@@ -88,6 +42,7 @@ class Scorer:
         mask, scores = np.zeros(self.n, dtype=bool), np.zeros(self.n, dtype=_FLOAT)
         ids, tf = postings(self.searcher, self.gen, fieldname, text)
         if len(ids):
+            tf = np.asarray(tf, dtype=_FLOAT)  # the arrays keep Whoosh's float32 weights
             s = self.searcher
             idf = s.idf(fieldname, text)
             avgfl = s.avg_field_length(fieldname) or 1

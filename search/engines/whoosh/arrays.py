@@ -1,0 +1,180 @@
+"""A generation's numpy arrays, written once by the build beside the Whoosh files.
+
+Decoding a posting list out of Whoosh's codec costs about a microsecond a
+posting (pickled, zlib-compressed blocks; positions pickled a posting at a
+time), so a query of common words paid a second or two whenever its words were
+not in the per-process cache.  A build therefore also writes, in ``ROOT/gen-*/arrays``:
+
+* the posting lists of the frequent terms of every scored text field (document
+  frequency of at least ``min_df``, 128 by default: together they are most of
+  the postings), as flat arrays of document numbers and term frequencies, and
+  for positional fields their positions: a search reads them memory-mapped,
+  shared by every process and never decoded;
+* each document's field lengths, date and whether it is live (not deleted),
+  which ranking and date filters need for every query.
+
+A term below ``min_df`` is still read from Whoosh: its cost is bounded by
+``min_df`` postings.  The arrays carry the generation's segment ids; arrays that
+do not match the Whoosh files beside them (or are missing: an index built before
+them) are ignored and everything is read from Whoosh as before.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from search.engines.whoosh.postings import TermPostings, read_term
+
+DIRNAME = "arrays"
+MIN_DF = 128
+VERSION = 1
+#: Whoosh stores no date for an article without one: its sort key (the negation still fits an int64).
+NO_DATE = np.iinfo(np.int64).min + 1
+_NO_VALUE = 2**63
+
+
+def segment_ids(reader) -> list[str]:
+    """The ids of the segments a reader reads, in order (what the arrays were written from)."""
+    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+    return [leaf.segment().segment_id() if hasattr(leaf, "segment") and leaf.segment() is not None else ""
+            for leaf, _offset in leaves]
+
+
+def positional(schema, field: str) -> bool:
+    return schema[field].format.supports("positions")
+
+
+def lengths_of(reader, field: str) -> np.ndarray:
+    """Whoosh's (byte-encoded, decoded) length of ``field`` in every document."""
+    n = reader.doc_count_all()
+    return np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(n)), dtype=np.float64, count=n)
+
+
+def dates_of(reader) -> np.ndarray:
+    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none."""
+    n = reader.doc_count_all()
+    if not reader.has_column("date"):
+        return np.full(n, NO_DATE, dtype=np.int64)
+    column = reader.column_reader("date", translate=False)
+    # the column holds 2**64 - 1 for a document without a date (an unsigned "no value")
+    return np.fromiter((v if v and v < _NO_VALUE else NO_DATE for v in (column[d] for d in range(n))),
+                       dtype=np.int64, count=n)
+
+
+def live_of(reader) -> np.ndarray:
+    """Sorted numbers of the documents not deleted."""
+    return np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+
+
+def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | None = None) -> dict:
+    """Write the arrays of the Whoosh index in ``index_dir`` for ``fields`` (``min_df``: :data:`MIN_DF`).
+
+    Streams one field at a time (its arrays are appended to open files), so memory
+    holds one term's postings, not the field's.  Returns counts for the build summary."""
+    from whoosh import index as windex
+
+    min_df = MIN_DF if min_df is None else min_df
+    out = Path(index_dir) / DIRNAME
+    out.mkdir(exist_ok=True)
+    ix = windex.open_dir(str(index_dir))
+    written = {"terms": 0, "postings": 0}
+    with ix.reader() as reader:
+        np.save(out / "live.npy", live_of(reader))
+        np.save(out / "dates.npy", dates_of(reader))
+        for field in fields:
+            if field not in ix.schema:
+                continue
+            np.save(out / f"{field}.lengths.npy", lengths_of(reader, field))
+            with_positions = positional(ix.schema, field)
+            terms, starts, pstarts = [], [0], [0]
+            with open(out / f"{field}.ids.raw", "wb") as f_ids, open(out / f"{field}.tf.raw", "wb") as f_tf, \
+                    open(out / f"{field}.pos.raw", "wb") as f_pos:
+                for raw, info in reader.iter_field(field):
+                    if info.doc_frequency() < min_df:
+                        continue
+                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    p = read_term(reader, field, text, positions=with_positions)
+                    if not len(p.ids):
+                        continue  # every posting deleted
+                    terms.append(text)
+                    f_ids.write(p.ids.astype(np.int32).tobytes())
+                    f_tf.write(p.tf.astype(np.float32).tobytes())
+                    starts.append(starts[-1] + len(p.ids))
+                    if with_positions:
+                        f_pos.write(p.positions.astype(np.int32).tobytes())
+                        pstarts.extend((p.starts[1:] + pstarts[-1]).tolist())
+            np.save(out / f"{field}.starts.npy", np.asarray(starts, dtype=np.int64))
+            if with_positions:
+                np.save(out / f"{field}.pstarts.npy", np.asarray(pstarts, dtype=np.int64))
+            (out / f"{field}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+            written["terms"] += len(terms)
+            written["postings"] += starts[-1]
+        meta = {"version": VERSION, "min_df": min_df, "segments": segment_ids(reader),
+                "documents": reader.doc_count_all(), "fields": [f for f in fields if f in ix.schema]}
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return written
+
+
+class Arrays:
+    """The arrays of one generation, memory-mapped.
+
+    Every file is mapped when the arrays are opened: a server keeps a searcher while
+    rebuilds remove old generations, and a mapped file stays readable after its
+    folder is removed (as ``engine.open_searcher`` does for Whoosh's own files)."""
+
+    def __init__(self, path: Path, meta: dict):
+        self.path, self.meta, self.min_df = path, meta, meta["min_df"]
+        self._maps: dict[str, np.ndarray] = {}
+        self._terms: dict[str, dict[str, int]] = {}
+        for f in path.iterdir():
+            if f.suffix == ".npy":
+                self._maps[f.name] = np.load(f, mmap_mode="r")
+            elif f.suffix == ".raw":
+                dtype = np.float32 if f.name.endswith(".tf.raw") else np.int32
+                self._maps[f.name] = np.memmap(f, dtype=dtype, mode="r") if f.stat().st_size else np.zeros(0, dtype)
+        for field in meta["fields"]:
+            terms = json.loads((path / f"{field}.terms.json").read_text(encoding="utf-8"))
+            self._terms[field] = {t: i for i, t in enumerate(terms)}
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike, reader) -> Arrays | None:
+        """The arrays beside the Whoosh index ``reader`` reads, if they were written from it."""
+        path = Path(index_dir) / DIRNAME
+        try:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+            if (meta.get("version") != VERSION or meta.get("segments") != segment_ids(reader)
+                    or meta.get("documents") != reader.doc_count_all()):
+                return None
+            return cls(path, meta)
+        except (OSError, ValueError, KeyError):
+            return None  # unreadable or half-removed: Whoosh serves every read
+
+    def lengths(self, field: str) -> np.ndarray | None:
+        return self._maps.get(f"{field}.lengths.npy")
+
+    def dates(self) -> np.ndarray:
+        return self._maps["dates.npy"]
+
+    def live(self) -> np.ndarray:
+        return self._maps["live.npy"]
+
+    def term(self, field: str, text: str, positions: bool = False) -> TermPostings | None:
+        """A frequent term's postings (views of the mapped files), None if the term is not kept here."""
+        index = self._terms.get(field)
+        i = index.get(text) if index is not None else None
+        if i is None:
+            return None
+        starts = self._maps[f"{field}.starts.npy"]
+        a, b = int(starts[i]), int(starts[i + 1])
+        out = TermPostings(self._maps[f"{field}.ids.raw"][a:b], self._maps[f"{field}.tf.raw"][a:b])
+        if positions:
+            pstarts = self._maps.get(f"{field}.pstarts.npy")
+            if pstarts is None:
+                return None
+            pstarts = pstarts[a:b + 1]
+            out.starts = pstarts - pstarts[0]
+            out.positions = self._maps[f"{field}.pos.raw"][int(pstarts[0]):int(pstarts[-1])]
+        return out
