@@ -21,6 +21,10 @@ class Document:
     persons: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
+    #: Place in the collections' reading order (0, 1, ...), set by ``index.pipeline.read_items``.
+    seq: int = -1
+    #: What an engine's writer computed for it in a worker process (``iter_items(prepare=...)``).
+    prepared: dict | None = None
 
     @property
     def digest(self) -> str:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the tests need (Python packages, Debian's Chromium), runs ruff, then pytest.
+# The whole test suite: installs what the tests need (Python packages, Debian's Chromium, a JDK and Maven for the
+# OpenSearch cluster the tests start and stop themselves), runs ruff, then pytest.
 #   bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ PYTHON=${PYTHON:-python3}
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"   # the browser test
 command -v wrk >/dev/null || missing="$missing wrk"        # the load test
+command -v java >/dev/null || missing="$missing default-jdk-headless"  # the OpenSearch test cluster (Java 17+)
+command -v mvn >/dev/null || missing="$missing maven"      # ...built from Maven Central (scripts/opensearch/pom.xml)
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; else SUDO=none; fi
   if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
@@ -19,4 +22,5 @@ if [ -n "$missing" ]; then
   fi
 fi
 .venv/bin/ruff check .                                   # the linter (settings in pyproject.toml)
+bash scripts/opensearch-cluster.sh build                 # the test cluster's node (Maven artifacts; the tests start it)
 exec .venv/bin/python -m pytest "$@"

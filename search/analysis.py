@@ -116,3 +116,8 @@ def _identity(word: str) -> tuple[str, ...]:
 def analyze(analyzer, text: str) -> list[str]:
     """The token texts an analyzer produces for ``text`` at query time."""
     return [t.text for t in analyzer(text, mode="query")]
+
+
+def analyze_index(analyzer, text: str) -> list[str]:
+    """The token texts an analyzer produces for ``text`` at index time, in position order."""
+    return [t.text for t in analyzer(text, mode="index")]

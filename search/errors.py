@@ -9,10 +9,15 @@ class AkhbarError(Exception):
 class IndexMissingError(AkhbarError):
     """No usable index at a location."""
 
-    def __init__(self, path, detail: str = "no index"):
+    def __init__(self, path, detail: str = "no index", hint: str | None = None):
         self.path = str(path)
-        super().__init__(f"{detail} at {self.path!r}; build it with: akhbar index --index {self.path}")
+        super().__init__(f"{detail} at {self.path!r}; {hint or f'build it with: akhbar index --index {self.path}'}")
 
 
 class BuildError(AkhbarError):
     """A rebuild failed; the previous index (if any) is still the one served."""
+
+
+class EngineUnavailableError(AkhbarError):
+    """A search cluster cannot serve: unreachable, refusing the credentials, or red.  The message is
+    one line that says what to check, and never holds credentials."""

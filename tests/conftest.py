@@ -92,6 +92,29 @@ def ant_index(tmp_path_factory):
     return root, summary
 
 
+#: Ports of the test cluster (the development cluster of scripts/opensearch-cluster.sh uses 9250/9350).
+TEST_CLUSTER_HTTP, TEST_CLUSTER_TRANSPORT = 9270, 9370
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory):
+    """A real OpenSearch 2.19 cluster of 3 nodes, one JVM each, started for the session and stopped after
+    (scripts/opensearch-cluster.sh; Maven and a JDK are installed by scripts/test.sh).  Yields
+    ``(url, home)``: the nodes' comma-separated URLs and the folder holding their pid files."""
+    home = tmp_path_factory.mktemp("opensearch")
+    env = dict(os.environ, AKHBAR_OS_HOME=str(home), AKHBAR_OS_HTTP_PORT=str(TEST_CLUSTER_HTTP),
+               AKHBAR_OS_TRANSPORT_PORT=str(TEST_CLUSTER_TRANSPORT))
+    script = [os.environ.get("BASH", "bash"), str(ROOT / "scripts" / "opensearch-cluster.sh")]
+    started = subprocess.run(script + ["start", "3"], env=env, capture_output=True, text=True, timeout=900)
+    if started.returncode != 0:
+        pytest.fail(f"the test cluster did not start:\n{started.stdout}\n{started.stderr}")
+    url = ",".join(f"http://127.0.0.1:{TEST_CLUSTER_HTTP + i}" for i in range(3))
+    try:
+        yield url, home
+    finally:
+        subprocess.run(script + ["stop"], env=env, capture_output=True, timeout=300)
+
+
 @contextmanager
 def serving(index_dir, log_dir, processes: int = 1):
     """Run ``akhbar serve`` (waitress) on a free loopback port; yield its base URL."""

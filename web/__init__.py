@@ -12,16 +12,27 @@ from flask import Flask
 #: Declared settings: name -> (default, help).  The README documents each.
 SETTINGS = {
     "INDEX_DIR": ("var/index", "index location; the environment variable AKHBAR_INDEX overrides it"),
+    "ENGINE": ("whoosh", "search engine: whoosh (the embedded index in INDEX_DIR) or opensearch (a cluster); "
+                         "AKHBAR_ENGINE overrides it"),
+    "OPENSEARCH_URL": ("http://127.0.0.1:9200", "the OpenSearch cluster's URL, comma-separated for several nodes "
+                                                "(user:password@ may be in it; never shown); AKHBAR_OPENSEARCH_URL overrides it"),
+    "OPENSEARCH_INDEX": ("akhbar", "the index (alias) name on the cluster; AKHBAR_OPENSEARCH_INDEX overrides it"),
     "PAGE_SIZE": (10, "results per page"),
     "MAX_QUERY_LEN": (500, "longest query accepted, in characters"),
 }
 
 
+#: Settings the environment overrides, and the variable that does.
+ENVIRONMENT = {"INDEX_DIR": "AKHBAR_INDEX", "ENGINE": "AKHBAR_ENGINE", "OPENSEARCH_URL": "AKHBAR_OPENSEARCH_URL",
+               "OPENSEARCH_INDEX": "AKHBAR_OPENSEARCH_INDEX"}
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping({name: default for name, (default, _help) in SETTINGS.items()})
-    if os.environ.get("AKHBAR_INDEX"):
-        app.config["INDEX_DIR"] = os.environ["AKHBAR_INDEX"]
+    for name, variable in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            app.config[name] = os.environ[variable]
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:

@@ -4,6 +4,8 @@
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 8] [--processes 1]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
+    (index, search, serve and eval take --engine opensearch --url URL [--index-name NAME] for a cluster;
+     index also --shards N --replicas N, and --part K/N --build-id ID then --publish ID across machines)
     akhbar eval-ner --gold FILE [--split test|all]
 """
 from __future__ import annotations
@@ -25,23 +27,73 @@ def default_index() -> str:
     return os.environ.get("AKHBAR_INDEX", DEFAULT_INDEX)
 
 
+def add_engine_arguments(p: argparse.ArgumentParser) -> None:
+    """--engine, --url, --index-name: which engine serves (defaults from the environment)."""
+    from search.engines import DEFAULT_KIND, KINDS
+    from search.engines.opensearch.connection import DEFAULT_INDEX as OS_INDEX
+    from search.engines.opensearch.connection import DEFAULT_URL
+
+    p.add_argument("--engine", choices=KINDS, default=os.environ.get("AKHBAR_ENGINE", DEFAULT_KIND),
+                   help="whoosh: the embedded index in --index (default); opensearch: a cluster (AKHBAR_ENGINE)")
+    p.add_argument("--url", default=os.environ.get("AKHBAR_OPENSEARCH_URL", DEFAULT_URL),
+                   help="with --engine opensearch: the cluster, e.g. https://user:password@host:9200 "
+                        "(AKHBAR_OPENSEARCH_URL; default %(default)s)")
+    p.add_argument("--index-name", default=os.environ.get("AKHBAR_OPENSEARCH_INDEX", OS_INDEX),
+                   help="with --engine opensearch: the index (an alias) on the cluster (AKHBAR_OPENSEARCH_INDEX; "
+                        "default %(default)s)")
+
+
+def open_from_args(args):
+    """The engine the command-line arguments name."""
+    from search.engines import open_engine
+
+    if args.engine == "opensearch":
+        return open_engine(args.url, "opensearch", args.index_name)
+    return open_engine(args.index)
+
+
+def _part(text: str) -> tuple[int, int]:
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a part is K/N, e.g. 2/8") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError("a part K/N needs 1 <= K <= N")
+    return k, n
+
+
 def cmd_index(args) -> int:
     from index.builder import build_index
 
     collections = args.collection or [str(SAMPLE_COLLECTION)]
     progress = False if args.no_progress else None
+    report = lambda p: print(f"skipped {p}", file=sys.stderr)  # noqa: E731
+    if args.engine == "opensearch":
+        from index.opensearch_build import build_opensearch, publish_opensearch
+
+        if args.publish:
+            index = publish_opensearch(args.url, args.index_name, args.publish, replicas=args.replicas)
+            print(f"serving {index} as {args.index_name}")
+            return 0
+        summary = build_opensearch(collections, args.url, args.index_name, update=args.update, progress=progress,
+                                   workers=args.workers, follow_links=args.follow_links, on_problem=report,
+                                   shards=args.shards, replicas=args.replicas, part=args.part, build=args.build_id,
+                                   publish=args.part is None)
+        print(summary.line())
+        if args.part is not None:
+            print(f"part {args.part[0]}/{args.part[1]} loaded into build {args.build_id}; when every part is in: "
+                  f"akhbar index --engine opensearch --publish {args.build_id}")
+        return 0
     summary = build_index(collections, args.index, update=args.update, progress=progress, workers=args.workers,
-                          follow_links=args.follow_links,
-                          on_problem=lambda p: print(f"skipped {p}", file=sys.stderr))
+                          follow_links=args.follow_links, on_problem=report)
     print(summary.line())
     return 0
 
 
 def cmd_search(args) -> int:
-    from search.engines import open_engine
     from search.searching import search
 
-    with open_engine(args.index) as engine:
+    with open_from_args(args) as engine:
         res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
                      facets=args.json)
     if args.json:
@@ -79,17 +131,25 @@ def cmd_eval(args) -> int:
     from search.metrics import evaluate_run, read_qrels, write_run
     from search.searching import search
 
+    progress = not args.quiet and sys.stderr.isatty()
     with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
         root = Path(args.index) if args.index else Path(tmp) / "index"
-        if not (args.index and args.reuse and current_dir(root).is_dir()):
-            summary = build_index(args.corpus, root, progress=not args.quiet and sys.stderr.isatty(),
-                                  titles=not args.no_title, stemmer=args.stemmer)
+        if args.engine == "opensearch":
+            from index.opensearch_build import build_opensearch, served_index
+
+            if not (args.reuse and served_index(args.url, args.index_name)):
+                summary = build_opensearch(args.corpus, args.url, args.index_name, progress=progress,
+                                           titles=not args.no_title, stemmer=args.stemmer, replicas=args.replicas)
+                print(summary.line(), file=sys.stderr)
+        elif not (args.index and args.reuse and current_dir(root).is_dir()):
+            summary = build_index(args.corpus, root, progress=progress, titles=not args.no_title, stemmer=args.stemmer)
             print(summary.line(), file=sys.stderr)
         with open(args.queries, encoding="utf-8") as fh:
             queries = [json.loads(line) for line in fh if line.strip()]
         qrels = read_qrels(args.qrels)
         run: dict[str, list[tuple[str, float]]] = {}
-        with open_engine(root) as engine:
+        engine = open_engine(args.url, "opensearch", args.index_name) if args.engine == "opensearch" else open_engine(root)
+        with engine:
             for q in queries:
                 res = search(engine, q["text"], page_size=100, facets=False, snippets=False)
                 run[str(q["id"])] = [(r["id"], r["score"] or 0.0) for r in res["results"]]
@@ -118,11 +178,14 @@ def cmd_eval_ner(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from search.engines.opensearch.connection import redact
     from web import create_app
     from web.server import serve_app
 
-    app = create_app({"INDEX_DIR": os.path.abspath(args.index)})
-    print(f"Akhbar: serving {os.path.abspath(args.index)} on http://{args.host}:{args.port}/"
+    app = create_app({"INDEX_DIR": os.path.abspath(args.index), "ENGINE": args.engine, "OPENSEARCH_URL": args.url,
+                      "OPENSEARCH_INDEX": args.index_name})
+    what = (f"{args.index_name} on {redact(args.url)}" if args.engine == "opensearch" else os.path.abspath(args.index))
+    print(f"Akhbar: serving {what} on http://{args.host}:{args.port}/"
           f" ({args.processes} process(es) x {args.threads} threads)", flush=True)
     return serve_app(app, args.host, args.port, threads=args.threads, processes=args.processes)
 
@@ -142,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--follow-links", action="store_true",
                     help="read symbolic links that lead out of a collection folder "
                          "(default: they are listed as skipped)")
+    add_engine_arguments(pi)
+    pi.add_argument("--shards", type=int, default=1, help="with --engine opensearch: primary shards (default 1)")
+    pi.add_argument("--replicas", type=int, default=1, help="with --engine opensearch: replicas of each shard (default 1)")
+    pi.add_argument("--part", type=_part, metavar="K/N",
+                    help="with --engine opensearch: load only part K of N of the collection into --build-id "
+                         "(one machine each), then --publish it")
+    pi.add_argument("--build-id", metavar="ID", help="with --part: the build the parts load into (same on every machine)")
+    pi.add_argument("--publish", metavar="ID", help="with --engine opensearch: serve the build ID that parts loaded")
     pi.set_defaults(func=cmd_index)
 
     ps = sub.add_parser("search", help="search an index")
@@ -151,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--page", type=int, default=1)
     ps.add_argument("--page-size", type=int, default=10)
     ps.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    add_engine_arguments(ps)
     ps.set_defaults(func=cmd_search)
 
     pe = sub.add_parser("eval", help="measure ranking quality on a test collection")
@@ -161,10 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--no-title", action="store_true", help="index bodies only (known-item search)")
     pe.add_argument("--run", metavar="OUT.trec", help="also write a TREC run file")
     pe.add_argument("--index", metavar="DIR", help="build the evaluation index here instead of a temporary folder")
-    pe.add_argument("--reuse", action="store_true", help="with --index: reuse an index already built there")
+    pe.add_argument("--reuse", action="store_true",
+                    help="reuse the index already built (--index, or --index-name on a cluster)")
     pe.add_argument("--stemmer", choices=("akhbar", "none", "tashaphyne"), default="akhbar",
                     help="for comparisons only: none = normalization only, tashaphyne = as shipped")
     pe.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_engine_arguments(pe)
+    pe.set_defaults(index_name=os.environ.get("AKHBAR_EVAL_INDEX", "akhbar-eval"))  # never the served index
+    pe.add_argument("--replicas", type=int, default=0, help="with --engine opensearch: replicas (default 0)")
     pe.set_defaults(func=cmd_eval)
 
     pn = sub.add_parser("eval-ner", help="measure the entity recognizer on a 'token TAG' gold file")
@@ -180,15 +256,19 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--threads", type=int, default=8, help="threads per process")
     pv.add_argument("--processes", type=int, default=1,
                     help="server processes sharing the port (one per core to use them all; each holds its caches)")
+    add_engine_arguments(pv)
     pv.set_defaults(func=cmd_serve)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if getattr(args, "page", 1) < 1:
         print("error: --page must be 1 or more", file=sys.stderr)
         return 2
+    if getattr(args, "part", None) and not args.build_id:
+        parser.error("--part needs --build-id (the same on every machine loading a part)")
     try:
         return args.func(args)
     except AkhbarError as exc:

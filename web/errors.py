@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.errors import IndexMissingError
+from search.errors import EngineUnavailableError, IndexMissingError
 
 
 class ApiError(Exception):
@@ -47,6 +47,11 @@ def init_app(app) -> None:
     @app.errorhandler(IndexMissingError)
     def _no_index(exc: IndexMissingError):
         return error_response(503, "الفهرس غير متاح بعد", str(exc))
+
+    @app.errorhandler(EngineUnavailableError)
+    def _no_engine(exc: EngineUnavailableError):
+        app.logger.error("%s", exc)
+        return error_response(503, "محرك البحث غير متاح الآن", str(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -17,11 +17,15 @@ _lock = threading.Lock()
 
 
 def get_engine():
-    """The engine serving ``INDEX_DIR`` (opened on first use)."""
+    """The engine serving ``INDEX_DIR`` (or with ``ENGINE = "opensearch"``, the cluster's index; opened on first use)."""
     extensions = current_app.extensions
+    config = current_app.config
     with _lock:
         engine = extensions.get("akhbar_engine")
         if engine is None:
-            engine = open_engine(current_app.config["INDEX_DIR"])  # raises IndexMissingError
+            if config["ENGINE"] == "opensearch":  # raises EngineUnavailableError or IndexMissingError
+                engine = open_engine(config["OPENSEARCH_URL"], "opensearch", config["OPENSEARCH_INDEX"])
+            else:
+                engine = open_engine(config["INDEX_DIR"])  # raises IndexMissingError
             extensions["akhbar_engine"] = engine
         return engine

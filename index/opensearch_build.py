@@ -1,0 +1,140 @@
+"""Building and updating an Akhbar index on an OpenSearch cluster (``akhbar index --engine opensearch``).
+
+The same pipeline as the embedded build (readers, duplicate ids, entity
+recognition in worker processes), with the engine's analysis also done in the
+workers (``writer.prepare``); the documents stream into bounded bulk requests.
+See :mod:`search.engines.opensearch.writer` for how a build is swapped in.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+
+from index.builder import BuildSummary, _checkpoint
+from index.documents import Document, Problem
+from index.ner import recognizer_version
+from index.pipeline import iter_items
+from search.analysis import ANALYZER_VERSION
+from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
+from search.errors import BuildError
+from search.fields import SCHEMA_VERSION
+
+
+def build_opensearch(collections, url: str, name: str, *, update: bool = False, progress: bool | None = None,
+                     on_problem: Callable[[Problem], None] | None = None, titles: bool = True,
+                     stemmer: str = "akhbar", workers: int | None = None, follow_links: bool = False,
+                     shards: int = 1, replicas: int = 1, part: tuple[int, int] | None = None,
+                     build: str | None = None, publish: bool = True) -> BuildSummary:
+    """Build (or with ``update``, refresh) the index ``name`` on the cluster at ``url``.
+
+    ``part``/``build``: load part k of n of the collection into the build ``build``
+    (several machines, one build); ``publish=False`` leaves it unpublished until
+    ``akhbar index --engine opensearch --publish BUILD``."""
+    summary = BuildSummary()
+    started = time.perf_counter()
+    if progress is None:
+        progress = sys.stderr.isatty()
+    writer = Writer(url, name)
+    served = writer.served()
+    if update and part is not None:
+        raise BuildError("--update and --part do not go together: an update reads the whole collection")
+    existing = writer.existing() if update and served else {}
+    if update and served and writer._meta(served).get("recognizer_version") != recognizer_version():
+        existing = dict.fromkeys(existing, "")
+    build = build or build_id()
+    target = served if update and served else None
+    if target is None:
+        meta = {"analyzer_version": ANALYZER_VERSION, "recognizer_version": recognizer_version(),
+                "schema_version": SCHEMA_VERSION, "stemmer": stemmer, "titles": titles,
+                "collections": [str(c) for c in collections]}
+        target = writer.create(build, meta, shards, replicas)
+    items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
+                       prepare=partial(prepare, stemmer=stemmer), part=part)
+    if progress:
+        from tqdm import tqdm
+        items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
+    seen: set[str] = set()
+    forms: Counter = Counter()
+    changed: list[str] = []
+
+    old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
+
+    def documents():
+        buffered: list = []
+        for n, item in enumerate(items):
+            _checkpoint("read" if n == 0 else "write" if n == 2 * BULK_DOCS else "")
+            if isinstance(item, Problem):
+                summary.problems.append(item)
+                if on_problem:
+                    on_problem(item)
+                continue
+            seen.add(item.id)
+            if item.id in existing:
+                if existing[item.id] == item.digest:
+                    summary.unchanged += 1
+                    continue
+                changed.append(item.id)
+                summary.updated += 1
+            else:
+                summary.added += 1
+            forms.update(item.prepared["forms"])
+            buffered.append(item)
+            if len(buffered) >= 500:
+                yield from flush(buffered)
+        yield from flush(buffered)
+
+    def flush(buffered: list):
+        """Read the indexed copies of changed articles before the new ones overwrite them."""
+        if changed:
+            old.update(writer.old_forms(target, changed, stemmer))
+            changed.clear()
+        yield from buffered
+        buffered.clear()
+
+    def bulk_error(info):
+        op = next(iter(info.values()))
+        raise BuildError(f"OpenSearch refused an article ({op.get('status')}: {op.get('error')}); "
+                         "the previous index is still served")
+
+    try:
+        if update and served:
+            writer.load(target, documents(), bulk_error)
+            gone = sorted(existing.keys() - seen)
+            if gone:
+                old.update(writer.old_forms(target, gone, stemmer))
+            writer.delete(target, gone)
+            summary.deleted = len(gone)
+            vocabulary = writer.vocabulary(target)
+            vocabulary.subtract(old)
+            vocabulary.update(forms)
+            writer.replace_vocabulary(target, vocabulary)
+            writer.mark_updated(target)
+        else:
+            writer.load(target, documents(), bulk_error)
+            writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms)
+            _checkpoint("swap")
+            if publish:
+                writer.publish(build, replicas)
+    except BaseException:
+        if not (update and served) and publish:
+            writer.abort(build)
+        raise
+    summary.documents = int(writer.es.count(index=target)["count"]) if (publish or update) else summary.added
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def served_index(url: str, name: str) -> str | None:
+    """The index the alias ``name`` points to on the cluster, or None."""
+    return Writer(url, name).served()
+
+
+def publish_opensearch(url: str, name: str, build: str, replicas: int = 1) -> str:
+    """Serve a build that parts loaded (``akhbar index --engine opensearch --publish BUILD``)."""
+    return Writer(url, name).publish(build, replicas)
+
+
+__all__ = ["Document", "build_opensearch", "publish_opensearch", "served_index"]

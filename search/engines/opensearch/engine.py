@@ -1,0 +1,227 @@
+"""The cluster engine: an Akhbar index on OpenSearch, read through its alias.
+
+Queries are analyzed here in Python with the analyzers the index was built with
+(the build records its stemmer), translated from the engine-neutral tree
+(:mod:`search.querytree`) and sent as DSL.  A query's matches remember the
+concrete index the alias pointed to, so ranking and facets read the same build
+even if the alias moves in between (the index served before stays until the
+build after).  Totals are exact (``track_total_hits``); with more than one
+shard, searches use ``dfs_query_then_fetch`` so that BM25 sees the collection's
+document frequencies, not a shard's.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+from search import querytree
+from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.engines.base import Hit, Matches
+from search.engines.opensearch.connection import DEFAULT_INDEX, client, redact, unavailable
+from search.engines.opensearch.mapping import MAPPING_VERSION
+from search.engines.opensearch.queries import search_query
+from search.engines.opensearch.writer import VOCABULARY_SUFFIX, doc_key
+from search.errors import IndexMissingError
+from search.fields import FACET_FIELDS, FILTER_FIELDS, SCHEMA_VERSION
+from search.normalize import normalize_arabic
+
+#: Facet values shown per field (as the embedded engine).
+FACET_LIMIT = 15
+#: Values fetched per facet before ties are ordered by spelling and cut to FACET_LIMIT.
+FACET_FETCH = 60
+#: Seconds the alias -> index resolution is reused (a rebuild is seen within this).
+RESOLVE_SECONDS = 1.0
+SOURCE_FIELDS = ["id", "title", "body", "source", "date", "url", "category", "persons", "places",
+                 "organizations", "digest"]
+
+
+class OpenSearchEngine:
+    """The index ``name`` (an alias) on the cluster at ``url``."""
+
+    kind = "opensearch"
+
+    def __init__(self, url: str, name: str = DEFAULT_INDEX):
+        self.url, self.name = url, name
+        self.es = client(url)
+        self._lock = threading.Lock()
+        self._resolved: tuple[float, str, dict, int] | None = None
+        self._analyzers: dict[str, dict] = {}
+        self._spellings: dict[tuple, dict] = {}
+        self._current()  # fail now, not on the first search
+
+    def _call(self, fn, *args, **kwargs):
+        from opensearchpy import exceptions as E
+
+        try:
+            return fn(*args, **kwargs)
+        except E.NotFoundError as exc:
+            raise IndexMissingError(f"{redact(self.url)} index {self.name}", "no Akhbar index",
+                                    "build it with: akhbar index --engine opensearch --url URL --index-name NAME") from exc
+        except E.TransportError as exc:
+            raise unavailable(self.url, exc) from exc
+
+    def _current(self) -> tuple[str, dict, int]:
+        """(concrete index, its build meta, its shard count), re-read at most every RESOLVE_SECONDS."""
+        with self._lock:
+            if self._resolved and time.monotonic() - self._resolved[0] < RESOLVE_SECONDS:
+                return self._resolved[1:]
+        found = self._call(self.es.indices.get, index=self.name)
+        index = next(iter(found))
+        meta = found[index]["mappings"].get("_meta", {})
+        shards = int(found[index]["settings"]["index"]["number_of_shards"])
+        if meta.get("mapping_version") != MAPPING_VERSION or meta.get("schema_version") != SCHEMA_VERSION:
+            raise IndexMissingError(f"{redact(self.url)} index {self.name}", "index built by another Akhbar version",
+                                    "rebuild it with: akhbar index --engine opensearch --url URL --index-name NAME")
+        with self._lock:
+            self._resolved = (time.monotonic(), index, meta, shards)
+        return index, meta, shards
+
+    def _search(self, index: str, shards: int, body: dict, **kwargs) -> dict:
+        if shards > 1:
+            kwargs["search_type"] = "dfs_query_then_fetch"
+        return self._call(self.es.search, index=index, body=body, **kwargs)
+
+    # -- the Engine interface ------------------------------------------------------------------
+
+    def analyzer(self, field: str):
+        _index, meta, _shards = self._current()
+        stemmer = meta.get("stemmer", "akhbar")
+        if stemmer not in self._analyzers:
+            chains = {"text": stemmed_analyzer(stemmer), "text_exact": exact_analyzer()}
+            if stemmer == "akhbar":
+                chains["text_broad"] = broad_analyzer()
+            chains.update((f, chains["text_exact"]) for f in FILTER_FIELDS.values())
+            self._analyzers[stemmer] = chains
+        return self._analyzers[stemmer].get(field)
+
+    def match(self, pq) -> Matches:
+        index, _meta, shards = self._current()
+        analyzers = {f: self.analyzer(f) for f in ("text", "text_exact", "text_broad") if self.analyzer(f)}
+        scoring, filters = querytree.build(pq, analyzers)
+        if scoring is None:
+            return Matches(total=0, state=None)
+        query = search_query(scoring, filters)
+        found = self._search(index, shards, {"query": query, "size": 0, "track_total_hits": True})
+        return Matches(total=found["hits"]["total"]["value"], state=(index, shards, query))
+
+    def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
+        if matches.state is None or first >= matches.total:
+            return []
+        index, shards, query = matches.state
+        if by_date:
+            sort = [{"date": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
+        else:
+            sort = [{"_score": "desc"}, {"seq": "asc"}]
+        body = {"query": query, "from": first, "size": count, "sort": sort, "track_total_hits": False,
+                "_source": SOURCE_FIELDS, "track_scores": not by_date}
+        found = self._search(index, shards, body)
+        return [Hit(article(h["_source"]), None if by_date else h["_score"]) for h in found["hits"]["hits"]]
+
+    def facets(self, matches: Matches) -> dict[str, list[dict]]:
+        if matches.state is None:
+            index, _meta, shards = self._current()
+            query = {"match_none": {}}
+        else:
+            index, shards, query = matches.state
+        aggs = {field: {"terms": {"field": f"{field}_key", "size": FACET_FETCH}} for field in FACET_FIELDS}
+        aggs["month"] = {"date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM",
+                                            "min_doc_count": 1}}
+        found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": False})
+        out = {}
+        for field in FACET_FIELDS:
+            buckets = [(b["key"], b["doc_count"]) for b in found["aggregations"][field]["buckets"]]
+            shown = self._shown(index, shards, field, [k for k, _n in buckets])
+            counted = sorted(((shown.get(k, k), n) for k, n in buckets), key=lambda v: (-v[1], v[0]))
+            out[field] = [{"value": v, "count": n} for v, n in counted[:FACET_LIMIT]]
+        months = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["month"]["buckets"]]
+        years: dict[str, int] = {}
+        for month, n in months:
+            years[month[:4]] = years.get(month[:4], 0) + n
+        out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
+        out["month"] = [{"value": m, "count": n} for m, n in sorted(months, reverse=True)]
+        return out
+
+    def _shown(self, index: str, shards: int, field: str, keys: list[str]) -> dict[str, str]:
+        """Normalized value -> the spelling most articles of the collection use (as the embedded engine)."""
+        cache = self._spellings.setdefault((index, self.version), {})
+        missing = [k for k in keys if (field, k) not in cache]
+        if missing:
+            aggs = {"k": {"terms": {"field": f"{field}_key", "include": missing, "size": len(missing)},
+                          "aggs": {"v": {"terms": {"field": field, "size": 50}}}}}
+            found = self._search(index, shards, {"query": {"terms": {f"{field}_key": missing}}, "size": 0, "aggs": aggs,
+                                                 "track_total_hits": False})
+            for b in found["aggregations"]["k"]["buckets"]:
+                variants = [(v["doc_count"], v["key"]) for v in b["v"]["buckets"] if normalize_arabic(v["key"]) == b["key"]]
+                best = min(variants, key=lambda v: (-v[0], v[1]))[1] if variants else b["key"]
+                cache[(field, b["key"])] = best
+        return {k: cache.get((field, k), k) for k in keys}
+
+    def document(self, doc_id: str) -> dict | None:
+        from opensearchpy import exceptions as E
+
+        try:
+            found = self.es.get(index=self.name, id=doc_key(doc_id), _source=SOURCE_FIELDS)
+        except E.NotFoundError:
+            return None
+        except E.TransportError as exc:
+            raise unavailable(self.url, exc) from exc
+        return article(found["_source"])
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        index, _meta, _shards = self._current()
+        return int(self._call(self.es.count, index=index, body={"query": {"term": {field: term}}})["count"])
+
+    def terms(self, field: str) -> Iterator[tuple[str, int]]:
+        """The exact forms and their document frequencies (``text_exact`` only: the build keeps them)."""
+        if field != "text_exact":
+            raise ValueError(f"the OpenSearch engine lists the terms of text_exact only, not {field!r}")
+        from opensearchpy import helpers
+
+        index, _meta, _shards = self._current()
+        total: dict[str, int] = {}
+        try:
+            for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
+                for term, df in zip(hit["_source"]["terms"], hit["_source"]["df"]):
+                    total[term] = total.get(term, 0) + df
+        except Exception as exc:  # noqa: BLE001 - reported as the cluster's state
+            from opensearchpy import exceptions as E
+
+            if isinstance(exc, E.TransportError):
+                raise unavailable(self.url, exc) from exc
+            raise
+        yield from sorted(total.items())
+
+    @property
+    def version(self) -> tuple:
+        index, meta, _shards = self._current()
+        return (index, meta.get("built_at"), meta.get("updated_at"))
+
+    def stats(self) -> dict:
+        index, meta, shards = self._current()
+        count = int(self._call(self.es.count, index=index)["count"])
+        return {"documents": count, "built_at": meta.get("built_at"), "analyzer_version": meta.get("analyzer_version"),
+                "engine": self.kind, "index": index, "shards": shards}
+
+    def close(self) -> None:
+        self.es.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def article(src: dict) -> dict:
+    """An OpenSearch ``_source`` as an engine-neutral article (see ``search.engines.base``)."""
+    date = src.get("date")
+    return {
+        "id": src["id"], "title": src.get("title") or "", "body": src.get("body") or "",
+        "source": (src.get("source") or [None])[0] if isinstance(src.get("source"), list) else src.get("source"),
+        "date": datetime.fromisoformat(date) if date else None,
+        "url": src.get("url"), "category": src.get("category"),
+        "persons": list(src.get("persons") or []), "places": list(src.get("places") or []),
+        "organizations": list(src.get("organizations") or []), "digest": src.get("digest"),
+    }

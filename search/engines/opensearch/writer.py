@@ -1,0 +1,251 @@
+"""Writing articles into OpenSearch: build beside the served index, swap the alias in one call.
+
+A build creates ``NAME-bSTAMP`` beside the index the alias ``NAME`` points to,
+bulk-loads it (bounded requests, retried with backoff on 429 and 503), refreshes
+it, gives it its replicas, waits for them, and moves the alias in one
+``_aliases`` call.  A failed or killed build never touches the alias: the old
+index serves on, and the next build removes the leftover.  The index served
+before stays (a search under way may still read it) until the build after.
+
+``--update`` changes the served index in place, by id and digest: new and changed
+articles are indexed (an article's ``_id`` is the SHA-1 of its Akhbar id, which
+may be longer than OpenSearch's 512-byte limit), deleted ones removed.
+
+Several machines can load one build together: each runs a part (``part=(k, n)``)
+into the same ``build_id``, and one then publishes it (:meth:`Writer.publish`).
+
+Analysis happens in the worker processes of ``index.pipeline`` (:func:`prepare`),
+so the build uses every core; each document's distinct exact forms are kept in a
+companion ``-vocabulary`` index, which the spelling suggestion reads.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from datetime import datetime, timezone
+
+from search.analysis import analyze_index, broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.engines.opensearch import mapping
+from search.engines.opensearch.connection import client, unavailable
+from search.errors import BuildError, EngineUnavailableError
+from search.fields import FACET_FIELDS, FILTER_FIELDS, TITLE_REPEAT, scored_text  # noqa: F401
+from search.normalize import normalize_arabic
+
+#: Bulk requests: at most this many articles and bytes each.
+BULK_DOCS = 500
+BULK_BYTES = 8 * 2**20
+BUILD_PREFIX = "-b"
+VOCABULARY_SUFFIX = "-vocabulary"
+
+
+def doc_key(doc_id: str) -> str:
+    """The OpenSearch ``_id`` of an article id (any length, any characters)."""
+    return hashlib.sha1(doc_id.encode("utf-8")).hexdigest()
+
+
+_ANALYZERS: dict = {}
+
+
+def _analyzers(stemmer: str) -> dict:
+    if stemmer not in _ANALYZERS:
+        exact = exact_analyzer()
+        _ANALYZERS[stemmer] = {"text": stemmed_analyzer(stemmer), "text_exact": exact, "text_broad": broad_analyzer()}
+        if stemmer != "akhbar":
+            del _ANALYZERS[stemmer]["text_broad"]
+    return _ANALYZERS[stemmer]
+
+
+def prepare(doc, stemmer: str = "akhbar") -> dict:
+    """A document (entities recognized) as its OpenSearch ``_source`` and its distinct exact forms.
+
+    Runs in the worker processes: this is the analysis of the whole build."""
+    analyzers = _analyzers(stemmer)
+    text = scored_text(doc.title, doc.body)
+    src = {"id": doc.id, "seq": doc.seq, "title": doc.title, "body": doc.body, "digest": doc.digest,
+           "date": doc.date.isoformat() if doc.date else None, "url": doc.url, "category": doc.category}
+    tokens = {}
+    for field, analyzer in analyzers.items():
+        tokens[field] = analyze_index(analyzer, text)
+        src[field] = " ".join(tokens[field])
+    values = {"source": [doc.source] if doc.source else [], "persons": doc.persons, "places": doc.places,
+              "organizations": doc.organizations}
+    for field, prefix in FACET_FIELDS.items():
+        src[field] = values[field]
+        src[f"{field}_key"] = [normalize_arabic(v) for v in values[field]]
+        joined = ",".join(v.replace(",", " ") for v in values[field])
+        src[FILTER_FIELDS[prefix]] = " ".join(analyze_index(analyzers["text_exact"], joined)) if joined else ""
+    return {"source": src, "forms": sorted(set(tokens["text_exact"]))}
+
+
+def build_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S%f")
+
+
+class Writer:
+    """Writes the index ``name`` (an alias) on the cluster at ``url``."""
+
+    def __init__(self, url: str, name: str):
+        self.url, self.name = url, name
+        self.es = client(url)
+
+    def _call(self, fn, *args, **kwargs):
+        from opensearchpy import exceptions as E
+
+        try:
+            return fn(*args, **kwargs)
+        except (E.ConnectionError, E.AuthenticationException, E.AuthorizationException) as exc:
+            raise unavailable(self.url, exc) from exc
+        except E.TransportError as exc:
+            if exc.status_code in (503,):
+                raise unavailable(self.url, exc) from exc
+            raise BuildError(f"OpenSearch refused a request ({exc.status_code}: {exc.error}); "
+                             "the previous index is still served") from exc
+
+    # -- what is served -----------------------------------------------------------------------
+
+    def served(self) -> str | None:
+        """The index the alias points to now, or None."""
+        from opensearchpy import exceptions as E
+
+        try:
+            found = self._call(self.es.indices.get_alias, name=self.name)
+        except BuildError as exc:
+            if isinstance(exc.__cause__, E.NotFoundError):
+                return None
+            raise
+        return next(iter(found), None)
+
+    def existing(self) -> dict[str, str]:
+        """id -> digest of every article served (for ``--update``)."""
+        from opensearchpy import helpers
+
+        out = {}
+        for hit in helpers.scan(self.es, index=self.name, _source=["id", "digest"], size=2000, query={"query": {"match_all": {}}}):
+            out[hit["_source"]["id"]] = hit["_source"].get("digest", "")
+        return out
+
+    # -- a build beside ------------------------------------------------------------------------
+
+    def create(self, build: str, meta: dict, shards: int, replicas: int) -> str:
+        """Create the build's index and its vocabulary index, unless another part already did."""
+        from opensearchpy import exceptions as E
+
+        index = f"{self.name}{BUILD_PREFIX}{build}"
+        for name, body in ((index, {"settings": mapping.settings(shards, replicas), "mappings": mapping.mappings(meta)}),
+                           (index + VOCABULARY_SUFFIX, {"settings": {"number_of_shards": 1, "number_of_replicas": replicas},
+                                                        "mappings": {"dynamic": False, "properties": {"part": {"type": "keyword"}}}})):
+            try:
+                self._call(self.es.indices.create, index=name, body=body)
+            except BuildError as exc:
+                if not (isinstance(exc.__cause__, E.RequestError) and "already_exists" in str(exc.__cause__.error)):
+                    raise
+        return index
+
+    def load(self, index: str, docs, on_error) -> int:
+        """Bulk-load prepared documents (an iterable of ``Document`` with ``prepared``); returns how many."""
+        from opensearchpy import helpers
+
+        def actions():
+            for doc in docs:
+                yield {"_index": index, "_id": doc_key(doc.id), "_source": doc.prepared["source"]}
+
+        loaded = 0
+        for ok, info in helpers.streaming_bulk(self.es, actions(), chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,
+                                               max_retries=8, initial_backoff=1, max_backoff=60,
+                                               raise_on_error=False, raise_on_exception=True):
+            if ok:
+                loaded += 1
+            else:
+                on_error(info)
+        return loaded
+
+    def save_vocabulary(self, index: str, part: str, forms: Counter) -> None:
+        """Store a part's document frequencies of the exact forms."""
+        terms = sorted(forms)
+        self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=part,
+                   body={"part": part, "terms": terms, "df": [forms[t] for t in terms]})
+
+    def publish(self, build: str, replicas: int, wait: float = 300) -> str:
+        """Make a finished build the one served: refresh, replicate, swap the alias, drop old builds."""
+        index = f"{self.name}{BUILD_PREFIX}{build}"
+        vocabulary = index + VOCABULARY_SUFFIX
+        self._call(self.es.indices.put_settings, index=index,
+                   body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}})
+        self._call(self.es.indices.refresh, index=f"{index},{vocabulary}")
+        health = self._call(self.es.cluster.health, index=f"{index},{vocabulary}",
+                            params={"wait_for_status": "green", "timeout": f"{int(wait)}s",
+                                    "wait_for_no_initializing_shards": "true", "request_timeout": wait + 30})
+        if health.get("timed_out") and health.get("status") != "yellow":
+            raise BuildError(f"the new index did not become available in {wait:.0f} s (status {health.get('status')}); "
+                             "the previous index is still served")
+        self._call(self.es.indices.put_mapping, index=index,
+                   body={"_meta": dict(self._meta(index), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))})
+        old = self.served()
+        actions = [{"add": {"index": index, "alias": self.name}}]
+        if old and old != index:
+            actions.insert(0, {"remove": {"index": old, "alias": self.name}})
+        self._call(self.es.indices.update_aliases, body={"actions": actions})
+        self.remove_old(keep={index, old})
+        return index
+
+    def _meta(self, index: str) -> dict:
+        found = self._call(self.es.indices.get_mapping, index=index)
+        return found[index]["mappings"].get("_meta", {})
+
+    def remove_old(self, keep: set) -> None:
+        """Delete builds of this name other than ``keep`` (killed builds, and the one served before last)."""
+        found = self._call(self.es.indices.get, index=f"{self.name}{BUILD_PREFIX}*", ignore_unavailable=True)
+        for name in found:
+            base = name[: -len(VOCABULARY_SUFFIX)] if name.endswith(VOCABULARY_SUFFIX) else name
+            if base not in keep:
+                self._call(self.es.indices.delete, index=name, ignore_unavailable=True)
+
+    def abort(self, build: str) -> None:
+        index = f"{self.name}{BUILD_PREFIX}{build}"
+        try:
+            self._call(self.es.indices.delete, index=f"{index},{index}{VOCABULARY_SUFFIX}", ignore_unavailable=True)
+        except (BuildError, EngineUnavailableError):
+            pass  # the next build removes it
+
+    # -- an update in place --------------------------------------------------------------------
+
+    def old_forms(self, index: str, ids: list[str], stemmer: str) -> Counter:
+        """Document frequencies of the exact forms of articles about to be replaced or deleted."""
+        forms: Counter = Counter()
+        exact = _analyzers(stemmer)["text_exact"]
+        for start in range(0, len(ids), 500):
+            found = self._call(self.es.mget, index=index, body={"ids": [doc_key(i) for i in ids[start:start + 500]]},
+                               _source=["title", "body"])
+            for d in found["docs"]:
+                if d.get("found"):
+                    forms.update(set(analyze_index(exact, scored_text(d["_source"]["title"], d["_source"]["body"]))))
+        return forms
+
+    def vocabulary(self, index: str) -> Counter:
+        from opensearchpy import helpers
+
+        forms: Counter = Counter()
+        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
+            forms.update(dict(zip(hit["_source"]["terms"], hit["_source"]["df"])))
+        return forms
+
+    def replace_vocabulary(self, index: str, forms: Counter) -> None:
+        self._call(self.es.delete_by_query, index=index + VOCABULARY_SUFFIX, body={"query": {"match_all": {}}},
+                   refresh=True)
+        self.save_vocabulary(index, "all", +forms)
+        self._call(self.es.indices.refresh, index=index + VOCABULARY_SUFFIX)
+
+    def delete(self, index: str, ids: list[str]) -> None:
+        from opensearchpy import helpers
+
+        actions = ({"_op_type": "delete", "_index": index, "_id": doc_key(i)} for i in ids)
+        for ok, info in helpers.streaming_bulk(self.es, actions, chunk_size=BULK_DOCS, max_retries=8,
+                                               raise_on_error=False):
+            if not ok and info.get("delete", {}).get("status") != 404:
+                raise BuildError(f"OpenSearch did not delete an article: {info}")
+
+    def mark_updated(self, index: str) -> None:
+        self._call(self.es.indices.refresh, index=index)
+        self._call(self.es.indices.put_mapping, index=index,
+                   body={"_meta": dict(self._meta(index), updated_at=f"{time.time():.6f}")})

@@ -1,0 +1,271 @@
+"""The OpenSearch engine on a real 3-node cluster gives the embedded engine's results.
+
+Every test here runs against real OpenSearch 2.19 nodes (``opensearch_cluster``:
+three JVMs started by scripts/opensearch-cluster.sh), indexes with one replica,
+and compares with the Whoosh engine on the same collection: totals, order,
+facets, snippets, filters, phrases, dates, the article page and ``/search`` JSON.
+Then the faults: a node killed while searches run, a rebuild killed mid-way, an
+unreachable cluster.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.builder import build_index
+from index.opensearch_build import build_opensearch, served_index
+from index.pipeline import read_items
+from search.engines import open_engine
+from search.searching import get_article, search
+from tests.conftest import ROOT, SAMPLE, shared_path
+from tests.test_ranking import SAMPLE_QUERIES
+
+pytestmark = pytest.mark.opensearch
+
+#: Scores may differ this much: Lucene and Whoosh each keep a field's length in one byte, rounded differently.
+SCORE_TOLERANCE = 0.05
+
+
+def _url(cluster) -> str:
+    return cluster[0]
+
+
+def _same(whoosh, cluster_engine, q: str, sort: str = "relevance", exact_order: bool = True) -> tuple[list, list]:
+    """Both engines give the same total, facets, warnings and results (fields, snippets); the same order,
+    except that results whose scores differ by less than SCORE_TOLERANCE may swap (near ties)."""
+    a = search(whoosh, q, page_size=20, sort=sort)
+    b = search(cluster_engine, q, page_size=20, sort=sort)
+    assert b["total"] == a["total"], q
+    assert b["facets"] == a["facets"], q
+    assert b["warnings"] == a["warnings"], q
+    ids_a, ids_b = [r["id"] for r in a["results"]], [r["id"] for r in b["results"]]
+    if exact_order:
+        assert sorted(ids_b) == sorted(ids_a) or a["total"] > len(ids_a), q
+        by_id = {r["id"]: r for r in a["results"]}
+        if sort == "date" or not a["results"]:
+            assert ids_b == ids_a, q
+        for prev, rb in zip([None] + b["results"], b["results"]):
+            ra = by_id.get(rb["id"])
+            if ra is None:  # past the page: a near tie at its edge
+                assert rb["score"] == pytest.approx(a["results"][-1]["score"], rel=SCORE_TOLERANCE), q
+                continue
+            assert {k: v for k, v in rb.items() if k != "score"} == {k: v for k, v in ra.items() if k != "score"}, q
+            if ra["score"] is not None:
+                assert rb["score"] == pytest.approx(ra["score"], rel=SCORE_TOLERANCE), q
+                if prev is not None and prev["id"] in by_id:  # never above a result Whoosh scores clearly higher
+                    assert by_id[prev["id"]]["score"] >= ra["score"] * (1 - SCORE_TOLERANCE), q
+    return ids_a, ids_b
+
+
+@pytest.fixture(scope="module")
+def sample_on_cluster(opensearch_cluster):
+    name = "test-sample"
+    summary = build_opensearch([SAMPLE], _url(opensearch_cluster), name, replicas=1, progress=False)
+    assert summary.documents == 5
+    return name
+
+
+@pytest.mark.parametrize("q", SAMPLE_QUERIES + ["حفتر", "ليبيا", "حفتر OR باشاغا -طرابلس", '"خليفة حفتر"', "قزقزقز"])
+def test_the_sample_gives_the_same_results_on_both_engines(engine, opensearch_cluster, sample_on_cluster, q):
+    with open_engine(_url(opensearch_cluster), "opensearch", sample_on_cluster) as cluster:
+        _same(engine, cluster, q)
+        _same(engine, cluster, q, sort="date")
+
+
+def test_the_article_page_and_json_are_the_same_on_both_engines(app, opensearch_cluster, sample_on_cluster):
+    from web import create_app
+
+    on_cluster = create_app({"TESTING": True, "ENGINE": "opensearch", "OPENSEARCH_URL": _url(opensearch_cluster),
+                             "OPENSEARCH_INDEX": sample_on_cluster}).test_client()
+    embedded = app.test_client()
+    for q in ("حفتر", '"الوفد المصري"', "place:بنغازي"):
+        a = embedded.get("/search", query_string={"q": q, "format": "json"}).get_json()
+        b = on_cluster.get("/search", query_string={"q": q, "format": "json"}).get_json()
+        for res in (a, b):
+            res.pop("took_ms")
+            for r in res["results"]:
+                r.pop("score")
+        assert b == a
+        assert on_cluster.get("/search", query_string={"q": q}).status_code == 200
+    first = a["results"][0]["id"]
+    page_a = embedded.get("/article", query_string={"id": first}).get_data(as_text=True)
+    page_b = on_cluster.get("/article", query_string={"id": first}).get_data(as_text=True)
+    assert page_b == page_a and "dir=\"rtl\"" in page_b
+    assert on_cluster.get("/article", query_string={"id": "no-such-article"}).status_code == 404
+    with open_engine(_url(opensearch_cluster), "opensearch", sample_on_cluster) as cluster:
+        assert get_article(cluster, first) is not None
+
+
+def _dated(tmp_path: Path, rows: list) -> Path:
+    texts = sorted(SAMPLE.glob("*.txt"))
+    lines = [json.dumps({"id": f"a{i}", "text": texts[i % len(texts)].read_text(encoding="utf-8"), "date": d,
+                         "source": s}, ensure_ascii=False) for i, (d, s) in enumerate(rows)]
+    path = tmp_path / "dated.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_dates_update_and_deletion_agree_with_the_embedded_engine(tmp_path, opensearch_cluster):
+    """Date filters and sorting, then ``--update`` (one article changed, one deleted, one added) on both engines."""
+    url, name = _url(opensearch_cluster), "test-dated"
+    rows = [("2020-12-27", "CNN"), ("2020-12-28", "BBC"), (None, None), ("2021-03-04T10:30:00", "CNN"),
+            ("2020-07-01", "الجزيرة"), (None, "BBC")]
+    collection = _dated(tmp_path, rows)
+    build_index([collection], tmp_path / "ix", progress=False)
+    build_opensearch([collection], url, name, replicas=1, progress=False)
+    queries = ["ليبيا", "ليبيا date:2020", "حفتر date:2020-12..2021-12", "source:CNN", "date:2021", "ليبيا -حفتر"]
+    with open_engine(tmp_path / "ix") as whoosh, open_engine(url, "opensearch", name) as cluster:
+        for q in queries:
+            _same(whoosh, cluster, q)
+            _same(whoosh, cluster, q, sort="date")
+    lines = collection.read_text(encoding="utf-8").splitlines()
+    changed = json.loads(lines[1])
+    changed["text"] += "\nوأعلن المتحدث أن وفد التفاوض سيعود إلى جنيف الأسبوع المقبل."
+    extra = {"id": "new", "text": "وصل وفد التفاوض إلى جنيف لبحث وقف إطلاق النار في ليبيا.", "date": "2021-05-01"}
+    collection.write_text("\n".join([lines[0], json.dumps(changed, ensure_ascii=False)] + lines[3:]
+                                    + [json.dumps(extra, ensure_ascii=False)]), encoding="utf-8")
+    a = build_index([collection], tmp_path / "ix", update=True, progress=False)
+    b = build_opensearch([collection], url, name, update=True, progress=False)
+    assert (b.added, b.updated, b.deleted, b.unchanged) == (a.added, a.updated, a.deleted, a.unchanged) == (1, 1, 1, 4)
+    assert b.documents == a.documents == 6
+    with open_engine(tmp_path / "ix") as whoosh, open_engine(url, "opensearch", name) as cluster:
+        for q in queries + ["جنيف", '"وفد التفاوض"']:
+            _same(whoosh, cluster, q, exact_order=False)  # updated articles: Whoosh renumbers them
+        assert search(cluster, "جنيف")["total"] == 2
+        assert cluster.document("a2") is None and cluster.document("new")["date"].year == 2021
+
+
+def test_parts_loaded_separately_and_published_equal_one_build(tmp_path, opensearch_cluster, engine):
+    """Two machines' parts (here two runs) of the sample, published together, serve what one build serves."""
+    url = _url(opensearch_cluster)
+    for k in (1, 2):
+        build_opensearch([SAMPLE], url, "test-parts", part=(k, 2), build="parts1", publish=False, progress=False)
+    assert served_index(url, "test-parts") is None  # nothing served until published
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-m", "web.cli", "index", "--engine", "opensearch", "--url", url,
+                          "--index-name", "test-parts", "--publish", "parts1"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    with open_engine(url, "opensearch", "test-parts") as cluster:
+        for q in ("حفتر", '"الوفد المصري"', "person:حفتر"):
+            _same(engine, cluster, q)
+
+
+def test_an_unreachable_cluster_is_one_line_without_the_credentials():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-m", "web.cli", "search", "حفتر", "--engine", "opensearch",
+                          "--url", "http://akhbar:s3cret-word@127.0.0.1:9"], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "cannot connect" in lines[0] and "127.0.0.1:9" in lines[0]
+    assert "s3cret" not in out.stderr + out.stdout
+
+
+def test_a_rebuild_killed_midway_leaves_the_alias_on_the_old_index(tmp_path, opensearch_cluster, sample_on_cluster):
+    url = _url(opensearch_cluster)
+    before = served_index(url, sample_on_cluster)
+    big = tmp_path / "big.jsonl"
+    body = (SAMPLE / sorted(p.name for p in SAMPLE.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    big.write_text("\n".join(json.dumps({"id": f"n{i}", "text": body}) for i in range(1200)), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), AKHBAR_KILL_AT="write")
+    proc = subprocess.run([sys.executable, "-m", "web.cli", "index", "--engine", "opensearch", "--url", url,
+                           "--index-name", sample_on_cluster, "--collection", str(big), "--no-progress"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert served_index(url, sample_on_cluster) == before
+    with open_engine(url, "opensearch", sample_on_cluster) as cluster:
+        assert search(cluster, "حفتر")["total"] == 4
+    # the next build removes what the killed one left
+    build_opensearch([SAMPLE], url, sample_on_cluster, replicas=1, progress=False)
+    from opensearchpy import OpenSearch
+
+    es = OpenSearch(url.split(","))
+    left = sorted(es.indices.get(index=f"{sample_on_cluster}-b*"))
+    assert len([i for i in left if not i.endswith("-vocabulary")]) == 2  # the one served and the one before
+
+
+@pytest.mark.slow
+def test_a_few_thousand_ant_articles_agree_with_the_embedded_engine(tmp_path, opensearch_cluster):
+    """3,000 ANT articles on both engines: every bench query's total and facets equal; top-10 overlap reported."""
+    archive = shared_path("corpus", "ant-multisource-v2.1.tar.gz")
+    rows = []
+    for item in read_items([archive]):
+        if hasattr(item, "body"):
+            rows.append({"id": item.id, "title": item.title, "text": item.body, "source": item.source,
+                         "date": item.date.isoformat() if item.date else None, "url": item.url})
+        if len(rows) == 3000:
+            break
+    collection = tmp_path / "ant3000.jsonl"
+    collection.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    build_index([collection], tmp_path / "ix", progress=False)
+    build_opensearch([collection], _url(opensearch_cluster), "test-ant", replicas=1, progress=False)
+    queries = [q.strip() for q in (ROOT / "scripts" / "bench_queries.txt").read_text(encoding="utf-8").splitlines()
+               if q.strip() and not q.startswith("#")]
+    overlaps, same_order = [], 0
+    with open_engine(tmp_path / "ix") as whoosh, open_engine(_url(opensearch_cluster), "opensearch", "test-ant") as cluster:
+        for q in queries:
+            a, b = _same(whoosh, cluster, q, exact_order=False)
+            a, b = a[:10], b[:10]
+            if a:
+                overlaps.append(len(set(a) & set(b)) / len(a))
+                same_order += a == b
+    mean = sum(overlaps) / len(overlaps)
+    print(f"\n3,000 ANT articles, {len(queries)} bench queries: equal totals and facets on all; "
+          f"top-10 overlap {mean:.3f} (mean over {len(overlaps)} queries with results), identical top 10 in {same_order}")
+    assert mean >= 0.9
+
+
+def test_searches_go_on_when_a_node_is_killed(tmp_path, opensearch_cluster, sample_on_cluster):
+    """SIGKILL one of the three nodes while searches run: after the cluster reroutes, no search fails
+    and no article is lost (the index has one replica).  Runs last: the cluster keeps two nodes."""
+    url, home = opensearch_cluster
+    with open_engine(url, "opensearch", sample_on_cluster) as cluster:
+        expected = search(cluster, "حفتر")["total"]
+        failures: list[tuple[float, str]] = []
+        done = threading.Event()
+        count = [0]
+
+        def searching():
+            while not done.is_set():
+                try:
+                    assert search(cluster, "حفتر")["total"] == expected
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    failures.append((time.monotonic(), repr(exc)[:200]))
+                count[0] += 1
+
+        worker = threading.Thread(target=searching, daemon=True)
+        worker.start()
+        try:
+            time.sleep(2)
+            victim = int((Path(home) / "node-3.pid").read_text())
+            killed = time.monotonic()
+            os.kill(victim, signal.SIGKILL)
+            from opensearchpy import OpenSearch
+
+            es = OpenSearch(url.split(",")[:2])
+            for _ in range(120):
+                h = es.cluster.health(params={"wait_for_nodes": "2", "timeout": "1s", "request_timeout": 30})
+                if not h["timed_out"] and h["status"] in ("green", "yellow") and h["initializing_shards"] == 0:
+                    break
+                time.sleep(1)
+            rerouted = time.monotonic()
+            after = len(failures)
+            time.sleep(10)
+        finally:
+            done.set()
+            worker.join(timeout=60)
+    late = [f for f in failures if f[0] > rerouted]
+    print(f"\nnode killed: {count[0]} searches, {after} failed within {rerouted - killed:.1f} s of the kill "
+          f"(the reroute window), {len(late)} after it")
+    assert late == [], late[:3]
+    with open_engine(url.split(",")[0], "opensearch", sample_on_cluster) as cluster:
+        assert cluster.stats()["documents"] == 5
