@@ -16,7 +16,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -220,6 +220,32 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
+def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],
+            write_checkpoint: int) -> Iterator[tuple[Document, bool]]:
+    """The documents a build must write, each with whether it replaces an indexed copy.
+
+    Problems are recorded in ``summary`` (and passed to ``on_problem``), unchanged
+    documents (same digest as in ``existing``) counted and skipped, every id read
+    added to ``seen`` (what is in ``existing`` but not seen is deleted)."""
+    for n, item in enumerate(items):
+        _checkpoint("read" if n == 0 else "write" if n == write_checkpoint else "")
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            if on_problem:
+                on_problem(item)
+            continue
+        seen.add(item.id)
+        if item.id in existing:
+            if existing[item.id] == item.digest:
+                summary.unchanged += 1
+                continue
+            summary.updated += 1
+            yield item, True
+        else:
+            summary.added += 1
+            yield item, False
+
+
 def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress: bool, on_problem) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
@@ -230,23 +256,11 @@ def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress:
     # compound=False: whoosh3 copies a compound segment's sub-files into memory on every open
     # (BytesIO of the mmap), which cost ~50 ms and tens of MB per search on ANT
     with ix.writer(limitmb=256, compound=False) as w:
-        for n, item in enumerate(items):
-            _checkpoint("read" if n == 0 else "write" if n == 100 else "")
-            if isinstance(item, Problem):
-                summary.problems.append(item)
-                if on_problem:
-                    on_problem(item)
-                continue
-            seen.add(item.id)
-            if item.id in existing:
-                if existing[item.id] == item.digest:
-                    summary.unchanged += 1
-                    continue
+        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100):
+            if replaces:
                 w.update_document(**to_fields(item, scored))
-                summary.updated += 1
             else:
                 w.add_document(**to_fields(item, scored))
-                summary.added += 1
         for doc_id in existing.keys() - seen:
             w.delete_by_term("id", doc_id)
             summary.deleted += 1

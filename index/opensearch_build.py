@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 
-from index.builder import BuildSummary, _checkpoint
+from index.builder import BuildSummary, _checkpoint, changes
 from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
@@ -64,22 +64,9 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
 
     def documents():
         buffered: list = []
-        for n, item in enumerate(items):
-            _checkpoint("read" if n == 0 else "write" if n == 2 * BULK_DOCS else "")
-            if isinstance(item, Problem):
-                summary.problems.append(item)
-                if on_problem:
-                    on_problem(item)
-                continue
-            seen.add(item.id)
-            if item.id in existing:
-                if existing[item.id] == item.digest:
-                    summary.unchanged += 1
-                    continue
+        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS):
+            if replaces:
                 changed.append(item.id)
-                summary.updated += 1
-            else:
-                summary.added += 1
             forms.update(item.prepared["forms"])
             buffered.append(item)
             if len(buffered) >= 500:

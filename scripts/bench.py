@@ -62,10 +62,13 @@ def percentile(values: list[float], p: float) -> float:
 
 # -- memory -------------------------------------------------------------------------------------------------
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, kind: str = "VmRSS") -> int:
+    """Resident memory of a process: all of it (VmRSS), its private memory (RssAnon: what a leak
+    grows) or its mapped files (RssFile: the index's memory-mapped arrays and libraries, shared
+    page cache that every server process counts again)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(kind + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -251,11 +254,12 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
             urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
         for q in queries():  # each process and thread opens its searcher and fills its caches
             urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
-        rss_before = sum(_rss_kb(p) for p in _tree(server.pid))
+        rss_before = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid))
         r = _wrk(base, seconds, concurrency, folder) if shutil.which("wrk") else _python_load(base, seconds, concurrency)
         r["client"] = "wrk" if shutil.which("wrk") else "python"
-        r["server_mb_before"] = rss_before / 1024
-        r["server_mb_after"] = sum(_rss_kb(p) for p in _tree(server.pid)) / 1024
+        r["server_mb_before"] = rss_before / 1024  # private memory of all server processes
+        r["server_mb_after"] = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid)) / 1024
+        r["server_file_mb_after"] = sum(_rss_kb(p, "RssFile") for p in _tree(server.pid)) / 1024
         return r
     finally:
         server.send_signal(signal.SIGTERM)
@@ -359,7 +363,10 @@ def main() -> None:
         print(f"| HTTP ({h['client']}, {args.concurrency} connections, {args.http_seconds} s, "
               f"{args.server_processes} server processes) | {h['rps']:.1f} req/s, "
               f"p95 {h['p95_ms']:.0f} ms, {h['errors'] + h['timeouts'] + h['non2xx']:.0f} errors | | |")
-        print(f"| server memory (all processes) before / after load | {h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
+        print("| server private memory (all processes) before / after load | "
+              f"{h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
+        print("| server mapped files after load (shared page cache, counted once per process) | "
+              f"{h.get('server_file_mb_after', 0):.0f} MB | | |")
 
 
 if __name__ == "__main__":
