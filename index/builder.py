@@ -1,7 +1,8 @@
 """Build or update an index, atomically.
 
-collection files -> readers -> Document (+ entities) -> Whoosh writer -> new
-generation folder -> atomic swap of ``ROOT/current``.  Until the swap the old
+collection files -> readers -> Document (+ entities) -> the engine's writer
+(``search.engines.whoosh.writer``) in a new generation folder -> atomic swap of
+``ROOT/current``.  Until the swap the old
 generation keeps serving; if anything fails the new folder is removed and the
 error is raised as :class:`BuildError`.  A build lock (``flock``, released by
 the kernel even if the process is killed) keeps two builds apart; folders left
@@ -22,17 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from whoosh import index as windex
-
 from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
-from search.engines.whoosh import arrays
-from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.store import CURRENT, META, current_dir, read_meta
+from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
-from search.fields import FILTER_FIELDS, SCHEMA_VERSION, SCORED_TEXT_FIELDS, scored_text
+from search.fields import SCHEMA_VERSION
 
 LOCK = ".build.lock"
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
@@ -67,28 +65,6 @@ class BuildSummary:
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), skipped {self.skipped}, "
                 f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
-
-
-def to_fields(doc: Document, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
-    """The Whoosh fields of one document (entities already extracted)."""
-    text = scored_text(doc.title, doc.body)
-    fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest}
-    fields.update(dict.fromkeys(scored_fields, text))
-    if doc.date is not None:
-        fields["date"] = doc.date
-        fields["month"] = doc.date.strftime("%Y-%m")
-    for name in ("url", "category"):
-        value = getattr(doc, name)
-        if value:
-            fields[name] = value
-    facets = {"source": [doc.source] if doc.source else [], "persons": doc.persons,
-              "places": doc.places, "organizations": doc.organizations}
-    for name, values in facets.items():
-        if values:
-            joined = ",".join(v.replace(",", " ") for v in values)
-            fields[name] = joined
-            fields[name + "_text"] = joined
-    return fields
 
 
 @contextmanager
@@ -174,24 +150,17 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         try:
             live = current_dir(root)
             if update and live.is_dir():
-                shutil.copytree(live.resolve(), tmp)
-                ix = windex.open_dir(str(tmp))
-            else:
-                tmp.mkdir()
-                ix = windex.create_in(str(tmp), build_schema(stemmer))
-            existing: dict[str, str] = {}
-            if update and live.is_dir():
-                with ix.searcher() as s:
-                    existing = {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
+                ix = WhooshWriter.copy(live, tmp)
+                existing = ix.digests()
                 if read_meta(root).get("recognizer_version") != recognizer_version():
                     existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
+            else:
+                ix, existing = WhooshWriter.create(tmp, stemmer), {}
             items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
                                follow_links=follow_links)
             _write(ix, items, existing, summary, progress, on_problem)
             _checkpoint("commit")
-            summary.documents = ix.doc_count()
-            ix.close()
-            arrays.write(tmp, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()))
+            summary.documents = ix.finish()
             _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
             meta = {
@@ -213,7 +182,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         except BuildError:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        except (OSError, windex.IndexError, ValueError) as exc:
+        except ERRORS as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise BuildError(f"build failed, the previous index is still served: {exc}") from exc
         _remove_stale(root)
@@ -246,21 +215,16 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
             yield item, False
 
 
-def _write(ix, items, existing: dict[str, str], summary: BuildSummary, progress: bool, on_problem) -> None:
+def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
+           on_problem) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
-    scored = tuple(f for f in SCORED_TEXT_FIELDS if f in ix.schema)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
-    # compound=False: whoosh3 copies a compound segment's sub-files into memory on every open
-    # (BytesIO of the mmap), which cost ~50 ms and tens of MB per search on ANT
-    with ix.writer(limitmb=256, compound=False) as w:
+    with ix.writing() as w:
         for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100):
-            if replaces:
-                w.update_document(**to_fields(item, scored))
-            else:
-                w.add_document(**to_fields(item, scored))
+            (w.replace if replaces else w.add)(item)
         for doc_id in existing.keys() - seen:
-            w.delete_by_term("id", doc_id)
+            w.delete(doc_id)
             summary.deleted += 1

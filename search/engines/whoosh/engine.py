@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 from whoosh import query as Q
@@ -61,7 +62,6 @@ def open_searcher(ix):
     numpy arrays (``arrays``), if the build wrote them, are mapped now for the same reason.
     """
     searcher = ix.searcher(weighting=weighting())
-    searcher.akhbar_arrays = Arrays.open(ix.storage.folder, searcher.reader())  # read by docsets/tables
     for leaf, _offset in searcher.reader().leaf_readers():
         if leaf.doc_count_all() == 0:
             continue
@@ -71,7 +71,12 @@ def open_searcher(ix):
         for name in ("date", "month"):
             if leaf.has_column(name):
                 leaf.column_reader(name)
+    searcher.akhbar_arrays = Arrays.open(ix.storage.folder, searcher.reader())  # read by docsets/tables
     return searcher
+
+
+#: A searcher replaced by a newer generation's stays open this long (longer than any request may take).
+RETIRE_SECONDS = 60.0
 
 
 class WhooshEngine:
@@ -114,22 +119,25 @@ class WhooshEngine:
                 return held
             try:
                 searcher = open_searcher(ix)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, TypeError) as exc:  # TypeError: Whoosh reading a segment file gone
+                # since it opened the index (a rebuild removed the generation in between)
                 with self._lock:
                     self._index = None
                 if attempt == 2:
                     raise IndexMissingError(self.root, f"unreadable index ({exc})") from exc
                 continue
             # the searcher it replaces may still serve a request under way on this thread (its
-            # matches are pinned to it): it is closed at the next replacement, not now
-            retired = getattr(self._local, "retired", None)
+            # matches are pinned to it, and several rebuilds can land during one slow request):
+            # it is closed at a later replacement once it has been retired RETIRE_SECONDS
+            now = time.monotonic()
+            retired = getattr(self._local, "retired", []) + ([(now, held)] if held is not None else [])
+            done = [s for t, s in retired if now - t > RETIRE_SECONDS]
+            self._local.retired = [(t, s) for t, s in retired if now - t <= RETIRE_SECONDS]
             with self._lock:
                 self._searchers.add(searcher)
-                if retired is not None:
-                    self._searchers.discard(retired)
-            if retired is not None:
-                retired.close()
-            self._local.retired = held
+                self._searchers.difference_update(done)
+            for old in done:
+                old.close()
             self._local.searcher, self._local.index = searcher, ix
             return searcher
         raise AssertionError("unreachable")

@@ -39,7 +39,8 @@ def open_index(root: str | Path):
             raise IndexMissingError(root, f"index built by another Akhbar version ({what} {built_with}, "
                                           f"this one reads {expected}): rebuild it")
     try:
-        return windex.open_dir(str(path))
+        # the generation itself, not the link: a swap after this point cannot mix two generations
+        return windex.open_dir(str(path.resolve()))
     except (windex.EmptyIndexError, OSError, ValueError, EOFError) as exc:
         raise IndexMissingError(root, f"unreadable index ({exc.__class__.__name__})") from exc
 
