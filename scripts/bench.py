@@ -3,6 +3,7 @@
     python scripts/bench.py                                  # ANT from ../shared, 3 runs
     python scripts/bench.py --scale 300000 --runs 1          # ANT repeated to 300k articles (generated, not kept)
     python scripts/bench.py --index var/ant --skip-build     # queries and HTTP on an existing index
+    python scripts/bench.py --skip-build --opensearch http://127.0.0.1:9250 akhbar   # the same on a cluster index
 
 Prints, as a markdown table with medians over ``--runs``:
 - index build (``akhbar index`` in a subprocess): wall time, documents/s, peak
@@ -162,9 +163,11 @@ def measure_build(collection: Path, index: Path, workers: int | None) -> dict:
             "index_mb": size / 2**20}
 
 
-def measure_queries(index: Path, repeat: int) -> dict:
+def measure_queries(index: Path, repeat: int, engine: tuple[str, str] | None = None) -> dict:
+    """Query latency through ``search()``; ``engine``: (URL, index name) of a cluster instead of ``index``
+    (no cold figures there: the cluster's caches are not this process's)."""
     qs = queries()
-    with open_engine(index) as s:
+    with (open_engine(engine[0], "opensearch", engine[1]) if engine else open_engine(index)) as s:
         for q in qs:  # warm: caches, facet table
             search(s, q)
         full, ranking, cold = [], [], []
@@ -176,14 +179,15 @@ def measure_queries(index: Path, repeat: int) -> dict:
                 t = time.perf_counter()
                 search(s, q, facets=False, snippets=False)
                 ranking.append((time.perf_counter() - t) * 1000)
-        for q in qs:
+        for q in qs if engine is None else []:
             docsets.clear()  # as if no earlier query had used these words
             t = time.perf_counter()
             search(s, q)
             cold.append((time.perf_counter() - t) * 1000)
     return {"queries": len(qs), "q_p50": statistics.median(full), "q_p95": percentile(full, 95),
             "q_p99": percentile(full, 99), "rank_p50": statistics.median(ranking), "rank_p95": percentile(ranking, 95),
-            "cold_p50": statistics.median(cold), "cold_p95": percentile(cold, 95)}
+            "cold_p50": statistics.median(cold) if cold else float("nan"),
+            "cold_p95": percentile(cold, 95) if cold else float("nan")}
 
 
 def _free_port() -> int:
@@ -237,9 +241,11 @@ def _python_load(base: str, seconds: int, concurrency: int) -> dict:
             "p95_ms": percentile(lat, 95), "p50_ms": statistics.median(lat)}
 
 
-def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, processes: int = 1) -> dict:
+def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, processes: int = 1,
+                 engine: tuple[str, str] | None = None) -> dict:
     port = _free_port()
-    server = subprocess.Popen(AKHBAR + ["serve", "--index", str(index), "--port", str(port),
+    where = ["--engine", "opensearch", "--url", engine[0], "--index-name", engine[1]] if engine else ["--index", str(index)]
+    server = subprocess.Popen(AKHBAR + ["serve", *where, "--port", str(port),
                                         "--processes", str(processes)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -305,7 +311,12 @@ def main() -> None:
                     help="measure queries as if this scored field had weight 0, e.g. text_broad "
                          "(in-process query figures only: no HTTP run)")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--opensearch", nargs=2, metavar=("URL", "INDEX_NAME"),
+                    help="measure queries and HTTP on this cluster index instead (with --skip-build)")
     args = ap.parse_args()
+    cluster = tuple(args.opensearch) if args.opensearch else None
+    if cluster and not args.skip_build:
+        ap.error("--opensearch measures an index already on the cluster: add --skip-build")
     for name in args.zero_weight:
         if name not in FIELD_WEIGHTS:
             ap.error(f"--zero-weight: {name!r} is not one of {sorted(FIELD_WEIGHTS)}")
@@ -325,11 +336,11 @@ def main() -> None:
             if not args.skip_build:
                 builds.append(measure_build(collection, index, args.workers))
                 print(f"run {run + 1}: build {builds[-1]}", file=sys.stderr)
-            query_runs.append(measure_queries(index, args.repeat))
+            query_runs.append(measure_queries(index, args.repeat, cluster))
             print(f"run {run + 1}: queries {query_runs[-1]}", file=sys.stderr)
             if args.http_seconds:
                 http_runs.append(measure_http(index, args.http_seconds, args.concurrency, folder,
-                                              args.server_processes))
+                                              args.server_processes, cluster))
                 print(f"run {run + 1}: http {http_runs[-1]}", file=sys.stderr)
             if lucene_in:
                 lucene = measure_lucene(*lucene_in, folder)

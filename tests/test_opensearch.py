@@ -170,6 +170,14 @@ def test_an_unreachable_cluster_is_one_line_without_the_credentials():
     assert "s3cret" not in out.stderr + out.stdout
 
 
+def test_urls_are_shown_without_credentials():
+    from search.engines.opensearch.connection import redact
+
+    assert redact("https://akhbar:s3cret@a.example:9200,http://b.example:9201") == "https://a.example:9200,http://b.example:9201"
+    assert redact("127.0.0.1:9250") == "http://127.0.0.1:9250"
+    assert "s3cret" not in redact("http://u:s3cret@host:notaport")
+
+
 def test_a_rebuild_killed_midway_leaves_the_alias_on_the_old_index(tmp_path, opensearch_cluster, sample_on_cluster):
     url = _url(opensearch_cluster)
     before = served_index(url, sample_on_cluster)

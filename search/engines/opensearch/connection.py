@@ -19,12 +19,18 @@ TIMEOUT = 30
 
 
 def redact(url: str) -> str:
-    """``url`` without user name or password."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    """``url`` (or comma-separated URLs) without user names or passwords."""
+    out = []
+    for one in (u.strip() for u in url.split(",") if u.strip()):
+        parts = urlsplit(one if "://" in one else f"http://{one}")
+        host = parts.hostname or ""
+        try:
+            if parts.port:
+                host = f"{host}:{parts.port}"
+        except ValueError:
+            host = f"{host}:?"
+        out.append(urlunsplit((parts.scheme, host, parts.path, "", "")))
+    return ",".join(out)
 
 
 def client(url: str):
@@ -59,7 +65,7 @@ def unavailable(url: str, exc: Exception) -> EngineUnavailableError:
     """The one-line error for a failed call to the cluster at ``url``."""
     from opensearchpy import exceptions as E
 
-    where = ", ".join(redact(u.strip()) for u in url.split(",") if u.strip())
+    where = redact(url)
     if isinstance(exc, E.AuthenticationException):
         why = "the cluster refused the credentials (check the user and password in the URL, or AKHBAR_OPENSEARCH_API_KEY)"
     elif isinstance(exc, E.AuthorizationException):
