@@ -98,7 +98,7 @@ class OpenSearchEngine:
 
     def match(self, pq) -> Matches:
         index, _meta, shards = self._current()
-        analyzers = {f: self.analyzer(f) for f in ("text", "text_exact", "text_broad") if self.analyzer(f)}
+        analyzers = {f: a for f in ("text", "text_exact", "text_broad") if (a := self.analyzer(f)) is not None}
         scoring, filters = querytree.build(pq, analyzers)
         if scoring is None:
             return Matches(total=0, state=None)
@@ -145,7 +145,10 @@ class OpenSearchEngine:
 
     def _shown(self, index: str, shards: int, field: str, keys: list[str]) -> dict[str, str]:
         """Normalized value -> the spelling most articles of the collection use (as the embedded engine)."""
-        cache = self._spellings.setdefault((index, self.version), {})
+        key = (index, self.version)
+        if key not in self._spellings:
+            self._spellings = {key: {}}  # one index version at a time
+        cache = self._spellings[key]
         missing = [k for k in keys if (field, k) not in cache]
         if missing:
             aggs = {"k": {"terms": {"field": f"{field}_key", "include": missing, "size": len(missing)},
@@ -177,6 +180,7 @@ class OpenSearchEngine:
         """The exact forms and their document frequencies (``text_exact`` only: the build keeps them)."""
         if field != "text_exact":
             raise ValueError(f"the OpenSearch engine lists the terms of text_exact only, not {field!r}")
+        from opensearchpy import exceptions as E
         from opensearchpy import helpers
 
         index, _meta, _shards = self._current()
@@ -185,12 +189,8 @@ class OpenSearchEngine:
             for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
                 for term, df in zip(hit["_source"]["terms"], hit["_source"]["df"]):
                     total[term] = total.get(term, 0) + df
-        except Exception as exc:  # noqa: BLE001 - reported as the cluster's state
-            from opensearchpy import exceptions as E
-
-            if isinstance(exc, E.TransportError):
-                raise unavailable(self.url, exc) from exc
-            raise
+        except E.TransportError as exc:
+            raise unavailable(self.url, exc) from exc
         yield from sorted(total.items())
 
     @property

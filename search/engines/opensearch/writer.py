@@ -29,7 +29,7 @@ from search.analysis import analyze_index, broad_analyzer, exact_analyzer, stemm
 from search.engines.opensearch import mapping
 from search.engines.opensearch.connection import client, unavailable
 from search.errors import BuildError, EngineUnavailableError
-from search.fields import FACET_FIELDS, FILTER_FIELDS, TITLE_REPEAT, scored_text  # noqa: F401
+from search.fields import FACET_FIELDS, FILTER_FIELDS, scored_text
 from search.normalize import normalize_arabic
 
 #: Bulk requests: at most this many articles and bytes each.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +37,19 @@ NO_DATE = np.iinfo(np.int64).min + 1
 _NO_VALUE = 2**63
 
 
-def segment_ids(reader) -> list[str]:
-    """The ids of the segments a reader reads, in order (what the arrays were written from)."""
+def generation_key(reader) -> tuple:
+    """Identifies the index generation a reader sees: its segments' ids and offsets."""
     leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-    return [leaf.segment().segment_id() if hasattr(leaf, "segment") and leaf.segment() is not None else ""
-            for leaf, _offset in leaves]
+    ids = []
+    for leaf, offset in leaves:
+        segment = leaf.segment() if hasattr(leaf, "segment") else None
+        ids.append((segment.segment_id() if segment is not None else id(leaf), offset))
+    return tuple(ids)
+
+
+def segment_ids(reader) -> list:
+    """The ids of the segments a reader reads, in order (what the arrays were written from)."""
+    return [segment for segment, _offset in generation_key(reader)]
 
 
 def positional(schema, field: str) -> bool:
@@ -116,6 +125,25 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
                 "documents": reader.doc_count_all(), "fields": [f for f in fields if f in ix.schema]}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return written
+
+
+_opened: dict[tuple, Arrays | None] = {}
+_opened_lock = threading.Lock()
+
+
+def for_reader(index_dir: str | os.PathLike, reader) -> Arrays | None:
+    """The arrays of the generation ``reader`` reads, opened once per process and shared by its
+    threads (the two generations opened last are kept)."""
+    key = (str(index_dir), generation_key(reader))
+    with _opened_lock:
+        if key in _opened:
+            return _opened[key]
+    found = Arrays.open(index_dir, reader)
+    with _opened_lock:
+        _opened[key] = found
+        while len(_opened) > 2:
+            _opened.pop(next(iter(_opened)))
+    return found
 
 
 class Arrays:

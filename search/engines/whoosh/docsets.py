@@ -18,6 +18,7 @@ import numpy as np
 from whoosh import query as Q
 
 from search.engines.whoosh import tables
+from search.engines.whoosh.arrays import generation_key
 from search.engines.whoosh.postings import TermPostings, read_term
 from search.engines.whoosh.tables import NO_DATE, arrays_of
 
@@ -33,16 +34,6 @@ _lock = threading.Lock()
 _EMPTY = np.zeros(0, dtype=np.int64)
 #: A cached posting list: document number and term frequency, one record a posting.
 _POSTING = np.dtype([("id", np.int64), ("tf", np.float64)])
-
-
-def generation_key(reader) -> tuple:
-    """Identifies the index generation a reader sees: its segments' ids and offsets."""
-    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-    ids = []
-    for leaf, offset in leaves:
-        segment = leaf.segment() if hasattr(leaf, "segment") else None
-        ids.append((segment.segment_id() if segment is not None else id(leaf), offset))
-    return tuple(ids)
 
 
 def _cached(key: tuple, compute) -> np.ndarray:

@@ -20,7 +20,7 @@ from whoosh import query as Q
 from whoosh import scoring
 
 from search.engines.base import Hit, Matches
-from search.engines.whoosh.arrays import Arrays
+from search.engines.whoosh import arrays
 from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets
 from search.engines.whoosh.queries import to_whoosh
@@ -71,7 +71,7 @@ def open_searcher(ix):
         for name in ("date", "month"):
             if leaf.has_column(name):
                 leaf.column_reader(name)
-    searcher.akhbar_arrays = Arrays.open(ix.storage.folder, searcher.reader())  # read by docsets/tables
+    searcher.akhbar_arrays = arrays.for_reader(ix.storage.folder, searcher.reader())  # read by docsets/tables
     return searcher
 
 
