@@ -4,19 +4,21 @@ The stored text is re-tokenized with the analyzer's own tokenizer and
 normalizer; a token is marked when its stem matches a query word's stem, or its
 exact form a query word or phrase.  Marks use the token's character offsets in
 the original string, so «مُتحدث» comes back with its diacritics.  Output is
-HTML: every character of the text is escaped (Whoosh's ``HtmlFormatter``) and
-only ``<mark>`` tags are added.
+HTML: every character of the text is escaped and only ``<mark>`` tags are added.
+Passages are chosen as Whoosh's ``ContextFragmenter`` and ``BasicFragmentScorer``
+choose them (a test holds the two equal): the matches with ``surround``
+characters of context, at most ``maxchars`` long, ranked by matches times
+distinct words matched.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 
-from whoosh.analysis import Token
-from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, WholeFragmenter, top_fragments
-
-from search.analysis import TOKEN_RE, analyze, stem_function
+from search.analysis import TOKEN_RE, Token, analyze, stem_function
 from search.normalize import normalize_word
 from search.query import ParsedQuery, scored_fields
 from search.stopwords import stopwords
@@ -65,9 +67,9 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
 def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
     """Tokens of ``text`` with ``matched`` set, offsets in the original string.
 
-    The same tokens as the exact analyzer's (its tokenizer pattern, normalization
-    and stopwords; a test holds them equal), made without Whoosh's generator
-    chain: snippets analyze ten whole articles per search.
+    The exact analyzer's tokens (its tokenizer pattern, normalization and
+    stopwords; a test holds them equal) and its stopwords too, marked
+    ``stopped``: they are context for the passages.
     """
     stops = stopwords()
     seen: dict[str, bool] = {}
@@ -76,8 +78,7 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
         norm = normalize_word(m.group())
         if not norm:
             continue
-        t = Token(positions=True, chars=True, text=norm, pos=len(tokens), startchar=m.start(), endchar=m.end())
-        t.stopped = norm in stops
+        t = Token(norm, len(tokens), m.start(), m.end(), stopped=norm in stops)
         if not t.stopped:
             content.append(len(tokens))
             if norm not in seen:
@@ -99,8 +100,74 @@ def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
     return tokens
 
 
-def _formatter() -> HtmlFormatter:
-    return HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
+@dataclass
+class Passage:
+    """A span of the text and the matched tokens in it."""
+
+    startchar: int
+    endchar: int
+    matches: list[Token]
+
+    def score(self) -> int:
+        """Matches times distinct words matched (Whoosh's BasicFragmentScorer)."""
+        return len(self.matches) * ((len({t.text for t in self.matches}) * 100) or 1)
+
+
+def passages(tokens: Iterable[Token], maxchars: int, surround: int) -> Iterator[Passage]:
+    """Runs of matched tokens with ``surround`` characters of context each side, at most
+    ``maxchars`` long (Whoosh's ContextFragmenter, step for step)."""
+    first = None  # where the passage under way starts
+    firsts: deque[int] = deque()  # starts of the unmatched tokens just before it
+    countdown = -1  # characters of context still to take; < 0: no passage under way
+    matches: list[Token] = []
+    endchar = 0
+    length = 0
+    for t in tokens:
+        endchar = t.endchar
+        tlength = endchar - t.startchar
+        if countdown < 0 and not t.matched:
+            firsts.append(t.startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif length + tlength > maxchars:
+            countdown = 0
+        elif t.matched:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = t.startchar
+                    countdown += surround
+            matches.append(t)
+        if countdown >= 0:
+            length += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                yield Passage(first, endchar, matches)
+                matches, firsts, first, length = [], deque(), None, 0
+    if matches:
+        yield Passage(first, endchar, matches)
+
+
+def _format(text: str, spans: list[Passage], between: str = " … ") -> str:
+    """The passages, escaped, each match in ``<mark class="hl tN">`` (N: the n-th distinct
+    matched spelling, mod 5, as Whoosh's HtmlFormatter numbers them)."""
+    seen: dict[str, int] = {}
+    out = []
+    for p in spans:
+        parts, index = [], p.startchar
+        for t in sorted(p.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
+            if t.startchar < index:
+                continue
+            parts.append(escape(text[index:t.startchar], quote=False))
+            word = escape(text[t.startchar:t.endchar], quote=False)
+            n = seen.setdefault(word, len(seen) % 5)
+            parts.append(f'<mark class="hl t{n}">{word}</mark>')
+            index = t.endchar
+        parts.append(escape(text[index:p.endchar], quote=False))
+        out.append("".join(parts))
+    return between.join(out)
 
 
 def snippet_html(text: str, terms: MatchTerms, maxchars: int = SNIPPET_CHARS) -> str:
@@ -109,12 +176,12 @@ def snippet_html(text: str, terms: MatchTerms, maxchars: int = SNIPPET_CHARS) ->
     With no match in the text (the title matched, say) it is the text's opening.
     """
     if terms:
-        tokens = _marked_tokens(text, terms)
-        fragmenter = ContextFragmenter(maxchars=maxchars, surround=maxchars // 4, charlimit=None)
-        frags = top_fragments(fragmenter.fragment_tokens(text, tokens), SNIPPET_FRAGMENTS,
-                              BasicFragmentScorer(), lambda f: f.startchar, minscore=1)
-        if frags:
-            return _formatter().format(frags)
+        found = passages(_marked_tokens(text, terms), maxchars, maxchars // 4)
+        # the best two; of equal scores the later passage, as Whoosh's top_fragments
+        best = [p for score, _, p in heapq.nlargest(SNIPPET_FRAGMENTS, ((p.score(), p.startchar, p) for p in found))
+                if score >= 1]
+        if best:
+            return _format(text, sorted(best, key=lambda p: p.startchar))
     opening = text[:maxchars]
     cut = opening.rfind(" ") if len(text) > maxchars else -1
     return escape(opening[:cut] if cut > maxchars // 2 else opening, quote=False) + (" …" if len(text) > maxchars else "")
@@ -124,6 +191,5 @@ def highlight_all(text: str, terms: MatchTerms) -> str:
     """The whole of ``text``, escaped, with every match in <mark> (for the article page)."""
     if not terms:
         return escape(text, quote=False)
-    tokens = _marked_tokens(text, terms)
-    frags = list(WholeFragmenter(charlimit=None).fragment_tokens(text, tokens))
-    return _formatter().format(frags) if frags else escape(text, quote=False)
+    matches = [t for t in _marked_tokens(text, terms) if t.matched]
+    return _format(text, [Passage(0, len(text), matches)])

@@ -6,13 +6,13 @@ from search.stemming import broad_stem, stem, tashaphyne_stem
 
 
 def test_tokenizer_keeps_diacritized_words_whole():
-    tokens = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()("ولفت مُتحدث الخارجية", chars=True)]
+    tokens = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()("ولفت مُتحدث الخارجية")]
     assert ("متحدث", 5, 11) in tokens  # one token, offsets of the original «مُتحدث»
 
 
 def test_offsets_point_into_the_original_text():
     text = "قال المُتحدِّث «باشاغا»"
-    for t in stemmed_analyzer()(text, chars=True):
+    for t in stemmed_analyzer()(text):
         original = text[t.startchar:t.endchar]
         assert "«" not in original and "»" not in original
         assert original.replace("ُ", "").replace("ِّ", "") in text.replace("ُ", "").replace("ِّ", "")

@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 
-from search.analysis import analyze_index, broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.analysis import analyze, broad_analyzer, exact_analyzer, stemmed_analyzer
 from search.engines.opensearch import mapping
 from search.engines.opensearch.connection import client, unavailable
 from search.errors import BuildError, EngineUnavailableError
@@ -66,7 +66,7 @@ def prepare(doc, stemmer: str = "akhbar") -> dict:
            "date": doc.date.isoformat() if doc.date else None, "url": doc.url, "category": doc.category}
     tokens = {}
     for field, analyzer in analyzers.items():
-        tokens[field] = analyze_index(analyzer, text)
+        tokens[field] = analyze(analyzer, text)
         src[field] = " ".join(tokens[field])
     values = {"source": [doc.source] if doc.source else [], "persons": doc.persons, "places": doc.places,
               "organizations": doc.organizations}
@@ -74,7 +74,7 @@ def prepare(doc, stemmer: str = "akhbar") -> dict:
         src[field] = values[field]
         src[f"{field}_key"] = [normalize_arabic(v) for v in values[field]]
         joined = ",".join(v.replace(",", " ") for v in values[field])
-        src[FILTER_FIELDS[prefix]] = " ".join(analyze_index(analyzers["text_exact"], joined)) if joined else ""
+        src[FILTER_FIELDS[prefix]] = " ".join(analyze(analyzers["text_exact"], joined)) if joined else ""
     return {"source": src, "forms": sorted(set(tokens["text_exact"]))}
 
 
@@ -219,7 +219,7 @@ class Writer:
                                _source=["title", "body"])
             for d in found["docs"]:
                 if d.get("found"):
-                    forms.update(set(analyze_index(exact, scored_text(d["_source"]["title"], d["_source"]["body"]))))
+                    forms.update(set(analyze(exact, scored_text(d["_source"]["title"], d["_source"]["body"]))))
         return forms
 
     def vocabulary(self, index: str) -> Counter:

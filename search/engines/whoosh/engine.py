@@ -21,6 +21,7 @@ from whoosh import scoring
 
 from search.engines.base import Hit, Matches
 from search.engines.whoosh import arrays
+from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets
 from search.engines.whoosh.queries import to_whoosh
@@ -146,7 +147,7 @@ class WhooshEngine:
 
     def analyzer(self, field: str):
         schema = self.searcher().schema
-        return schema[field].analyzer if field in schema else None
+        return chain_of(schema[field]) if field in schema else None
 
     def match(self, pq: ParsedQuery) -> Matches:
         searcher = self.searcher()

@@ -4,12 +4,13 @@ from __future__ import annotations
 from whoosh import query as Q
 
 from search import querytree as T
+from search.engines.whoosh.analysis import chain_of
 from search.query import ParsedQuery
 
 
 def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
     """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
-    analyzers = {name: schema[name].analyzer for name in schema.names() if getattr(schema[name], "analyzer", None)}
+    analyzers = {name: chain for name in schema.names() if (chain := chain_of(schema[name])) is not None}
     scoring, filters = T.build(pq, analyzers)
     return (convert(scoring) if scoring is not None else None), (convert(filters) if filters is not None else None)
 

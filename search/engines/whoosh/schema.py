@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.engines.whoosh.analysis import WhooshAnalyzer
 
 
 def build_schema(stemmer: str = "akhbar") -> Schema:
     """The schema; ``stemmer`` other than "akhbar" is for quality comparisons only."""
-    stemmed, exact = stemmed_analyzer(stemmer), exact_analyzer()
+    stemmed, exact = WhooshAnalyzer("stemmed", stemmer), WhooshAnalyzer("exact")
     facet = dict(stored=True, commas=True, lowercase=False, scorable=False)
     schema = Schema(
         id=ID(stored=True, unique=True),
@@ -36,5 +36,5 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         organizations_text=TEXT(analyzer=exact, phrase=True),
     )
     if stemmer == "akhbar":  # the comparison columns of docs/quality.md differ only in `text`
-        schema.add("text_broad", TEXT(analyzer=broad_analyzer(), phrase=False))
+        schema.add("text_broad", TEXT(analyzer=WhooshAnalyzer("broad"), phrase=False))
     return schema
