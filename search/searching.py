@@ -7,6 +7,7 @@ and facet counts, as a plain dict ready for JSON.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
@@ -29,26 +30,14 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     started = time.perf_counter()
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
-    pq = parse_query(text)
-    dropped = cap_words(pq, engine.analyzer("text_exact"))
+    pq, matches, warnings = _match(engine, text)
     out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
-           "facets": {}, "warnings": list(pq.errors), "sort": "relevance"}
-    if dropped:
-        out["warnings"].append(f"بُحث عن أول {MAX_QUERY_WORDS} كلمة فقط وأُهملت {dropped} بعدها (only the first "
-                               f"{MAX_QUERY_WORDS} words were searched; {dropped} after them were ignored)")
-    matches = engine.match(pq)
+           "facets": {}, "warnings": warnings, "sort": "relevance"}
     if matches.state is None:
-        if not pq.errors:
-            out["warnings"].append("the query has no searchable words (only stopwords or punctuation)")
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
-    if matches.total == 0 and pq.phrases and pq.phrases_required:
-        # no article has the exact phrase: say so, and rank articles with its words instead
-        pq.relax_phrases = True
-        matches = engine.match(pq)
-        out["warnings"].append(RELAXED_WARNING)
 
-    by_date = sort == "date" or not (pq.words or pq.phrases)  # filters alone: newest first
+    by_date = _by_date(pq, sort)
     hits = engine.ranked(matches, (page - 1) * page_size, page_size, by_date=by_date)
     if hits:
         terms = match_terms(pq, engine)
@@ -64,6 +53,46 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
         out["facets"] = engine.facets(matches)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return out
+
+
+def _match(engine, text: str):
+    """(parsed query, the engine's matches, warnings) of a query text: words past the cap
+    dropped, a phrase no article has relaxed into its words."""
+    pq = parse_query(text)
+    dropped = cap_words(pq, engine.analyzer("text_exact"))
+    warnings = list(pq.errors)
+    if dropped:
+        warnings.append(f"بُحث عن أول {MAX_QUERY_WORDS} كلمة فقط وأُهملت {dropped} بعدها (only the first "
+                        f"{MAX_QUERY_WORDS} words were searched; {dropped} after them were ignored)")
+    matches = engine.match(pq)
+    if matches.state is None:
+        if not pq.errors:
+            warnings.append("the query has no searchable words (only stopwords or punctuation)")
+    elif matches.total == 0 and pq.phrases and pq.phrases_required:
+        # no article has the exact phrase: say so, and rank articles with its words instead
+        pq.relax_phrases = True
+        matches = engine.match(pq)
+        warnings.append(RELAXED_WARNING)
+    return pq, matches, warnings
+
+
+def _by_date(pq, sort: str) -> bool:
+    """Newest first: asked for, or a query of filters alone."""
+    return sort == "date" or not (pq.words or pq.phrases)
+
+
+def each_result(engine, text: str, sort: str = "relevance") -> tuple[int, list[str], Iterator[dict]]:
+    """(total, warnings, every result in order) of a query, for exports and feeds: the same
+    matches and order as :func:`search`, all of them, read a page at a time (no snippets)."""
+    pq, matches, warnings = _match(engine, text)
+
+    def results() -> Iterator[dict]:
+        for hit in engine.each(matches, by_date=_by_date(pq, sort)):
+            result = _result_fields(hit.fields)
+            result["score"] = None if hit.score is None else round(hit.score, 4)
+            yield result
+
+    return matches.total if matches.state is not None else 0, warnings, results()
 
 
 def _result_fields(fields: dict) -> dict:

@@ -91,8 +91,19 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from search.searching import search
+    from search.searching import each_result, search
 
+    if args.all:
+        from web.export import chunks
+
+        with open_from_args(args) as engine:
+            total, warnings, results = each_result(engine, args.query, args.sort)
+            for w in warnings:
+                print(f"note: {w}", file=sys.stderr)
+            for chunk in chunks(args.format, results):
+                sys.stdout.write(chunk)
+        print(f"{total} articles exported", file=sys.stderr)
+        return 0
     with open_from_args(args) as engine:
         res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
                      facets=args.json)
@@ -222,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--page", type=int, default=1)
     ps.add_argument("--page-size", type=int, default=10)
     ps.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    ps.add_argument("--all", action="store_true", help="every match, not one page, as --format to standard output")
+    ps.add_argument("--format", choices=("csv", "jsonl"), default="csv",
+                    help="with --all: csv (UTF-8 with a BOM, for Excel) or jsonl (default csv)")
     add_engine_arguments(ps)
     ps.set_defaults(func=cmd_search)
 

@@ -21,11 +21,14 @@ class ApiError(Exception):
 
 
 def wants_json() -> bool:
-    """Programs get JSON: ``format=json``, or an Accept header preferring it."""
+    """Programs get JSON: ``format=json``, an Accept header preferring it, or a file endpoint
+    (``/search.csv`` ...: its errors are for the program that asked for the file)."""
     if request.args.get("format") == "json":
         return True
     if request.args.get("format") == "html":
         return False
+    if request.path.rsplit("/", 1)[-1].startswith("search."):
+        return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 

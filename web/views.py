@@ -1,12 +1,17 @@
 """Routes: the search page and API (/ and /search), articles, health."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+import hashlib
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context
 
 from search.highlight import highlight_all, match_terms
 from search.query import parse_query
-from search.searching import SORTS, get_article, search
+from search.searching import SORTS, each_result, get_article, search
 from search.spelling import suggest
+from web import export as exports
+from web import feeds
 from web.errors import ApiError, wants_json
 from web.index_access import get_engine
 
@@ -80,6 +85,40 @@ def search_view():
                            facet_prefix=FACET_PREFIX)
 
 
+@bp.get("/search.csv", defaults={"fmt": "csv"})
+@bp.get("/search.jsonl", defaults={"fmt": "jsonl"})
+def export(fmt: str):
+    """Every match of a search (same q, f and sort as /search), streamed as CSV or JSON Lines."""
+    _q, _filters, _page, sort, effective = _read_request()
+    total, warnings, results = each_result(get_engine(), effective, sort)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    headers = {"Content-Disposition": f'attachment; filename="akhbar-{stamp}.{fmt}"', "X-Total-Count": str(total)}
+    if warnings:  # HTTP headers are Latin-1: the English part of each warning
+        headers["X-Akhbar-Warnings"] = " | ".join(w.encode("latin-1", "ignore").decode("latin-1").strip(" ()")
+                                                   for w in warnings)[:1000]
+    return Response(stream_with_context(exports.chunks(fmt, results)), content_type=exports.FORMATS[fmt],
+                    headers=headers)
+
+
+@bp.get("/search.atom")
+def feed():
+    """The newest matches of a search (same q and f as /search) as an Atom feed, with an ETag:
+    a reader polling with If-None-Match gets 304 until an article joins or leaves it."""
+    q, filters, _page, _sort, effective = _read_request()
+    engine = get_engine()
+    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False)
+    base = request.host_url.rstrip("/")
+    canonical = search_url(q, filters, "date").split("?", 1)[1]
+    indexed_at = engine.stats().get("built_at") or "1970-01-01T00:00:00Z"
+    body = feeds.atom_feed(res["results"], title=f"أخبار: {' '.join([q] + [v for _p, v in filters]).strip()}",
+                           canonical_query=canonical, self_url=request.url, page_url=base + search_url(q, filters, "date"),
+                           article_link=lambda doc_id: base + article_url(doc_id), indexed_at=indexed_at)
+    resp = Response(body, content_type=feeds.CONTENT_TYPE)
+    resp.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    resp.headers["Cache-Control"] = "no-cache"  # revalidate with the ETag every time
+    return resp.make_conditional(request)
+
+
 @bp.get("/article")
 @bp.get("/article/<path:doc_id>")
 def article(doc_id: str | None = None):
@@ -134,8 +173,8 @@ def article_url(doc_id: str, q: str = "") -> str:
     return "/article?" + urlencode([("id", doc_id)] + ([("q", q)] if q else []))
 
 
-def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
-    """A /search URL with these words, filters, sort and page."""
+def search_url(q: str, filters, sort: str = "relevance", page: int = 1, fmt: str = "") -> str:
+    """A /search URL with these words, filters, sort and page (``fmt``: csv or jsonl for an export)."""
     from urllib.parse import urlencode
 
     params = [("q", q)] + [("f", f"{p}:{v}") for p, v in filters]
@@ -143,7 +182,7 @@ def search_url(q: str, filters, sort: str = "relevance", page: int = 1) -> str:
         params.append(("sort", sort))
     if page != 1:
         params.append(("page", str(page)))
-    return "/search?" + urlencode(params)
+    return f"/search{'.' + fmt if fmt else ''}?" + urlencode(params)
 
 
 @bp.app_context_processor

@@ -50,6 +50,10 @@ class Engine(Protocol):
     def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
         """Hits ``first`` .. ``first + count`` of ``matches``, by BM25 score or newest first."""
 
+    def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
+        """Every hit of ``matches`` in the order of :meth:`ranked`, read a page at a time (memory
+        stays bounded however many there are); the fields without ``body`` (an empty string)."""
+
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         """Facet counts of ``matches``: source, persons, places, organizations (top values),
         year and month (all, newest first), each ``[{"value", "count"}]``."""

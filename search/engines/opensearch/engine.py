@@ -33,6 +33,8 @@ FACET_LIMIT = 15
 FACET_FETCH = 60
 #: Seconds the alias -> index resolution is reused (a rebuild is seen within this).
 RESOLVE_SECONDS = 1.0
+#: Hits per request when every match is read (exports, feeds).
+EXPORT_PAGE = 1000
 SOURCE_FIELDS = ["id", "title", "body", "source", "date", "url", "category", "persons", "places",
                  "organizations", "digest"]
 
@@ -110,14 +112,30 @@ class OpenSearchEngine:
         if matches.state is None or first >= matches.total:
             return []
         index, shards, query = matches.state
-        if by_date:
-            sort = [{"date": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
-        else:
-            sort = [{"_score": "desc"}, {"seq": "asc"}]
-        body = {"query": query, "from": first, "size": count, "sort": sort, "track_total_hits": False,
+        body = {"query": query, "from": first, "size": count, "sort": _sort(by_date), "track_total_hits": False,
                 "_source": SOURCE_FIELDS, "track_scores": not by_date}
         found = self._search(index, shards, body)
         return [Hit(article(h["_source"]), None if by_date else h["_score"]) for h in found["hits"]["hits"]]
+
+    def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
+        """Pages of EXPORT_PAGE with ``search_after`` on the sort keys (``seq`` is unique), on the
+        concrete index the matches were counted on: no deep ``from``, no result window limit."""
+        if matches.state is None:
+            return
+        index, shards, query = matches.state
+        fields = [f for f in SOURCE_FIELDS if f != "body"]
+        after = None
+        while True:
+            body = {"query": query, "size": EXPORT_PAGE, "sort": _sort(by_date), "track_total_hits": False,
+                    "_source": fields, "track_scores": not by_date}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(index, shards, body)["hits"]["hits"]
+            for h in hits:
+                yield Hit(article(h["_source"]), None if by_date else h["_score"])
+            if len(hits) < EXPORT_PAGE:
+                return
+            after = hits[-1]["sort"]
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         if matches.state is None:
@@ -212,6 +230,13 @@ class OpenSearchEngine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _sort(by_date: bool) -> list:
+    """Best score first, or newest first (undated last); ties in collection order, as the embedded engine."""
+    if by_date:
+        return [{"date": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
+    return [{"_score": "desc"}, {"seq": "asc"}]
 
 
 def article(src: dict) -> dict:

@@ -25,7 +25,7 @@ from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets
 from search.engines.whoosh.queries import to_whoosh
-from search.engines.whoosh.ranking import top
+from search.engines.whoosh.ranking import order, top
 from search.engines.whoosh.store import current_dir, open_index, read_meta
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
@@ -163,6 +163,16 @@ class WhooshEngine:
         searcher, scoring_q, _filter_q, docs = matches.state
         ranked = top(searcher, generation_key(searcher.reader()), scoring_q, docs, first, count, by_date=by_date)
         return [Hit(article(searcher.stored_fields(docnum)), score) for docnum, score in ranked]
+
+    def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
+        if matches.state is None:
+            return
+        searcher, scoring_q, _filter_q, docs = matches.state
+        docnums, scores = order(searcher, generation_key(searcher.reader()), scoring_q, docs, by_date=by_date)
+        for n, docnum in enumerate(docnums.tolist()):
+            fields = article(searcher.stored_fields(docnum))
+            fields["body"] = ""
+            yield Hit(fields, None if scores is None else float(scores[n]))
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         searcher = matches.state[0] if matches.state is not None else self.searcher()

@@ -83,18 +83,27 @@ class Scorer:
         return mask, np.where(mask, float(q.boost) if hasattr(q, "boost") else 1.0, 0.0)
 
 
-def top(searcher, gen: tuple, scoring_q, allowed: np.ndarray, first: int, count: int,
-        by_date: bool = False) -> list[tuple[int, float | None]]:
-    """(document number, score) of ranks ``first`` .. ``first + count`` among ``allowed``
-    (sorted document numbers), best score first (ties: lower document number first),
-    or newest first with ``by_date`` (ties: lower document number first)."""
-    if len(allowed) == 0 or first >= len(allowed):
-        return []
+def order(searcher, gen: tuple, scoring_q, allowed: np.ndarray,
+          by_date: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """(document numbers, their scores) of ``allowed`` (sorted document numbers), best score
+    first (ties: lower document number first), or newest first with ``by_date`` (ties: lower
+    document number first; no scores)."""
     if by_date:
         keys = dates(searcher, gen)[allowed]
-        order = np.lexsort((allowed, -keys))[first:first + count]
-        return [(int(allowed[i]), None) for i in order]
+        return allowed[np.lexsort((allowed, -keys))], None
     _mask, scores = Scorer(searcher, gen).score(scoring_q)
     s = scores[allowed]
-    order = np.lexsort((allowed, -s))[first:first + count]
-    return [(int(allowed[i]), float(s[i])) for i in order]
+    ranks = np.lexsort((allowed, -s))
+    return allowed[ranks], s[ranks]
+
+
+def top(searcher, gen: tuple, scoring_q, allowed: np.ndarray, first: int, count: int,
+        by_date: bool = False) -> list[tuple[int, float | None]]:
+    """(document number, score) of ranks ``first`` .. ``first + count`` of :func:`order`."""
+    if len(allowed) == 0 or first >= len(allowed):
+        return []
+    docs, scores = order(searcher, gen, scoring_q, allowed, by_date)
+    docs = docs[first:first + count]
+    if scores is None:
+        return [(int(d), None) for d in docs]
+    return [(int(d), float(x)) for d, x in zip(docs, scores[first:first + count])]
