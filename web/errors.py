@@ -59,7 +59,12 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         arabic = {404: "الصفحة غير موجودة", 405: "طريقة الطلب غير مسموحة"}.get(exc.code, "طلب غير صالح")
-        return error_response(exc.code or 500, arabic, exc.name)
+        resp, status = error_response(exc.code or 500, arabic, exc.name)
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:  # a 405 says what is allowed (RFC 9110)
+            resp = app.make_response(resp)
+            resp.headers["Allow"] = ", ".join(allowed)
+        return resp, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

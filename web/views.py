@@ -141,6 +141,13 @@ def article(doc_id: str | None = None):
     return render_template("article.html", art=art, q=q)
 
 
+@bp.get("/openapi.json")
+def openapi():
+    from web.openapi import spec
+
+    return jsonify(spec())
+
+
 @bp.get("/healthz")
 def healthz():
     return jsonify({"ok": True, **get_engine().stats()})

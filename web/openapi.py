@@ -1,0 +1,154 @@
+"""Akhbar's HTTP API as an OpenAPI 3.1 description, served at ``/openapi.json``.
+
+Written once here; tests/test_openapi.py validates the document and runs
+schemathesis against the live app (every documented response, every status,
+no server error), and fails when a route is missing from it.
+"""
+from __future__ import annotations
+
+from search.searching import SORTS
+from web import feeds
+from web.export import COLUMNS, FORMATS
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+_NAMES = {"type": "array", "items": {"type": "string"}}
+_DATE = {"type": ["string", "null"], "description": "ISO 8601: a day (2020-12-27), or null when unknown"}
+
+
+def _params(*names: str) -> list[dict]:
+    return [{"$ref": f"#/components/parameters/{n}"} for n in names]
+
+
+def spec() -> dict:
+    result = {
+        "type": "object",
+        "required": ["id", "title", "source", "date", "score", "persons", "places", "organizations", "url", "category",
+                     "snippet_html", "title_html"],
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"}, "source": {"type": ["string", "null"]},
+            "date": _DATE, "score": {"type": ["number", "null"], "description": "BM25F score; null when sorted by date"},
+            "persons": _NAMES, "places": _NAMES, "organizations": _NAMES,
+            "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
+            "snippet_html": {"type": ["string", "null"],
+                             "description": "escaped HTML: only <mark class=\"hl tN\"> tags are markup"},
+            "title_html": {"type": ["string", "null"]},
+        },
+    }
+    facet = {"type": "array", "items": {"type": "object", "required": ["value", "count"],
+                                        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
+    search_response = {
+        "type": "object",
+        "required": ["query", "total", "page", "page_size", "took_ms", "results", "facets", "warnings", "sort",
+                     "filters", "suggestion"],
+        "properties": {
+            "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
+            "took_ms": {"type": "number"}, "sort": {"enum": list(SORTS)},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+            "facets": {"type": "object", "additionalProperties": facet,
+                       "description": "source, persons, places, organizations (top values), year and month"},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "filters": {"type": "array", "items": {"type": "object", "required": ["field", "value"],
+                                                   "properties": {"field": {"type": "string"},
+                                                                  "value": {"type": "string"}}}},
+            "suggestion": {"type": ["string", "null"], "description": "a nearby spelling when nothing matched"},
+        },
+    }
+    article = {
+        "type": "object",
+        "required": ["id", "title", "body", "source", "date", "persons", "places", "organizations", "url",
+                     "body_html", "title_html"],
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
+            "source": {"type": ["string", "null"]}, "date": _DATE, "persons": _NAMES, "places": _NAMES,
+            "organizations": _NAMES, "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
+            "body_html": {"type": "string", "description": "the text, escaped, matches of q in <mark>"},
+            "title_html": {"type": "string"},
+        },
+    }
+    error = {"type": "object", "required": ["ok", "error", "status"],
+             "properties": {"ok": {"const": False}, "error": {"type": "string", "description": "Arabic (English)"},
+                            "status": {"type": "integer"}}}
+    file_responses = {
+        "200": {"description": "every match, streamed", "headers": {"X-Total-Count": {"schema": {"type": "string"}}},
+                "content": {FORMATS[fmt].split(";")[0]: {"schema": {"type": "string"}} for fmt in FORMATS}},
+        "400": _ERROR, "503": _ERROR}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Akhbar", "version": "1",
+                 "description": "Search a collection of Arabic news articles: ranked, highlighted results with "
+                                "entities and facets, whole result sets as files, feeds. Query syntax: the README."},
+        "paths": {
+            "/search": {"get": {
+                "summary": "Search: one page of ranked results with snippets and facet counts",
+                "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
+                "parameters": _params("q", "f", "page", "sort", "format"),
+                "responses": {"200": {"description": "results",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
+                                                  **_HTML}},
+                              "400": _ERROR, "503": _ERROR}}},
+            "/search.csv": {"get": {
+                "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
+                "parameters": _params("q", "f", "page", "sort"), "responses": file_responses}},
+            "/search.jsonl": {"get": {
+                "summary": "Every match as JSON Lines (one object per article, the same columns)",
+                "parameters": _params("q", "f", "page", "sort"), "responses": file_responses}},
+            "/search.atom": {"get": {
+                "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
+                "parameters": _params("q", "f", "page") + [
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the feed", "headers": {"ETag": {"schema": {"type": "string"}}},
+                                      "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                              "304": {"description": "nothing changed since the ETag sent"},
+                              "400": _ERROR, "503": _ERROR}}},
+            "/article": {"get": {
+                "summary": "One article, the words of q highlighted",
+                "parameters": [{"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
+                               *_params("q_article", "format")],
+                "responses": {"200": {"description": "the article",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Article"}},
+                                                  **_HTML}},
+                              "400": _ERROR, "404": _ERROR, "503": _ERROR}}},
+            "/article/{id}": {"get": {
+                "summary": "One article, for ids that are plain path segments",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                               *_params("q_article", "format")],
+                "responses": {"200": {"description": "the article",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Article"}},
+                                                  **_HTML}},
+                              "404": _ERROR, "503": _ERROR}}},
+            "/healthz": {"get": {
+                "summary": "The index served: document count, build time, engine",
+                "responses": {"200": {"description": "health", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ok", "documents"],
+                    "properties": {"ok": {"const": True}, "documents": {"type": "integer"},
+                                   "built_at": {"type": ["string", "null"]}, "engine": {"type": "string"}}}}}},
+                              "503": _ERROR}}},
+            "/openapi.json": {"get": {"summary": "This description",
+                                      "responses": {"200": {"description": "OpenAPI 3.1",
+                                                            "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {
+            "parameters": {
+                "q": {"name": "q", "in": "query", "required": False, "description":
+                      "words, \"phrases\", OR, -exclusions, person:/place:/org:/source:/date: filters (at most 500 "
+                      "characters; q or f is needed)", "schema": {"type": "string", "maxLength": 500}},
+                "q_article": {"name": "q", "in": "query", "required": False,
+                              "description": "words to highlight", "schema": {"type": "string"}},
+                "f": {"name": "f", "in": "query", "required": False, "style": "form", "explode": True,
+                      "description": "facet filters: person:NAME, place:NAME, org:NAME, source:NAME, date:2020-12",
+                      "schema": {"type": "array", "maxItems": 10,
+                                 "items": {"type": "string", "pattern": "^(person|place|org|source|date):.*\\S",
+                                           "maxLength": 207}}},
+                "page": {"name": "page", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
+                "sort": {"name": "sort", "in": "query", "required": False,
+                         "schema": {"enum": list(SORTS), "default": "relevance"}},
+                "format": {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "html"]}},
+            },
+            "schemas": {"Search": search_response, "Result": result, "Article": article, "Error": error},
+            "responses": {"Error": {"description": "the one error shape", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}, **_HTML}}},
+        },
+    }
