@@ -22,6 +22,9 @@ from index.readers import read_collection
 #: Documents handled in-process before workers are started.
 SERIAL_FIRST = 64
 BATCH = 32
+#: Texts whose entities are remembered, so an exact copy (the same wire report in another file,
+#: a re-published article) is not recognized again; past this the memo starts again (bounded memory).
+MEMO_TEXTS = 100_000
 
 
 def default_workers() -> int:
@@ -41,7 +44,16 @@ def with_entities(item: Document | Problem) -> Document | Problem:
 
 
 def _batch(jobs: list[tuple[Document | Problem, bool]], prepare: Callable | None = None) -> list[Document | Problem]:
-    out = [with_entities(item) if needed else item for item, needed in jobs]
+    out, found = [], {}
+    for item, needed in jobs:
+        if needed and isinstance(item, Document):
+            key = _text_key(item)
+            if key in found:  # a copy of a text earlier in the batch
+                item.persons, item.places, item.organizations = (list(v) for v in found[key])
+            else:
+                with_entities(item)
+                found[key] = (item.persons, item.places, item.organizations)
+        out.append(item)
     if prepare is not None:
         for item, (_job, needed) in zip(out, jobs):
             if needed and isinstance(item, Document):
@@ -93,6 +105,42 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     if part is not None:
         items = (i for i in items if (in_part(i.id, part) if isinstance(i, Document) else part[0] == 1))
     jobs = ((item, not (isinstance(item, Document) and unchanged.get(item.id) == item.digest)) for item in items)
+    if prepare is None:  # an engine's analysis differs by id and position: copies are only skipped without one
+        memo: dict[bytes, tuple] = {}
+        jobs = _from_memo(jobs, memo)
+        yield from _into_memo(_ordered(jobs, workers, prepare), memo, unchanged)
+    else:
+        yield from _ordered(jobs, workers, prepare)
+
+
+def _text_key(doc: Document) -> bytes:
+    return hashlib.sha1(f"{doc.title}\x00{doc.body}".encode()).digest()
+
+
+def _from_memo(jobs, memo: dict) -> Iterator[tuple[Document | Problem, bool]]:
+    """Jobs, with the entities of texts recognized before filled in (and not sent to a worker)."""
+    for item, needed in jobs:
+        if needed and isinstance(item, Document):
+            known = memo.get(_text_key(item))
+            if known is not None:
+                item.persons, item.places, item.organizations = (list(v) for v in known)
+                needed = False
+        yield item, needed
+
+
+def _into_memo(items, memo: dict, unchanged: dict[str, str]) -> Iterator[Document | Problem]:
+    """The items, remembering the entities of each text recognized (not of unchanged documents,
+    whose entities stay in the index and are not read again)."""
+    for item in items:
+        if isinstance(item, Document) and unchanged.get(item.id) != item.digest:
+            if len(memo) >= MEMO_TEXTS:
+                memo.clear()
+            memo.setdefault(_text_key(item), (tuple(item.persons), tuple(item.places), tuple(item.organizations)))
+        yield item
+
+
+def _ordered(jobs, workers: int | None, prepare) -> Iterator[Document | Problem]:
+    """The jobs' documents in order, entities recognized (and ``prepare`` run) where needed."""
     yield from _batch(list(islice(jobs, SERIAL_FIRST)), prepare)
     rest = next(jobs, None)
     if rest is None:  # a small collection: done, no worker started

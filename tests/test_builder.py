@@ -10,6 +10,7 @@ from search.engines import open_engine
 from search.engines.whoosh.store import current_dir, read_meta
 from search.errors import BuildError, IndexMissingError
 from search.searching import search
+from tests.conftest import SAMPLE
 
 
 def write_jsonl(folder, rows):
@@ -137,3 +138,30 @@ def test_index_of_another_schema_or_analyzer_version_is_refused(tmp_path, key):
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(IndexMissingError, match="rebuild"):
         open_engine(tmp_path / "ix")
+
+
+def test_copies_of_a_text_are_recognized_once_and_get_its_entities(tmp_path, monkeypatch):
+    """The same report under several ids (a wire copy) is recognized once per build; every copy
+    gets its entities, also a copy that arrives by --update beside an unchanged original."""
+    from index import pipeline
+    from index.pipeline import iter_items
+
+    calls = []
+    real = pipeline.extract_entities
+    monkeypatch.setattr(pipeline, "extract_entities", lambda t, b: calls.append(t) or real(t, b))
+    text = next(SAMPLE.glob("000_*.txt")).read_text(encoding="utf-8")
+    rows = [{"id": f"copy{n}", "title": "", "text": text, "source": s} for n, s in enumerate(["CNN", "BBC", "CNN"])]
+    rows.append({"id": "other", "title": "", "text": next(SAMPLE.glob("003_*.txt")).read_text(encoding="utf-8")})
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    docs = [d for d in iter_items([tmp_path / "c"], workers=1) if hasattr(d, "body")]
+    assert len(calls) == 2
+    assert docs[0].persons and all((d.persons, d.places, d.organizations) ==
+                                   (docs[0].persons, docs[0].places, docs[0].organizations) for d in docs[:3])
+    assert docs[0].persons == real("", text)["persons"] and docs[3].persons != docs[0].persons
+    calls.clear()
+    unchanged = {d.id: d.digest for d in docs}
+    (tmp_path / "c" / "b.jsonl").write_text(json.dumps({"id": "late-copy", "title": "", "text": text},
+                                                       ensure_ascii=False), "utf-8")
+    late = [d for d in iter_items([tmp_path / "c"], workers=1, unchanged=unchanged) if hasattr(d, "body")]
+    assert late[-1].id == "late-copy" and late[-1].persons == docs[0].persons and len(calls) == 1
