@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what the tests need (Python packages, Debian's Chromium, a JDK and Maven for the
-# OpenSearch cluster the tests start and stop themselves), runs ruff, then pytest.
+# OpenSearch cluster the tests start and stop themselves, npm's axe-core), runs ruff, then pytest.
 #   bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ missing=""
 command -v wrk >/dev/null || missing="$missing wrk"        # the load test
 command -v java >/dev/null || missing="$missing default-jdk-headless"  # the OpenSearch test cluster (Java 17+)
 command -v mvn >/dev/null || missing="$missing maven"      # ...built from Maven Central (scripts/opensearch/pom.xml)
+command -v npm >/dev/null || missing="$missing npm"        # axe-core for the browser test's accessibility checks
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; else SUDO=none; fi
   if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
@@ -22,5 +23,6 @@ if [ -n "$missing" ]; then
   fi
 fi
 .venv/bin/ruff check .                                   # the linter (settings in pyproject.toml)
+if command -v npm >/dev/null; then (cd tests/axe && npm ci --no-audit --no-fund --silent); fi  # axe-core (tests/axe/package.json)
 bash scripts/opensearch-cluster.sh build                 # the test cluster's node (Maven artifacts; the tests start it)
 exec .venv/bin/python -m pytest "$@"

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import HOSTILE_IDS, serving
+from tests.conftest import HOSTILE_IDS, ROOT, serving
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +33,22 @@ def server(sample_index, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def browser():
     _need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-                                     headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ar")
-        pg = context.new_page()
-        yield pg
-        browser.close()
+        b = pw.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+                               headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ar")
+    yield context.new_page()
+    context.close()
 
 
 def test_type_arabic_query_see_rtl_highlighted_results_and_filter_by_facet(server, page, tmp_path):
@@ -88,3 +93,70 @@ def test_every_result_link_opens_its_own_article_whatever_the_id(hostile_ids_ind
             page.wait_for_selector("article.article h1")
             assert page.locator("article.article h1").inner_text() == f"خبر عن طرابلس {n}", doc_id
             assert doc_id in page.locator("article.article .body").inner_text()
+
+
+AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: The pages checked: home, results (with facets, exports and feed links), an article, an error.
+AXE_PAGES = ["/", "/search?q=حفتر", "/search?q=طرابلس&f=place:طرابلس&sort=date", "/article?id={first}&q=حفتر",
+             "/search?q=قزقزقز", "/article?id=no-such-article", "/no-such-page"]
+
+
+@pytest.fixture(scope="module")
+def axe_page(browser):
+    """A page whose context lets the test inject axe-core despite the app's CSP (script-src 'self')."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"axe-core is missing at {AXE}: the test command installs it (npm ci in tests/axe)")
+        pytest.skip("axe-core is not installed (cd tests/axe && npm ci)")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ar", bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
+
+
+def test_pages_have_no_serious_accessibility_violations(server, axe_page, tmp_path):
+    """axe-core on the home, results, article and error pages: no serious or critical violation."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server + "/search?q=%D8%AD%D9%81%D8%AA%D8%B1&format=json") as r:
+        first = json.load(r)["results"][0]["id"]
+    checked, minor = 0, []
+    for path in AXE_PAGES:
+        axe_page.goto(server + path.format(first=first))
+        violations = _axe(axe_page)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert not serious, (path, serious)
+        minor += [(path, v["id"], v["impact"]) for v in violations]
+        checked += 1
+    assert checked == len(AXE_PAGES)
+    print(f"\naxe-core: {checked} pages, no serious or critical violation; minor/moderate: {minor or 'none'}")
+
+
+def test_search_box_shows_its_focus_and_pages_fit_a_phone(server, axe_page, tmp_path):
+    """Keyboard focus on the search box is visible (an outline), and at 375 px wide nothing
+    scrolls sideways on the results and article pages (screenshots in the test's tmp folder)."""
+    axe_page.set_viewport_size({"width": 1280, "height": 1000})
+    axe_page.goto(server + "/")
+    axe_page.focus("a.brand")
+    axe_page.keyboard.press("Tab")  # from the brand link to the box, as a keyboard user moves
+    focused = axe_page.evaluate("document.activeElement.name")
+    assert focused == "q"
+    style = axe_page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                              " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; })()")
+    assert (style[0] != "none" and style[1] != "0px") or style[2] != "none", style
+    axe_page.set_viewport_size({"width": 375, "height": 800})
+    for name, path in (("results", "/search?q=حفتر"), ("article", "/search?q=الوفد المصري")):
+        axe_page.goto(server + path)
+        if name == "article":
+            axe_page.locator("li.hit h2 a").first.click()
+            axe_page.wait_for_selector("article.article h1")
+        width = axe_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (name, width)
+        axe_page.screenshot(path=str(tmp_path / f"phone-{name}.png"), full_page=True)
