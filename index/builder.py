@@ -27,10 +27,11 @@ from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from search.analysis import ANALYZER_VERSION
-from search.engines.whoosh.store import CURRENT, META, current_dir, read_meta
+from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
+from search.vocabulary import Spellings
 
 LOCK = ".build.lock"
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
@@ -149,7 +150,9 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         tmp = root / f"{TMP_PREFIX}{stamp}"
         try:
             live = current_dir(root)
+            spellings = Spellings()
             if update and live.is_dir():
+                spellings.merge(read_spellings(root))  # deleted articles' spellings stay: display only
                 ix = WhooshWriter.copy(live, tmp)
                 existing = ix.digests()
                 if read_meta(root).get("recognizer_version") != recognizer_version():
@@ -158,7 +161,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
                                follow_links=follow_links)
-            _write(ix, items, existing, summary, progress, on_problem)
+            _write(ix, items, existing, summary, progress, on_problem, spellings)
             _checkpoint("commit")
             summary.documents = ix.finish()
             _checkpoint("arrays")
@@ -174,6 +177,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 "stemmer": stemmer,
                 "titles": titles,
             }
+            (tmp / SPELLINGS).write_text(json.dumps(spellings.rows(), ensure_ascii=False), encoding="utf-8")
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
             gen = root / f"{GEN_PREFIX}{stamp}"
             os.rename(tmp, gen)
@@ -216,7 +220,7 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
-           on_problem) -> None:
+           on_problem, spellings: Spellings) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
     if progress:
@@ -225,6 +229,7 @@ def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSumm
     with ix.writing() as w:
         for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100):
             (w.replace if replaces else w.add)(item)
+            spellings.add_title(item.title)
         for doc_id in existing.keys() - seen:
             w.delete(doc_id)
             summary.deleted += 1

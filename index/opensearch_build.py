@@ -21,6 +21,7 @@ from search.analysis import ANALYZER_VERSION
 from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
+from search.vocabulary import Spellings
 
 
 def build_opensearch(collections, url: str, name: str, *, update: bool = False, progress: bool | None = None,
@@ -58,6 +59,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
     seen: set[str] = set()
     forms: Counter = Counter()
+    spellings = Spellings()
     changed: list[str] = []
 
     old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
@@ -68,6 +70,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             if replaces:
                 changed.append(item.id)
             forms.update(item.prepared["forms"])
+            spellings.add_title(item.title)
             buffered.append(item)
             if len(buffered) >= 500:
                 yield from flush(buffered)
@@ -94,14 +97,15 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 old.update(writer.old_forms(target, gone, stemmer))
             writer.delete(target, gone)
             summary.deleted = len(gone)
-            vocabulary = writer.vocabulary(target)
+            vocabulary, rows = writer.vocabulary(target)
             vocabulary.subtract(old)
             vocabulary.update(forms)
-            writer.replace_vocabulary(target, vocabulary)
+            spellings.merge(rows)  # deleted articles' spellings stay: display only
+            writer.replace_vocabulary(target, vocabulary, spellings.rows())
             writer.mark_updated(target)
         else:
             writer.load(target, documents(), bulk_error)
-            writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms)
+            writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms, spellings.rows())
             _checkpoint("swap")
             if publish:
                 writer.publish(build, replicas)

@@ -30,6 +30,7 @@ from index.pipeline import iter_items  # noqa: E402
 from search.analysis import ANALYZER_VERSION  # noqa: E402
 from search.engines.opensearch.writer import Writer, build_id, prepare  # noqa: E402
 from search.fields import SCHEMA_VERSION  # noqa: E402
+from search.vocabulary import Spellings  # noqa: E402
 
 ANT = ROOT.parent / "shared" / "corpus" / "ant-multisource-v2.1.tar.gz"
 
@@ -69,7 +70,11 @@ def main() -> None:
 
     try:
         loaded = writer.load(index, copies(), refused)
-        writer.save_vocabulary(index, "all", forms)
+        spellings = Spellings()
+        for d in docs:
+            spellings.add_title(d.title)
+        spellings.pairs = Counter({k: v * args.scale // len(docs) for k, v in spellings.pairs.items()})
+        writer.save_vocabulary(index, "all", forms, spellings.rows())
         writer.publish(build, args.replicas, wait=1800)
     except BaseException:
         writer.abort(build)

@@ -52,7 +52,9 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>[^\s\"]+))"
 )
 _DATE_PART_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "″": '"'})
+#: Every mark read as a quote; all become '"'.
+QUOTE_MARKS = '"«»“”„″'
+_QUOTES = str.maketrans(dict.fromkeys(QUOTE_MARKS[1:], '"'))
 # Bidi controls, zero-width characters and other invisible formatting.
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
 

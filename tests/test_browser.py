@@ -160,3 +160,27 @@ def test_search_box_shows_its_focus_and_pages_fit_a_phone(server, axe_page, tmp_
         width = axe_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (name, width)
         axe_page.screenshot(path=str(tmp_path / f"phone-{name}.png"), full_page=True)
+
+
+def test_suggestions_list_by_keyboard_runs_the_name_filter(server, page, tmp_path):
+    """Typing «حف» opens the listbox (combobox pattern: aria-expanded, options, active descendant);
+    Down then Enter picks «خليفة حفتر» and runs its person filter; Escape closes the list."""
+    page.goto(server + "/")
+    box = page.locator("input[role=combobox]")
+    box.click()
+    box.type("حف", delay=50)
+    page.wait_for_selector("#suggestions [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    options = page.locator("#suggestions [role=option]")
+    assert "خليفة حفتر" in options.first.inner_text()
+    assert page.evaluate("getComputedStyle(document.getElementById('suggestions')).direction") == "rtl"
+    page.screenshot(path=str(tmp_path / "suggestions.png"))
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "suggestion-0"
+    assert options.first.get_attribute("aria-selected") == "true"
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and page.locator("#suggestions").is_hidden()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_selector("a.chip.active")
+    assert "f=person" in page.url and page.locator("li.hit").count() == 4

@@ -117,7 +117,20 @@ def spec() -> dict:
                 "responses": {"200": {"description": "the article",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Article"}},
                                                   **_HTML}},
-                              "404": _ERROR, "503": _ERROR}}},
+                              "400": _ERROR, "404": _ERROR, "503": _ERROR}}},
+            "/suggest": {"get": {
+                "summary": "Names and frequent words starting with what was typed, most articles first",
+                "parameters": [{"name": "q", "in": "query", "required": False,
+                                "schema": {"type": "string", "maxLength": 100}}],
+                "responses": {"200": {"description": "suggestions", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["query", "suggestions"],
+                    "properties": {"query": {"type": "string"}, "suggestions": {"type": "array", "items": {
+                        "type": "object", "required": ["value", "kind", "count", "url"],
+                        "properties": {"value": {"type": "string"},
+                                       "kind": {"enum": ["person", "place", "org", "source", "word"],
+                                                "description": "a name runs its filter (url), a word its search"},
+                                       "count": {"type": "integer"}, "url": {"type": "string"}}}}}}}}},
+                              "400": _ERROR, "503": _ERROR}}},
             "/healthz": {"get": {
                 "summary": "The index served: document count, build time, engine",
                 "responses": {"200": {"description": "health", "content": {"application/json": {"schema": {
@@ -137,8 +150,9 @@ def spec() -> dict:
                 "q_article": {"name": "q", "in": "query", "required": False,
                               "description": "words to highlight", "schema": {"type": "string"}},
                 "f": {"name": "f", "in": "query", "required": False, "style": "form", "explode": True,
-                      "description": "facet filters: person:NAME, place:NAME, org:NAME, source:NAME, date:2020-12",
-                      "schema": {"type": "array", "maxItems": 10,
+                      "description": "facet filters: person:NAME, place:NAME, org:NAME, source:NAME, date:2020-12 "
+                                     "(at most 10 person/place/org/source filters in q and f together)",
+                      "schema": {"type": "array",
                                  "items": {"type": "string", "pattern": "^(person|place|org|source|date):.*\\S",
                                            "maxLength": 207}}},
                 "page": {"name": "page", "in": "query", "required": False,

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context
 
 from search.highlight import highlight_all, match_terms
-from search.query import parse_query
+from search.query import QUOTE_MARKS, parse_query
 from search.searching import SORTS, each_result, get_article, search
 from search.spelling import suggest
+from search.suggest import Suggesters
 from web import export as exports
 from web import feeds
 from web.errors import ApiError, wants_json
@@ -23,11 +24,22 @@ FACET_PREFIX = {"source": "source", "persons": "person", "places": "place", "org
                 "year": "date", "month": "date"}
 
 
+@bp.before_request
+def _check_format():
+    fmt = request.args.get("format")
+    if fmt is not None and fmt not in ("json", "html"):
+        raise ApiError(400, "صيغة غير معروفة", f"format must be json or html, not {fmt[:20]!r}")
+
+
+#: Filter values lose every mark the query language reads as a quote.
+_NO_QUOTES = str.maketrans(dict.fromkeys(QUOTE_MARKS, " "))
+
+
 def _read_filters() -> list[tuple[str, str]]:
     filters = []
     for raw in request.args.getlist("f"):
         prefix, _, value = raw.partition(":")
-        value = value.replace('"', " ").strip()
+        value = value.translate(_NO_QUOTES).strip()  # a quote mark would end the filter's value early
         if prefix not in FILTER_PREFIXES or not value or len(value) > 200:
             raise ApiError(400, "مرشح غير صالح", f"bad filter {raw[:100]!r}: use f=person:NAME, "
                                                  "f=place:NAME, f=org:NAME, f=source:NAME or f=date:2020-12")
@@ -139,6 +151,24 @@ def article(doc_id: str | None = None):
     if wants_json():
         return jsonify(art)
     return render_template("article.html", art=art, q=q)
+
+
+_suggesters = Suggesters()
+
+
+@bp.get("/suggest")
+def suggest_view():
+    """Names and words starting with what was typed (``q``), for the search box's list."""
+    typed = request.args.get("q", "")
+    if len(typed) > 100:
+        raise ApiError(400, "النص أطول من 100 حرف", "q longer than 100 characters")
+    out = []
+    for s in _suggesters.get(get_engine()).suggest(typed):  # kind: a filter prefix, or "word"
+        url = search_url(s.value, []) if s.kind == "word" else search_url("", [(s.kind, s.value)])
+        out.append({**s.as_dict(), "url": url})
+    resp = jsonify({"query": typed, "suggestions": out})
+    resp.headers["Cache-Control"] = "max-age=60"
+    return resp
 
 
 @bp.get("/openapi.json")

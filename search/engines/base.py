@@ -65,7 +65,11 @@ class Engine(Protocol):
         """In how many articles ``term`` (an analyzed form) occurs in ``field``."""
 
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
-        """Every term of ``field`` with its document frequency."""
+        """Every term of ``field`` with its document frequency (``text_exact``, and the facet
+        fields ``source``, ``persons``, ``places``, ``organizations``: their values)."""
+
+    def spellings(self) -> dict[str, str]:
+        """Normalized word -> the spelling the collection's headlines use most (search.vocabulary)."""
 
     @property
     def version(self) -> tuple:

@@ -26,6 +26,7 @@ from search.engines.opensearch.writer import VOCABULARY_SUFFIX, doc_key
 from search.errors import IndexMissingError
 from search.fields import FACET_FIELDS, FILTER_FIELDS, SCHEMA_VERSION
 from search.normalize import normalize_arabic
+from search.vocabulary import best_spellings
 
 #: Facet values shown per field (as the embedded engine).
 FACET_LIMIT = 15
@@ -51,6 +52,7 @@ class OpenSearchEngine:
         self._resolved: tuple[float, str, dict, int] | None = None
         self._analyzers: dict[str, dict] = {}
         self._spellings: dict[tuple, dict] = {}
+        self._spelling_rows: tuple = (None, {})
         self._current()  # fail now, not on the first search
 
     def _call(self, fn, *args, **kwargs):
@@ -195,21 +197,55 @@ class OpenSearchEngine:
         return int(self._call(self.es.count, index=index, body={"query": {"term": {field: term}}})["count"])
 
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
-        """The exact forms and their document frequencies (``text_exact`` only: the build keeps them)."""
+        """The exact forms (from the build's vocabulary index), or a facet field's values
+        (a composite aggregation, paged), with their document frequencies."""
+        if field in FACET_FIELDS:
+            yield from self._values(field)
+            return
         if field != "text_exact":
-            raise ValueError(f"the OpenSearch engine lists the terms of text_exact only, not {field!r}")
+            raise ValueError(f"the OpenSearch engine lists the terms of text_exact and the facet fields, not {field!r}")
+        total: dict[str, int] = {}
+        for src in self._vocabulary_docs():
+            for term, df in zip(src["terms"], src["df"]):
+                total[term] = total.get(term, 0) + df
+        yield from sorted(total.items())
+
+    def _values(self, field: str) -> Iterator[tuple[str, int]]:
+        index, _meta, shards = self._current()
+        after = None
+        while True:
+            composite = {"size": 1000, "sources": [{"v": {"terms": {"field": field}}}]}
+            if after:
+                composite["after"] = after
+            found = self._search(index, shards, {"size": 0, "track_total_hits": False,
+                                                 "aggs": {"values": {"composite": composite}}})
+            agg = found["aggregations"]["values"]
+            for b in agg["buckets"]:
+                yield b["key"]["v"], b["doc_count"]
+            after = agg.get("after_key")
+            if not agg["buckets"] or after is None:
+                return
+
+    def _vocabulary_docs(self) -> Iterator[dict]:
         from opensearchpy import exceptions as E
         from opensearchpy import helpers
 
         index, _meta, _shards = self._current()
-        total: dict[str, int] = {}
         try:
             for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
-                for term, df in zip(hit["_source"]["terms"], hit["_source"]["df"]):
-                    total[term] = total.get(term, 0) + df
+                yield hit["_source"]
         except E.TransportError as exc:
             raise unavailable(self.url, exc) from exc
-        yield from sorted(total.items())
+
+    def spellings(self) -> dict[str, str]:
+        key = self.version
+        with self._lock:
+            if self._spelling_rows[0] == key:
+                return self._spelling_rows[1]
+        found = best_spellings([row for src in self._vocabulary_docs() for row in src.get("spellings", [])])
+        with self._lock:
+            self._spelling_rows = (key, found)
+        return found
 
     @property
     def version(self) -> tuple:

@@ -160,11 +160,11 @@ class Writer:
                 on_error(info)
         return loaded
 
-    def save_vocabulary(self, index: str, part: str, forms: Counter) -> None:
-        """Store a part's document frequencies of the exact forms."""
+    def save_vocabulary(self, index: str, part: str, forms: Counter, spellings: list) -> None:
+        """Store a part's document frequencies of the exact forms, and its headline spellings."""
         terms = sorted(forms)
         self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=part,
-                   body={"part": part, "terms": terms, "df": [forms[t] for t in terms]})
+                   body={"part": part, "terms": terms, "df": [forms[t] for t in terms], "spellings": spellings})
 
     def publish(self, build: str, replicas: int, wait: float = 300) -> str:
         """Make a finished build the one served: refresh, replicate, swap the alias, drop old builds."""
@@ -222,18 +222,21 @@ class Writer:
                     forms.update(set(analyze(exact, scored_text(d["_source"]["title"], d["_source"]["body"]))))
         return forms
 
-    def vocabulary(self, index: str) -> Counter:
+    def vocabulary(self, index: str) -> tuple[Counter, list]:
+        """The stored document frequencies of the exact forms, and the spelling rows of every part."""
         from opensearchpy import helpers
 
         forms: Counter = Counter()
+        spellings: list = []
         for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
             forms.update(dict(zip(hit["_source"]["terms"], hit["_source"]["df"])))
-        return forms
+            spellings += hit["_source"].get("spellings", [])
+        return forms, spellings
 
-    def replace_vocabulary(self, index: str, forms: Counter) -> None:
+    def replace_vocabulary(self, index: str, forms: Counter, spellings: list) -> None:
         self._call(self.es.delete_by_query, index=index + VOCABULARY_SUFFIX, body={"query": {"match_all": {}}},
                    refresh=True)
-        self.save_vocabulary(index, "all", +forms)
+        self.save_vocabulary(index, "all", +forms, spellings)
         self._call(self.es.indices.refresh, index=index + VOCABULARY_SUFFIX)
 
     def delete(self, index: str, ids: list[str]) -> None:

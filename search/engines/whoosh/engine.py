@@ -26,10 +26,11 @@ from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets
 from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.ranking import order, top
-from search.engines.whoosh.store import current_dir, open_index, read_meta
+from search.engines.whoosh.store import current_dir, open_index, read_meta, read_spellings
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
+from search.vocabulary import best_spellings
 
 
 def weighting() -> scoring.BM25F:
@@ -92,6 +93,7 @@ class WhooshEngine:
         self._generation: str | None = None
         self._index = None
         self._meta: dict = {}
+        self._spellings: dict[str, str] = {}
         self._searchers: set = set()  # every thread's, so that close() closes them all
         self._current()  # fail now, not on the first search, if there is no index
 
@@ -104,6 +106,7 @@ class WhooshEngine:
             if generation != self._generation or self._index is None:
                 self._index = open_index(self.root)  # raises IndexMissingError
                 self._meta = read_meta(self.root)
+                self._spellings = best_spellings(read_spellings(self.root))
                 self._generation = generation
             return self._index, self._meta
 
@@ -189,6 +192,10 @@ class WhooshEngine:
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
         for raw, info in self.searcher().reader().iter_field(field):
             yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), info.doc_frequency()
+
+    def spellings(self) -> dict[str, str]:
+        self._current()
+        return self._spellings
 
     @property
     def version(self) -> tuple:

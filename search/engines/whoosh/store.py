@@ -16,6 +16,8 @@ from search.errors import IndexMissingError
 
 CURRENT = "current"
 META = "meta.json"
+#: The headline spellings of the generation's words (search.vocabulary), written by the build.
+SPELLINGS = "spellings.json"
 
 
 def current_dir(root: str | Path) -> Path:
@@ -51,3 +53,12 @@ def read_meta(root: str | Path) -> dict:
         return json.loads((current_dir(root) / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def read_spellings(root: str | Path) -> list:
+    """The current generation's stored spelling rows (none for an index built before they were kept)."""
+    path = current_dir(root) / SPELLINGS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []

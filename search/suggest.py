@@ -1,0 +1,172 @@
+"""Autocompletion: people, places, organizations, outlets and frequent words that start with
+what was typed, ranked by how many articles have them.
+
+Typed text and candidates meet in normalized form (any hamza, alef, ya or
+ta-marbuta spelling; no diacritics), and the typed word may carry «ال» or a
+clitic («والحف», «بطرابل»): each reading of it is looked up.  A name is found
+by the start of any of its words («حف» finds «خليفة حفتر»).  Words are shown as
+the collection's headlines spell them (search.vocabulary) and offered only when
+they occur in at least MIN_WORD_ARTICLES articles and some headline; the last
+word of a longer query is completed in place.
+
+The table is built once per index version from the engine (:meth:`Engine.terms`,
+:meth:`Engine.spellings`) and kept; a lookup is two binary searches per reading
+plus a scan of the keys under the prefix, bounded by precomputed best lists for
+one- and two-letter prefixes.
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+import threading
+from dataclasses import dataclass
+
+from search.analysis import TOKEN_RE
+from search.fields import FACET_FIELDS
+from search.normalize import normalize_arabic
+from search.stopwords import stopwords
+
+#: Suggestions returned.
+LIMIT = 8
+#: A word is offered when this many articles have it.
+MIN_WORD_ARTICLES = 3
+#: Prefixes this short are answered from precomputed lists (their ranges are long).
+SHORT_PREFIX = 2
+#: Keys scanned at most for a longer prefix before the best found so far is kept.
+SCAN_LIMIT = 20_000
+_ARTICLE = "ال"
+_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وال", "فال", "بال", "كال")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: str  # as shown and searched
+    kind: str  # the query prefix of its facet (person, place, org, source), or "word"
+    count: int  # articles
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "kind": self.kind, "count": self.count}
+
+
+def readings(typed: str) -> list[str]:
+    """The normalized typed text, then the same without «ال», without a leading clitic, and
+    without both: «والحف» -> «والحف», «حف»."""
+    norm = " ".join(normalize_arabic(typed).split())
+    out = [norm]
+    if norm.startswith(_ARTICLE) and len(norm) > 3:
+        out.append(norm[2:])
+    for clitic in sorted(_CLITICS, key=len, reverse=True):
+        if norm.startswith(clitic) and len(norm) > len(clitic) + 1:
+            rest = norm[len(clitic):]
+            out.append(rest)
+            if rest.startswith(_ARTICLE) and len(rest) > 3:
+                out.append(rest[2:])
+            break
+    return list(dict.fromkeys(r for r in out if r))
+
+
+def _keys(value: str) -> set[str]:
+    """Where a value can be found from: its normalized text from the start of each of its words,
+    each also without «ال»."""
+    words = [w for w in normalize_arabic(value).split() if w]
+    keys = set()
+    for i in range(len(words)):
+        key = " ".join(words[i:])
+        keys.add(key)
+        if key.startswith(_ARTICLE) and len(key) > 3:
+            keys.add(key[2:])
+    return keys
+
+
+class Suggester:
+    """The suggestion table of one index version."""
+
+    def __init__(self, entries: list[Suggestion]):
+        self.entries = entries
+        pairs = sorted((key, i) for i, e in enumerate(entries) for key in _keys(e.value))
+        self.keys = [k for k, _ in pairs]
+        self.ids = [i for _, i in pairs]
+        self.short: dict[str, list[int]] = {}
+        buckets: dict[str, set[int]] = {}
+        for key, i in pairs:
+            for n in range(1, SHORT_PREFIX + 1):
+                if len(key) >= n:
+                    buckets.setdefault(key[:n], set()).add(i)
+        for prefix, ids in buckets.items():
+            self.short[prefix] = heapq.nsmallest(LIMIT * 4, ids, key=self._rank)
+
+    def _rank(self, i: int):
+        e = self.entries[i]
+        return (-e.count, e.kind == "word", e.value)
+
+    @classmethod
+    def from_engine(cls, engine) -> Suggester:
+        entries: list[Suggestion] = []
+        for field, kind in FACET_FIELDS.items():
+            grouped: dict[str, list[tuple[int, str]]] = {}
+            for value, count in engine.terms(field):
+                grouped.setdefault(normalize_arabic(value), []).append((count, value))
+            for spellings in grouped.values():  # spellings that normalize alike are one name
+                best = min(spellings, key=lambda v: (-v[0], v[1]))[1]
+                entries.append(Suggestion(best, kind, sum(n for n, _ in spellings)))
+        shown = engine.spellings()
+        stops = stopwords() | {normalize_arabic(e.value) for e in entries}  # a name is offered as a name
+        for form, count in engine.terms("text_exact"):
+            if count >= MIN_WORD_ARTICLES and form in shown and form not in stops:
+                entries.append(Suggestion(shown[form], "word", count))
+        return cls(entries)
+
+    def _candidates(self, prefix: str) -> list[int]:
+        if len(prefix) <= SHORT_PREFIX:
+            return self.short.get(prefix, [])
+        lo = bisect.bisect_left(self.keys, prefix)
+        hi = bisect.bisect_left(self.keys, prefix + "\uffff", lo)
+        return self.ids[lo:min(hi, lo + SCAN_LIMIT)]
+
+    def suggest(self, typed: str, limit: int = LIMIT) -> list[Suggestion]:
+        """The best suggestions for ``typed``: names and words starting with it (any reading),
+        then, for a query of several words, its last word completed after the others."""
+        typed = typed.strip()
+        if not typed or not TOKEN_RE.search(typed):
+            return []
+        best: list[Suggestion] = []
+        taken: set[int] = set()
+        for r in readings(typed):  # the text as typed first; readings without a clitic fill the rest
+            more = [i for i in self._candidates(r) if i not in taken]
+            for i in heapq.nsmallest(limit - len(best), more, key=self._rank):
+                taken.add(i)
+                best.append(self.entries[i])
+            if len(best) >= limit:
+                break
+        words = typed.split()
+        if len(words) > 1 and len(best) < limit:  # complete the last word in place
+            head = " ".join(words[:-1])
+            seen = {s.value for s in best}
+            last = set()
+            for r in readings(words[-1]):
+                last.update(i for i in self._candidates(r) if self.entries[i].kind == "word")
+            for i in heapq.nsmallest(limit - len(best), last, key=self._rank):
+                e = self.entries[i]
+                value = f"{head} {e.value}"
+                if value not in seen:
+                    best.append(Suggestion(value, "word", e.count))
+        return best
+
+
+class Suggesters:
+    """One table per engine, rebuilt when the index version changes (a rebuild or update)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cache: dict[int, tuple[tuple, Suggester]] = {}
+
+    def get(self, engine) -> Suggester:
+        version = engine.version
+        with self._lock:
+            held = self._cache.get(id(engine))
+            if held is not None and held[0] == version:
+                return held[1]
+        table = Suggester.from_engine(engine)
+        with self._lock:
+            self._cache[id(engine)] = (version, table)
+        return table
