@@ -6,6 +6,8 @@ four letters, two for longer ones, an edit being a letter inserted, dropped,
 replaced, or two neighbours swapped (optimal string alignment, RapidFuzz); among
 the nearest, the word in most articles wins.  Only words found in at least
 ``MIN_DOC_FREQ`` articles are offered (a word seen once is as likely a typo).
+A rare word with a far more common neighbour is corrected too, and Latin keys
+typed on the wrong keyboard layout are read back as Arabic (:func:`suggest`).
 
 Whoosh's own corrector builds a Levenshtein automaton in Python for every word:
 about 200 ms a word even on a five-article index, so a query of 82 made-up words
@@ -25,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from search.analysis import analyze
-from search.query import ParsedQuery
+from search.query import ParsedQuery, parse_query
 
 #: Unknown words corrected per query; later ones are left as typed.
 MAX_CORRECTED_WORDS = 6
@@ -35,7 +37,19 @@ MAX_WORD_CHARS = 20
 BUDGET_SECONDS = 0.25
 #: A suggested word is in at least this many articles.
 MIN_DOC_FREQ = 2
+#: A word the collection has is still corrected when it is this rare and a word one or two edits
+#: away is in at least RARE_RATIO times as many articles (a typo that some article also made).
+RARE_DOC_FREQ = 3
+RARE_RATIO = 50
 FIELD = "text_exact"
+
+#: The Arabic PC keyboard (Arabic 101): the Latin key -> the Arabic letter it types.  A word typed
+#: with the keyboard on the wrong layout («ptjv» for «حفتر») is read back through it.
+ARABIC_KEYBOARD = str.maketrans({
+    "q": "ض", "w": "ص", "e": "ث", "r": "ق", "t": "ف", "y": "غ", "u": "ع", "i": "ه", "o": "خ", "p": "ح",
+    "[": "ج", "]": "د", "a": "ش", "s": "س", "d": "ي", "f": "ب", "g": "ل", "h": "ا", "j": "ت", "k": "ن",
+    "l": "م", ";": "ك", "'": "ط", "z": "ئ", "x": "ء", "c": "ؤ", "v": "ر", "b": "لا", "n": "ى", "m": "ة",
+    ",": "و", ".": "ز", "/": "ظ", "`": "ذ"})
 
 
 @dataclass(frozen=True)
@@ -82,30 +96,66 @@ def vocabulary(engine) -> Vocabulary:
         return vocab
 
 
+def from_wrong_layout(word: str) -> str | None:
+    """A word of Latin keys read as the Arabic keyboard would have typed it, or None if it has other letters."""
+    low = word.lower()
+    if not low or not all(c in "abcdefghijklmnopqrstuvwxyz[];',./`" for c in low):
+        return None
+    return low.translate(ARABIC_KEYBOARD)
+
+
 def suggest(engine, pq: ParsedQuery, budget: float = BUDGET_SECONDS) -> str | None:
     """A corrected query made of words that exist in the collection, or None.
 
-    The suggestion is in normalized spelling; words that need no correction, and
-    words past the limits above, are kept as typed.
+    A word is corrected when the collection lacks it, or has it in at most RARE_DOC_FREQ
+    articles while a word one or two edits away is RARE_RATIO times as common, or when it
+    was typed in Latin keys with the keyboard set to Latin (read back through the Arabic
+    layout).  Corrected words are shown as the collection's headlines spell them; the
+    others are kept as typed, as are words past the limits above.
     """
     deadline = time.perf_counter() + budget
     exact = engine.analyzer(FIELD)
     out, changed, tried = [], False, 0
     for alternatives in pq.words:
         word = alternatives[0]
-        forms = analyze(exact, word)
-        if not forms:
-            continue
-        form = forms[0]
-        if (engine.doc_frequency(FIELD, form) > 0 or len(form) > MAX_WORD_CHARS
-                or tried >= MAX_CORRECTED_WORDS or time.perf_counter() > deadline):
-            out.append(word)
-            continue
-        tried += 1
-        found = vocabulary(engine).nearest(form)
+        found = None
+        swapped = from_wrong_layout(word)
+        if swapped is not None:
+            forms = analyze(exact, swapped)
+            if len(forms) == 1 and engine.doc_frequency(FIELD, forms[0]) >= MIN_DOC_FREQ:
+                found = forms[0]
+        else:
+            forms = analyze(exact, word)
+            df = engine.doc_frequency(FIELD, forms[0]) if forms else 0
+            if (forms and df <= RARE_DOC_FREQ and len(forms[0]) <= MAX_WORD_CHARS
+                    and tried < MAX_CORRECTED_WORDS and time.perf_counter() <= deadline):
+                tried += 1
+                vocab = vocabulary(engine)
+                near = vocab.nearest(forms[0])
+                if near is not None and (df == 0 or vocab.frequency[near] >= RARE_RATIO * df):
+                    found = near
         if found:
-            out.append(found)
+            out.append(engine.spellings().get(found, found))
             changed = True
         else:
             out.append(word)
     return " ".join(out) if changed else None
+
+
+#: "Did you mean" is offered when a query finds fewer articles than this ...
+FEW_RESULTS = 10
+#: ... and the corrected query finds at least this many times as many.
+MORE_RESULTS = 3
+
+
+def did_you_mean(engine, text: str, total: int) -> str | None:
+    """The corrected query to offer for ``text`` (which found ``total`` articles), or None:
+    when it found nothing, or few while the correction finds several times more."""
+    if total >= FEW_RESULTS or not text.strip():
+        return None
+    pq = parse_query(text)
+    found = suggest(engine, pq)
+    if found is None or total == 0:
+        return found
+    better = engine.match(parse_query(found))
+    return found if better.total >= MORE_RESULTS * total else None

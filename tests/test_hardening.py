@@ -48,9 +48,14 @@ def _misspelled_sample_words(engine, n: int) -> list[tuple[str, str]]:
     return out
 
 
+def _shown(engine, form: str) -> str:
+    """A word as a suggestion shows it: as the headlines spell it, else its indexed form."""
+    return engine.spellings().get(form, form)
+
+
 def test_suggestion_corrects_a_misspelled_word(engine):
     typo, word = _misspelled_sample_words(engine, 1)[0]
-    assert suggest(engine, parse_query(typo)) == word
+    assert suggest(engine, parse_query(typo)) == _shown(engine, word)
 
 
 def test_suggestion_corrects_only_the_first_words_of_a_long_query(engine):
@@ -58,7 +63,7 @@ def test_suggestion_corrects_only_the_first_words_of_a_long_query(engine):
     assert len(pairs) == MAX_CORRECTED_WORDS + 3
     suggestion = suggest(engine, parse_query(" ".join(typo for typo, _ in pairs)), budget=float("inf"))
     words = suggestion.split()
-    assert words[:MAX_CORRECTED_WORDS] == [w for _, w in pairs[:MAX_CORRECTED_WORDS]]
+    assert words[:MAX_CORRECTED_WORDS] == [_shown(engine, w) for _, w in pairs[:MAX_CORRECTED_WORDS]]
     assert words[MAX_CORRECTED_WORDS:] == [t for t, _ in pairs[MAX_CORRECTED_WORDS:]]  # left as typed
 
 
@@ -67,7 +72,7 @@ def test_suggestion_skips_words_longer_than_any_real_word(engine):
     long_word = "طرابلسس" * (MAX_WORD_CHARS // 7 + 1)
     assert suggest(engine, parse_query(long_word)) is None
     assert suggest(engine, parse_query("ب" * 500)) is None
-    assert suggest(engine, parse_query(f"{long_word} {typo}")) == f"{long_word} {word}"
+    assert suggest(engine, parse_query(f"{long_word} {typo}")) == f"{long_word} {_shown(engine, word)}"
 
 
 def test_suggestion_stops_at_its_time_budget(engine):
@@ -288,3 +293,32 @@ def test_the_posting_cache_stays_within_its_byte_budget(engine, monkeypatch):
         assert docsets._cache_bytes <= 4096 or len(docsets._cache) == 1
         assert docsets._cache_bytes == sum(v.nbytes for v in docsets._cache.values())
     docsets.clear()
+
+
+def test_suggestion_shows_the_headline_spelling_and_reads_a_wrong_keyboard_layout(engine, client):
+    """«المصريه» is suggested as the headlines write it («المصرية»); «ptjv», «حفتر» typed with the
+    keyboard on Latin, is read back through the Arabic layout."""
+    assert suggest(engine, parse_query("ptjv")) == "حفتر"
+    assert suggest(engine, parse_query("hgltv")) is None  # not a word of the collection through the layout
+    body = client.get("/search?q=ptjv", headers=JSON).get_json()
+    assert body["total"] == 0 and body["suggestion"] == "حفتر"
+
+
+def test_few_results_offer_a_suggestion_when_it_finds_many_more(tmp_path):
+    """A typo some article also made: a few results, and «did you mean» the common spelling."""
+    import json as _json
+
+    from index.builder import build_index
+    from web import create_app
+
+    rows = [{"id": f"a{n}", "title": "اجتماع المجلس الرئاسي في طرابلس", "text": "عقد المجلس الرئاسي اجتماعا في طرابلس."}
+            for n in range(160)]
+    rows.append({"id": "typo", "title": "اجتماع", "text": "عقد المجلس الرئسي اجتماعا في طرابلس."})
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.jsonl").write_text("\n".join(_json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    c = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    body = c.get("/search?q=الرئسي", headers=JSON).get_json()
+    assert body["total"] == 1 and body["suggestion"] == "الرئاسي"
+    assert "نتائج قليلة" in c.get("/search?q=الرئسي").get_data(as_text=True)
+    assert c.get("/search?q=الرئاسي", headers=JSON).get_json()["suggestion"] is None

@@ -124,6 +124,19 @@ def test_exports_are_the_same_on_both_engines(app, opensearch_cluster, sample_on
         assert ids[1] == ids[0] and len(ids[0]) == int(a.headers["X-Total-Count"]) > 0, q
 
 
+def test_suggestions_are_the_same_on_both_engines(engine, opensearch_cluster, sample_on_cluster):
+    """The autocompletion table from the cluster (facet values by composite aggregation, headline
+    spellings from the vocabulary index) equals the embedded engine's."""
+    from search.suggest import Suggester
+
+    with open_engine(_url(opensearch_cluster), "opensearch", sample_on_cluster) as cluster:
+        assert cluster.spellings() == engine.spellings() and len(engine.spellings()) > 50
+        a, b = Suggester.from_engine(engine), Suggester.from_engine(cluster)
+        assert sorted(b.entries, key=repr) == sorted(a.entries, key=repr)
+        for typed in ("حف", "طرا", "الوفا", "المصر"):
+            assert b.suggest(typed) == a.suggest(typed)
+
+
 def _dated(tmp_path: Path, rows: list) -> Path:
     texts = sorted(SAMPLE.glob("*.txt"))
     lines = [json.dumps({"id": f"a{i}", "text": texts[i % len(texts)].read_text(encoding="utf-8"), "date": d,

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
 from search.searching import SORTS, each_result, get_article, search
-from search.spelling import suggest
+from search.spelling import did_you_mean
 from search.suggest import Suggesters
 from web import export as exports
 from web import feeds
@@ -90,7 +90,7 @@ def search_view():
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
-    res["suggestion"] = suggest(engine, parse_query(q)) if res["total"] == 0 and q.strip() else None
+    res["suggestion"] = did_you_mean(engine, q, res["total"])
     if wants_json():
         return jsonify(res)
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort,
