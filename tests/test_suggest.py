@@ -73,5 +73,12 @@ def test_the_table_follows_an_update(tmp_path):
     rows.append({"id": "b", "title": "الدبيبة في أنقرة", "text": "وصل عبد الحميد الدبيبة إلى أنقرة."})
     (tmp_path / "c" / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
     build_index([tmp_path / "c"], tmp_path / "ix", progress=False, update=True)
-    got = client.get("/suggest?q=الدب").get_json()["suggestions"]
+    import time
+
+    deadline = time.monotonic() + 30  # the new table is built in the background; the old one answers meanwhile
+    while True:
+        got = client.get("/suggest?q=الدب").get_json()["suggestions"]
+        if any("الدبيبة" in s["value"] for s in got) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert any("الدبيبة" in s["value"] for s in got), got
