@@ -189,6 +189,9 @@ def _member_kind(member: tarfile.TarInfo) -> str:
 def _read_file(path: Path) -> Iterator[Item]:
     if _ignored(path.name):
         return
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl_file(path)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -264,28 +267,65 @@ def parse_trec(text: str, origin: str) -> Iterator[Item]:
 
 def parse_jsonl(text: str, origin: str) -> Iterator[Item]:
     """One JSON object per line; a broken line is a problem, the others are read."""
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(where, f"broken JSON: {exc.msg}")
-            continue
-        if not isinstance(obj, dict):
-            yield Problem(where, "a JSON line must be an object")
-            continue
-        doc_id, body = obj.get("id"), obj.get("text")
-        if doc_id is None or str(doc_id).strip() == "" or not isinstance(body, str) or not body.strip():
-            yield Problem(where, "missing 'id' or 'text'")
-            continue
-        title = obj.get("title")
-        title = title.strip() if isinstance(title, str) and title.strip() else derive_title(body)
-        yield Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
-                       source=display_source(_opt_str(obj.get("source"))) or source_from_text(body),
-                       date=parse_date(_opt_str(obj.get("date"))),
-                       url=_opt_str(obj.get("url")), category=_opt_str(obj.get("category")))
+    for lineno, line in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028
+        item = _jsonl_record(line, f"{origin}:{lineno}")
+        if item is not None:
+            yield item
+
+
+def _read_jsonl_file(path: Path) -> Iterator[Item]:
+    """A JSON Lines file read a line at a time: memory holds one line, whatever the file's size,
+    and a line that is not UTF-8 is reported alone."""
+    origin = str(path)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield Problem(origin, f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        head = fh.read(8192)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield Problem(origin, "UTF-16 text; convert it to UTF-8")
+            return
+        if b"\x00" in head:
+            yield Problem(origin, "binary file (NUL bytes), not text")
+            return
+        fh.seek(0)
+        found = False
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{origin}:{lineno}"
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield Problem(where, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8")
+                continue
+            found = found or bool(line.strip())
+            item = _jsonl_record(line, where)
+            if item is not None:
+                yield item
+        if not found:
+            yield Problem(origin, "empty file")
+
+
+def _jsonl_record(line: str, where: str) -> Item | None:
+    """One line of a JSON Lines collection: a document, a problem, or None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Problem(where, f"broken JSON: {exc.msg}")
+    if not isinstance(obj, dict):
+        return Problem(where, "a JSON line must be an object")
+    doc_id, body = obj.get("id"), obj.get("text")
+    if doc_id is None or str(doc_id).strip() == "" or not isinstance(body, str) or not body.strip():
+        return Problem(where, "missing 'id' or 'text'")
+    title = obj.get("title")
+    title = title.strip() if isinstance(title, str) and title.strip() else derive_title(body)
+    return Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
+                    source=display_source(_opt_str(obj.get("source"))) or source_from_text(body),
+                    date=parse_date(_opt_str(obj.get("date"))),
+                    url=_opt_str(obj.get("url")), category=_opt_str(obj.get("category")))
 
 
 def _opt_str(value) -> str | None:

@@ -132,3 +132,17 @@ def test_duplicate_ids_are_reported_and_skipped(tmp_path):
 def test_missing_collection_is_a_problem(tmp_path):
     docs, problems = read(tmp_path / "nowhere")
     assert not docs and problems[0].reason == "no such file or folder"
+
+
+def test_a_jsonl_file_is_read_line_by_line_and_a_bad_line_is_reported_alone(tmp_path):
+    """A JSON Lines file streams (memory holds a line, not the file): a line that is not UTF-8
+    is one problem and the lines around it are read; U+2028 inside a JSON string stays in it."""
+    good = [{"id": "a", "text": "وصل الوفد إلى طرابلس\u2028اليوم"}, {"id": "c", "text": "خبر ثالث عن بنغازي"}]
+    data = (json.dumps(good[0], ensure_ascii=False).encode() + b"\n" + b'{"id": "b", "text": "\xff\xfe"}\n'
+            + json.dumps(good[1], ensure_ascii=False).encode() + b"\n")
+    (tmp_path / "c.jsonl").write_bytes(b"\xef\xbb\xbf" + data)
+    items = list(read_collection(tmp_path))
+    docs = [i for i in items if isinstance(i, Document)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [d.id for d in docs] == ["a", "c"] and "\u2028" in docs[0].body
+    assert len(problems) == 1 and problems[0].origin.endswith("c.jsonl:2") and "not UTF-8" in problems[0].reason
