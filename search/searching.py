@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 
 from search.highlight import highlight_all, match_terms, snippet_html
+from search.latin import contexts as latin_contexts
+from search.latin import has_latin, resolve
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
 
 DEFAULT_PAGE_SIZE = 10
@@ -20,19 +22,22 @@ RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُ
 
 
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
-           sort: str = "relevance", facets: bool = True, snippets: bool = True) -> dict:
+           sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True) -> dict:
     """Search an open engine; never raises on the query text.
 
     Returns ``{"query", "total", "page", "page_size", "took_ms", "results", "facets",
-    "warnings"}``; each result has ``id, title, source, date, score, snippet_html,
-    persons, places, organizations, url, category``.
+    "warnings", "latin"}``; each result has ``id, title, source, date, score, snippet_html,
+    persons, places, organizations, url, category``.  Names typed in Latin letters are
+    searched as the Arabic names they stand for (``latin=False``: as typed); ``latin``
+    lists ``{"latin", "arabic", "how"}`` for each.
     """
     started = time.perf_counter()
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
-    pq, matches, warnings = _match(engine, text)
+    searched, names = _arabic_names(engine, text) if latin else (text, [])
+    pq, matches, warnings = _match(engine, searched)
     out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
-           "facets": {}, "warnings": warnings, "sort": "relevance"}
+           "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names}
     if matches.state is None:
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
@@ -53,6 +58,19 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
         out["facets"] = engine.facets(matches)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return out
+
+
+def _arabic_names(engine, text: str) -> tuple[str, list[dict]]:
+    """The query with its Latin names replaced by Arabic ones (search.latin), and which."""
+    if not has_latin(text):
+        return text, []
+    resolved = resolve(text, *_context(engine))
+    return resolved.text, [{"latin": a, "arabic": b, "how": how} for a, b, how in resolved.names]
+
+
+def _context(engine):
+    ctx = latin_contexts.get(engine)
+    return ctx.counts, ctx.translit, ctx.known
 
 
 def _match(engine, text: str):
@@ -81,10 +99,10 @@ def _by_date(pq, sort: str) -> bool:
     return sort == "date" or not (pq.words or pq.phrases)
 
 
-def each_result(engine, text: str, sort: str = "relevance") -> tuple[int, list[str], Iterator[dict]]:
+def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) -> tuple[int, list[str], Iterator[dict]]:
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
     matches and order as :func:`search`, all of them, read a page at a time (no snippets)."""
-    pq, matches, warnings = _match(engine, text)
+    pq, matches, warnings = _match(engine, _arabic_names(engine, text)[0] if latin else text)
 
     def results() -> Iterator[dict]:
         for hit in engine.each(matches, by_date=_by_date(pq, sort)):

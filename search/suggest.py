@@ -10,7 +10,7 @@ they occur in at least MIN_WORD_ARTICLES articles and some headline; the last
 word of a longer query is completed in place.
 
 The table is built once per index version from the engine (:meth:`Engine.terms`,
-:meth:`Engine.spellings`) and kept; a lookup is two binary searches per reading
+:meth:`Engine.spellings`) and kept (``suggesters``); a lookup is two binary searches per reading
 plus a scan of the keys under the prefix, bounded by precomputed best lists for
 one- and two-letter prefixes.
 """
@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import logging
-import queue
-import threading
 from dataclasses import dataclass
 
 from search.analysis import TOKEN_RE
 from search.fields import FACET_FIELDS
 from search.normalize import normalize_arabic
 from search.stopwords import stopwords
+from search.versioned import PerVersion
 
 #: Suggestions returned.
 LIMIT = 8
@@ -155,51 +153,5 @@ class Suggester:
         return best
 
 
-class Suggesters:
-    """One table per engine, rebuilt when the index version changes (a rebuild or update).
-
-    The first request of a server builds the table (seconds on a large collection:
-    ``scripts/bench_suggest.py`` prints the time); after a rebuild, the previous
-    table keeps answering while the new one is built in a background thread."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._cache: dict[int, tuple[tuple, Suggester]] = {}
-        self._building: set[int] = set()
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._worker: threading.Thread | None = None  # one thread builds (one searcher of its own)
-
-    def get(self, engine, wait: bool = False) -> Suggester:
-        version = engine.version
-        key = id(engine)
-        with self._lock:
-            held = self._cache.get(key)
-            if held is not None and held[0] == version:
-                return held[1]
-            if held is not None and not wait:
-                if key not in self._building:
-                    self._building.add(key)
-                    self._queue.put((engine, version))
-                    if self._worker is None:
-                        self._worker = threading.Thread(target=self._work, daemon=True, name="akhbar-suggest")
-                        self._worker.start()
-                return held[1]
-        return self._build(engine, version)
-
-    def _work(self) -> None:
-        while True:
-            engine, version = self._queue.get()
-            try:
-                self._build(engine, version)
-            except Exception as exc:  # noqa: BLE001 - the previous table keeps answering; the next request retries
-                logging.getLogger(__name__).warning("suggestion table not rebuilt: %s", exc)
-
-    def _build(self, engine, version) -> Suggester:
-        try:
-            table = Suggester.from_engine(engine)
-            with self._lock:
-                self._cache[id(engine)] = (version, table)
-            return table
-        finally:
-            with self._lock:
-                self._building.discard(id(engine))
+#: The tables of the engines served, one per index version (search.versioned).
+suggesters = PerVersion(Suggester.from_engine)

@@ -40,7 +40,7 @@ def spec() -> dict:
     search_response = {
         "type": "object",
         "required": ["query", "total", "page", "page_size", "took_ms", "results", "facets", "warnings", "sort",
-                     "filters", "suggestion"],
+                     "filters", "suggestion", "latin"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
@@ -53,6 +53,10 @@ def spec() -> dict:
                                                    "properties": {"field": {"type": "string"},
                                                                   "value": {"type": "string"}}}},
             "suggestion": {"type": ["string", "null"], "description": "a nearby spelling when nothing matched"},
+            "latin": {"type": "array", "description": "names typed in Latin letters and the Arabic searched",
+                      "items": {"type": "object", "required": ["latin", "arabic", "how"],
+                                "properties": {"latin": {"type": "string"}, "arabic": {"type": "string"},
+                                               "how": {"enum": ["lexicon", "collection"]}}}},
         },
     }
     article = {
@@ -83,7 +87,9 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format"),
+                "parameters": _params("q", "f", "page", "sort", "format") + [
+                    {"name": "latin", "in": "query", "required": False, "schema": {"enum": ["on", "off"], "default": "on"},
+                     "description": "on: names typed in Latin letters are searched as their Arabic names"}],
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},

@@ -10,7 +10,7 @@ from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
 from search.searching import SORTS, each_result, get_article, search
 from search.spelling import did_you_mean
-from search.suggest import Suggesters
+from search.suggest import suggesters
 from web import export as exports
 from web import feeds
 from web.errors import ApiError, wants_json
@@ -87,14 +87,18 @@ def home():
 def search_view():
     q, filters, page, sort, effective = _read_request()
     engine = get_engine()
-    res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort)
+    latin = request.args.get("latin", "on")
+    if latin not in ("on", "off"):
+        raise ApiError(400, "قيمة latin غير صالحة", "latin must be on or off")
+    res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
+                 latin=latin == "on")
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
     res["suggestion"] = did_you_mean(engine, q, res["total"])
     if wants_json():
         return jsonify(res)
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort,
-                           facet_prefix=FACET_PREFIX)
+                           facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort) + "&latin=off")
 
 
 @bp.get("/search.csv", defaults={"fmt": "csv"})
@@ -153,9 +157,6 @@ def article(doc_id: str | None = None):
     return render_template("article.html", art=art, q=q)
 
 
-_suggesters = Suggesters()
-
-
 @bp.get("/suggest")
 def suggest_view():
     """Names and words starting with what was typed (``q``), for the search box's list."""
@@ -163,7 +164,7 @@ def suggest_view():
     if len(typed) > 100:
         raise ApiError(400, "النص أطول من 100 حرف", "q longer than 100 characters")
     out = []
-    for s in _suggesters.get(get_engine()).suggest(typed):  # kind: a filter prefix, or "word"
+    for s in suggesters.get(get_engine()).suggest(typed):  # kind: a filter prefix, or "word"
         url = search_url(s.value, []) if s.kind == "word" else search_url("", [(s.kind, s.value)])
         out.append({**s.as_dict(), "url": url})
     resp = jsonify({"query": typed, "suggestions": out})
