@@ -22,6 +22,7 @@ class PerVersion:
         self._building: set[int] = set()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._worker: threading.Thread | None = None  # one thread builds (one searcher of its own)
+        self._first: dict[int, threading.Lock] = {}  # the first build of an engine's table: one at a time
 
     def get(self, engine, wait: bool = False):
         version = engine.version
@@ -38,7 +39,20 @@ class PerVersion:
                         self._worker = threading.Thread(target=self._work, daemon=True, name="akhbar-tables")
                         self._worker.start()
                 return held[1]
-        return self._build(engine, version)
+            first = self._first.setdefault(key, threading.Lock())
+        with first:  # a request arriving while the server warms up waits for that build, not a second one
+            with self._lock:
+                held = self._cache.get(key)
+            if held is not None and (held[0] == version or not wait):
+                return held[1]
+            return self._build(engine, version)
+
+    def warm(self, engine) -> threading.Thread:
+        """Build the table in a background thread now (a server starting), so that the first
+        request does not wait for all of it."""
+        thread = threading.Thread(target=self.get, args=(engine,), daemon=True, name="akhbar-warm")
+        thread.start()
+        return thread
 
     def _work(self) -> None:
         while True:

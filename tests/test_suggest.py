@@ -82,3 +82,30 @@ def test_the_table_follows_an_update(tmp_path):
             break
         time.sleep(0.05)
     assert any("الدبيبة" in s["value"] for s in got), got
+
+
+def test_a_request_during_the_warm_up_waits_for_that_build_not_a_second(sample_index):
+    """The server builds its tables at start (PerVersion.warm); a request meanwhile waits for
+    that build instead of starting another."""
+    import threading
+
+    from search.versioned import PerVersion
+
+    builds = []
+    gate = threading.Event()
+
+    def slow_build(engine):
+        builds.append(1)
+        gate.wait(5)
+        return Suggester.from_engine(engine)
+
+    tables = PerVersion(slow_build)
+    with open_engine(sample_index) as e:
+        warm = tables.warm(e)
+        got = []
+        request = threading.Thread(target=lambda: got.append(tables.get(e)))
+        request.start()
+        gate.set()
+        warm.join(10)
+        request.join(10)
+        assert len(builds) == 1 and got and got[0].suggest("حف")

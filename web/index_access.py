@@ -29,3 +29,24 @@ def get_engine():
                 engine = open_engine(config["INDEX_DIR"])  # raises IndexMissingError
             extensions["akhbar_engine"] = engine
         return engine
+
+
+def warm_tables(app) -> threading.Thread:
+    """In the background, open the engine and build the tables derived from its index (the
+    suggestions, the Latin names), so that a server's first requests do not build them."""
+    from search.errors import EngineUnavailableError, IndexMissingError
+    from search.latin import contexts
+    from search.suggest import suggesters
+
+    def run():
+        with app.app_context():
+            try:
+                engine = get_engine()
+                suggesters.get(engine)
+                contexts.get(engine)
+            except (IndexMissingError, EngineUnavailableError) as exc:  # built or reachable later: built on demand
+                app.logger.info("tables not built at start: %s", exc)
+
+    thread = threading.Thread(target=run, daemon=True, name="akhbar-warm")
+    thread.start()
+    return thread

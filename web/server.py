@@ -16,6 +16,8 @@ import resource
 import signal
 import socket
 
+from web.index_access import warm_tables
+
 #: waitress settings of ``akhbar serve`` (waitress's defaults in brackets).
 SERVER_SETTINGS = {
     "channel_timeout": 10,        # [120] s without a byte from the client before its connection is closed
@@ -41,6 +43,7 @@ def serve_app(app, host: str, port: int, *, threads: int = 8, processes: int = 1
 
     _raise_file_limit(SERVER_SETTINGS["connection_limit"] + 64)
     if processes <= 1:
+        warm_tables(app)
         serve(app, host=host, port=port, threads=threads, ident="akhbar", **SERVER_SETTINGS)
         return 0
     return _serve_processes(app, host, port, threads, processes, serve)
@@ -59,6 +62,7 @@ def _serve_processes(app, host: str, port: int, threads: int, processes: int, se
         pid = os.fork()
         if pid == 0:  # worker: serve until told to stop
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            warm_tables(app)  # each process opens its own engine (never across a fork)
             serve(app, sockets=[sock], threads=threads, ident="akhbar", **SERVER_SETTINGS)
             os._exit(0)
         children.append(pid)
