@@ -240,8 +240,8 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
     """``text`` with each run of Latin words that names someone or something replaced by the
     Arabic (a phrase): in each run, the longest spans the lexicon knows, left to right; a word
     left over is looked up among the collection's words by sound; words inside quotes and
-    operators stay as typed.  ``known``: the collection's words (normalized) with their
-    article counts: a Latin word the articles themselves contain («CNN», «Brexit») is kept,
+    operators stay as typed.  ``known``: the collection's Latin words (normalized) with their
+    article counts: a Latin word at least two articles contain («CNN», «Brexit») is kept,
     the Arabic added as an alternative (``CNN OR سي إن إن``)."""
     known = known or {}
     tokens = _TOKEN.findall(text)
@@ -295,14 +295,18 @@ class Context:
 
     @classmethod
     def from_engine(cls, engine) -> Context:
-        from search.fields import FACET_FIELDS
+        """From the tables the engine's version already has: the names' article counts of the
+        suggestion table, the word frequencies of the spelling vocabulary (no other pass over
+        the index)."""
+        from search.spelling import vocabulary
+        from search.suggest import suggesters
 
         counts: dict[str, int] = {}
-        for field in FACET_FIELDS:
-            for value, n in engine.terms(field):
-                key = normalize_arabic(value)
-                counts[key] = counts.get(key, 0) + n
-        frequency = dict(engine.terms("text_exact"))
+        for e in suggesters.get(engine).entries:
+            if e.kind != "word":
+                key = normalize_arabic(e.value)
+                counts[key] = counts.get(key, 0) + e.count
+        frequency = vocabulary(engine).frequency
         latin = {w: n for w, n in frequency.items() if w.isascii()}
         return cls(counts, Transliterator(engine.spellings(), frequency), latin)
 

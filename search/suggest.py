@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from search.analysis import TOKEN_RE
 from search.fields import FACET_FIELDS
 from search.normalize import normalize_arabic
+from search.spelling import vocabulary
 from search.stopwords import stopwords
 from search.versioned import PerVersion
 
@@ -111,7 +112,7 @@ class Suggester:
                 entries.append(Suggestion(best, kind, sum(n for n, _ in spellings)))
         shown = engine.spellings()
         stops = stopwords() | {normalize_arabic(e.value) for e in entries}  # a name is offered as a name
-        for form, count in engine.terms("text_exact"):
+        for form, count in vocabulary(engine).frequency.items():  # the words' counts, read once per version
             if count >= MIN_WORD_ARTICLES and form in shown and form not in stops:
                 entries.append(Suggestion(shown[form], "word", count))
         return cls(entries)

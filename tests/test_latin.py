@@ -55,3 +55,11 @@ def test_latin_off_searches_the_letters_as_typed(engine, client):
 def test_arabic_queries_operators_and_quotes_are_left_alone(engine):
     for q in ("حفتر طرابلس", '"Haftar"', "حفتر OR الدبيبة", "-Haftar حفتر"):
         assert search(engine, q)["latin"] == [], q
+
+
+def test_exports_and_feeds_follow_the_latin_switch(client):
+    """latin=on/off means the same on /search, the exports and the feed."""
+    assert client.get("/search.jsonl?q=Haftar").get_data(as_text=True).count("\n") == 4
+    assert client.get("/search.jsonl?q=Haftar&latin=off").get_data(as_text=True).strip() == ""
+    assert client.get("/search.atom?q=Haftar").get_data(as_text=True).count("<entry>") == 4
+    assert client.get("/search.atom?q=Haftar&latin=off").get_data(as_text=True).count("<entry>") == 0

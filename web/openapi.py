@@ -87,22 +87,20 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format") + [
-                    {"name": "latin", "in": "query", "required": False, "schema": {"enum": ["on", "off"], "default": "on"},
-                     "description": "on: names typed in Latin letters are searched as their Arabic names"}],
+                "parameters": _params("q", "f", "page", "sort", "format", "latin"),
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
                               "400": _ERROR, "503": _ERROR}}},
             "/search.csv": {"get": {
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
-                "parameters": _params("q", "f", "page", "sort"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.jsonl": {"get": {
                 "summary": "Every match as JSON Lines (one object per article, the same columns)",
-                "parameters": _params("q", "f", "page", "sort"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.atom": {"get": {
                 "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
-                "parameters": _params("q", "f", "page") + [
+                "parameters": _params("q", "f", "page", "latin") + [
                     {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the feed", "headers": {"ETag": {"schema": {"type": "string"}}},
                                       "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
@@ -165,6 +163,9 @@ def spec() -> dict:
                          "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
                 "sort": {"name": "sort", "in": "query", "required": False,
                          "schema": {"enum": list(SORTS), "default": "relevance"}},
+                "latin": {"name": "latin", "in": "query", "required": False,
+                          "schema": {"enum": ["on", "off"], "default": "on"},
+                          "description": "on: names typed in Latin letters are searched as their Arabic names"},
                 "format": {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "html"]}},
             },
             "schemas": {"Search": search_response, "Result": result, "Article": article, "Error": error},

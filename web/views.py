@@ -56,6 +56,14 @@ def _read_page() -> int:
     return int(raw)
 
 
+def _read_latin() -> bool:
+    """``latin=on`` (default): names typed in Latin letters are searched as their Arabic names."""
+    latin = request.args.get("latin", "on")
+    if latin not in ("on", "off"):
+        raise ApiError(400, "قيمة latin غير صالحة", "latin must be on or off")
+    return latin == "on"
+
+
 def _read_request():
     """(q, filters, page, sort, effective query) of a search request, validated."""
     q = request.args.get("q", "")
@@ -87,11 +95,8 @@ def home():
 def search_view():
     q, filters, page, sort, effective = _read_request()
     engine = get_engine()
-    latin = request.args.get("latin", "on")
-    if latin not in ("on", "off"):
-        raise ApiError(400, "قيمة latin غير صالحة", "latin must be on or off")
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
-                 latin=latin == "on")
+                 latin=_read_latin())
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
     res["suggestion"] = did_you_mean(engine, q, res["total"])
@@ -106,7 +111,7 @@ def search_view():
 def export(fmt: str):
     """Every match of a search (same q, f and sort as /search), streamed as CSV or JSON Lines."""
     _q, _filters, _page, sort, effective = _read_request()
-    total, warnings, results = each_result(get_engine(), effective, sort)
+    total, warnings, results = each_result(get_engine(), effective, sort, latin=_read_latin())
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="akhbar-{stamp}.{fmt}"', "X-Total-Count": str(total)}
     if warnings:  # HTTP headers are Latin-1: the English part of each warning
@@ -122,7 +127,7 @@ def feed():
     a reader polling with If-None-Match gets 304 until an article joins or leaves it."""
     q, filters, _page, _sort, effective = _read_request()
     engine = get_engine()
-    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False)
+    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False, latin=_read_latin())
     base = request.host_url.rstrip("/")
     canonical = search_url(q, filters, "date").split("?", 1)[1]
     indexed_at = engine.stats().get("built_at") or "1970-01-01T00:00:00Z"

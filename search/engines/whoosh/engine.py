@@ -93,7 +93,7 @@ class WhooshEngine:
         self._generation: str | None = None
         self._index = None
         self._meta: dict = {}
-        self._spellings: dict[str, str] = {}
+        self._spellings: tuple[str | None, dict[str, str]] = (None, {})  # (generation, its spellings)
         self._searchers: set = set()  # every thread's, so that close() closes them all
         self._current()  # fail now, not on the first search, if there is no index
 
@@ -106,7 +106,6 @@ class WhooshEngine:
             if generation != self._generation or self._index is None:
                 self._index = open_index(self.root)  # raises IndexMissingError
                 self._meta = read_meta(self.root)
-                self._spellings = best_spellings(read_spellings(self.root))
                 self._generation = generation
             return self._index, self._meta
 
@@ -194,8 +193,17 @@ class WhooshEngine:
             yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), info.doc_frequency()
 
     def spellings(self) -> dict[str, str]:
+        """Read once per generation, when first asked (a search never needs them)."""
         self._current()
-        return self._spellings
+        with self._lock:
+            generation, found = self._spellings
+            if generation == self._generation:
+                return found
+            generation = self._generation
+        found = best_spellings(read_spellings(self.root))
+        with self._lock:
+            self._spellings = (generation, found)
+        return found
 
     @property
     def version(self) -> tuple:
