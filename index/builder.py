@@ -26,6 +26,10 @@ from pathlib import Path
 from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
+from index.stories.features import features as story_features
+from index.stories.grouping import Article
+from index.stories.store import read_articles
+from index.stories.store import write as write_stories
 from search.analysis import ANALYZER_VERSION
 from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
@@ -151,6 +155,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         try:
             live = current_dir(root)
             spellings = Spellings()
+            story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {})
             if update and live.is_dir():
                 spellings.merge(read_spellings(root))  # deleted articles' spellings stay: display only
                 ix = WhooshWriter.copy(live, tmp)
@@ -161,9 +166,10 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
                                follow_links=follow_links)
-            _write(ix, items, existing, summary, progress, on_problem, spellings)
+            _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles)
             _checkpoint("commit")
-            summary.documents = ix.finish()
+            story_of = write_stories(tmp, story_articles.kept())
+            summary.documents = ix.finish(story_of)
             _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
             meta = {
@@ -193,8 +199,29 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
+class StoryArticles:
+    """What each article of the new generation contributes to story detection: computed in the
+    worker processes for the articles written, kept from the previous generation for the
+    unchanged ones (or computed here if it has none: an index built before stories)."""
+
+    def __init__(self, previous: dict[str, Article]):
+        self.previous, self.now = previous, {}
+
+    def add(self, doc: Document, unchanged: bool = False) -> None:
+        if unchanged and doc.id in self.previous:
+            self.now[doc.id] = self.previous[doc.id]
+            return
+        f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
+        self.now[doc.id] = Article(doc.id, doc.source, doc.date, f.shingles, f.terms,
+                                   tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations))
+
+    def kept(self) -> list[Article]:
+        return list(self.now.values())
+
+
 def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],
-            write_checkpoint: int) -> Iterator[tuple[Document, bool]]:
+            write_checkpoint: int, on_unchanged: Callable[[Document], None] | None = None
+            ) -> Iterator[tuple[Document, bool]]:
     """The documents a build must write, each with whether it replaces an indexed copy.
 
     Problems are recorded in ``summary`` (and passed to ``on_problem``), unchanged
@@ -211,6 +238,8 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
         if item.id in existing:
             if existing[item.id] == item.digest:
                 summary.unchanged += 1
+                if on_unchanged:
+                    on_unchanged(item)
                 continue
             summary.updated += 1
             yield item, True
@@ -220,16 +249,18 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
-           on_problem, spellings: Spellings) -> None:
+           on_problem, spellings: Spellings, stories: StoryArticles) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
     seen: set[str] = set()
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
     with ix.writing() as w:
-        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100):
+        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100,
+                                      on_unchanged=lambda doc: stories.add(doc, unchanged=True)):
             (w.replace if replaces else w.add)(item)
             spellings.add_title(item.title)
+            stories.add(item)
         for doc_id in existing.keys() - seen:
             w.delete(doc_id)
             summary.deleted += 1

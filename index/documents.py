@@ -25,6 +25,8 @@ class Document:
     seq: int = -1
     #: What an engine's writer computed for it in a worker process (``iter_items(prepare=...)``).
     prepared: dict | None = None
+    #: Its shingles and terms for duplicate and story detection (``index.stories.features``).
+    story: object | None = None
 
     @property
     def digest(self) -> str:

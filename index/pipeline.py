@@ -18,6 +18,7 @@ from itertools import chain, islice
 from index.documents import Document, Problem
 from index.entities import extract_entities
 from index.readers import read_collection
+from index.stories.features import features as story_features
 
 #: Documents handled in-process before workers are started.
 SERIAL_FIRST = 64
@@ -36,10 +37,12 @@ def default_workers() -> int:
 
 
 def with_entities(item: Document | Problem) -> Document | Problem:
-    """The document with its persons, places and organizations filled in (problems pass through)."""
+    """The document with its persons, places and organizations filled in, and what it
+    contributes to story detection (problems pass through)."""
     if isinstance(item, Document):
         ents = extract_entities(item.title, item.body)
         item.persons, item.places, item.organizations = ents["persons"], ents["places"], ents["organizations"]
+        item.story = story_features(item.title, item.body)
     return item
 
 
@@ -49,10 +52,11 @@ def _batch(jobs: list[tuple[Document | Problem, bool]], prepare: Callable | None
         if needed and isinstance(item, Document):
             key = _text_key(item)
             if key in found:  # a copy of a text earlier in the batch
-                item.persons, item.places, item.organizations = (list(v) for v in found[key])
+                item.persons, item.places, item.organizations = (list(v) for v in found[key][:3])
+                item.story = found[key][3]
             else:
                 with_entities(item)
-                found[key] = (item.persons, item.places, item.organizations)
+                found[key] = (item.persons, item.places, item.organizations, item.story)
         out.append(item)
     if prepare is not None:
         for item, (_job, needed) in zip(out, jobs):
@@ -124,7 +128,7 @@ def _from_memo(jobs, memo: dict) -> Iterator[tuple[Document | Problem, bool]]:
             known = memo.get(_text_key(item))
             if known is not None:
                 item.persons, item.places, item.organizations = (list(v) for v in known)
-                needed = False
+                needed = False  # (its story features are computed by the builder, not remembered here)
         yield item, needed
 
 

@@ -17,33 +17,47 @@ from search.query import MAX_QUERY_WORDS, cap_words, parse_query
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
+#: Articles of a story listed on an article's page.
+MAX_STORY_ARTICLES = 100
+#: What a grouped result lists of each other article of its story.
+ALSO_FIELDS = ("id", "title", "source", "date", "url")
 RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُتبت؛ هذه نتائج كلماتها "
                    "(no article contains the exact phrase; showing articles with its words)")
 
 
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
-           sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True) -> dict:
+           sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True,
+           group: bool = False) -> dict:
     """Search an open engine; never raises on the query text.
 
-    Returns ``{"query", "total", "page", "page_size", "took_ms", "results", "facets",
-    "warnings", "latin"}``; each result has ``id, title, source, date, score, snippet_html,
-    persons, places, organizations, url, category``.  Names typed in Latin letters are
-    searched as the Arabic names they stand for (``latin=False``: as typed); ``latin``
-    lists ``{"latin", "arabic", "how"}`` for each.
+    Returns ``{"query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results",
+    "facets", "warnings", "latin"}``; each result has ``id, title, source, date, score,
+    snippet_html, persons, places, organizations, url, category, story_id, story_size, also``.
+    Names typed in Latin letters are searched as the Arabic names they stand for
+    (``latin=False``: as typed); ``latin`` lists ``{"latin", "arabic", "how"}`` for each.
+    ``group``: one result per story (its best-ranked article; the story's other matching
+    articles in ``also``), pages counting stories (the web app's default; evaluation and
+    exports rank every article); ``total`` still counts articles and
+    ``stories`` the stories they are in (None when the index has none, or ``group=False``).
     """
     started = time.perf_counter()
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     searched, names = _arabic_names(engine, text) if latin else (text, [])
     pq, matches, warnings = _match(engine, searched)
-    out = {"query": text, "total": 0, "page": page, "page_size": page_size, "results": [],
-           "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names}
+    out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size,
+           "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names}
     if matches.state is None:
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
 
     by_date = _by_date(pq, sort)
-    hits = engine.ranked(matches, (page - 1) * page_size, page_size, by_date=by_date)
+    stories = engine.stories() if group else None
+    if stories is not None:
+        hits, out["stories"] = engine.grouped(matches, (page - 1) * page_size, page_size, by_date=by_date)
+        out["grouped"] = True
+    else:
+        hits = engine.ranked(matches, (page - 1) * page_size, page_size, by_date=by_date)
     if hits:
         terms = match_terms(pq, engine)
         for hit in hits:
@@ -51,6 +65,7 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
             result["score"] = None if hit.score is None else round(hit.score, 4)
             result["snippet_html"] = snippet_html(hit.fields["body"], terms) if snippets else None
             result["title_html"] = highlight_all(result["title"], terms) if snippets else None
+            result.update(story_fields(stories, hit))
             out["results"].append(result)
     out["total"] = matches.total
     out["sort"] = "date" if by_date else "relevance"
@@ -101,16 +116,31 @@ def _by_date(pq, sort: str) -> bool:
 
 def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) -> tuple[int, list[str], Iterator[dict]]:
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
-    matches and order as :func:`search`, all of them, read a page at a time (no snippets)."""
+    matches and order as :func:`search` (every article, not grouped; each with its ``story_id``),
+    all of them, read a page at a time (no snippets)."""
     pq, matches, warnings = _match(engine, _arabic_names(engine, text)[0] if latin else text)
+    stories = engine.stories()
 
     def results() -> Iterator[dict]:
         for hit in engine.each(matches, by_date=_by_date(pq, sort)):
             result = _result_fields(hit.fields)
             result["score"] = None if hit.score is None else round(hit.score, 4)
+            result["story_id"] = stories.story_of(result["id"]) if stories is not None else None
             yield result
 
     return matches.total if matches.state is not None else 0, warnings, results()
+
+
+def story_fields(stories, hit) -> dict:
+    """A result's story: ``story_id`` (None without stories), ``story_size`` (its articles in the
+    whole collection), ``also_matching`` (how many of them match besides this one) and ``also``:
+    those others, each ``{id, title, source, date, url}``, ordered as ranked."""
+    doc_id = hit.fields["id"]
+    if stories is None:
+        return {"story_id": None, "story_size": 1, "also_matching": 0, "also": []}
+    also = [{k: v for k, v in _result_fields(o.fields).items() if k in ALSO_FIELDS} for o in hit.others]
+    return {"story_id": stories.story_of(doc_id), "story_size": stories.size(doc_id),
+            "also_matching": hit.matching - 1, "also": also}
 
 
 def _result_fields(fields: dict) -> dict:
@@ -125,8 +155,53 @@ def _result_fields(fields: dict) -> dict:
 
 
 def get_article(engine, doc_id: str) -> dict | None:
-    """One article as shown on its page (body included), or None."""
+    """One article as shown on its page (body included), or None; with ``story``: the
+    articles of its story (``story_articles``) and ``related``: the nearest other articles."""
     fields = engine.document(doc_id)
     if fields is None:
         return None
-    return {**_result_fields(fields), "body": fields.get("body", "")}
+    stories = engine.stories()
+    return {**_result_fields(fields), "body": fields.get("body", ""),
+            "story_id": stories.story_of(doc_id) if stories is not None else None,
+            "story": story_articles(engine, stories, doc_id),
+            "related": related_articles(engine, stories, doc_id)}
+
+
+def _brief(engine, doc_id: str) -> dict | None:
+    fields = engine.document(doc_id)
+    if fields is None:
+        return None
+    return {k: v for k, v in _result_fields(fields).items() if k in ALSO_FIELDS}
+
+
+def story_articles(engine, stories, doc_id: str) -> list[dict]:
+    """Every article of ``doc_id``'s story (itself included, ``"this": true``), oldest first,
+    the oldest dated one marked ``"first": true`` (the first report); each with ``duplicate_of``
+    when it is a copy of another article of the story.  Empty when the story is the article alone."""
+    if stories is None or stories.size(doc_id) < 2:
+        return []
+    out = []
+    for member in stories.members(doc_id)[:MAX_STORY_ARTICLES]:
+        brief = _brief(engine, member)
+        if brief is None:
+            continue
+        dup = stories.duplicate_of(member)
+        brief.update({"this": member == doc_id, "first": False, "duplicate_of": dup if dup != member else None})
+        out.append(brief)
+    dated = [a for a in out if a["date"]]
+    if dated:
+        dated[0]["first"] = True
+    return out
+
+
+def related_articles(engine, stories, doc_id: str, count: int = 8) -> list[dict]:
+    """The articles nearest ``doc_id`` by terms and entities, outside its story (see
+    :meth:`search.stories.StoryIndex.related`), each with its ``similarity``."""
+    if stories is None:
+        return []
+    out = []
+    for other, similarity in stories.related(doc_id, count):
+        brief = _brief(engine, other)
+        if brief is not None:
+            out.append({**brief, "similarity": round(similarity, 3)})
+    return out

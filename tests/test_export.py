@@ -17,7 +17,7 @@ JSON = {"Accept": "application/json"}
 def _all_pages(client, query: str) -> list[dict]:
     out, page = [], 1
     while True:
-        body = client.get(f"/search?{query}&page={page}", headers=JSON).get_json()
+        body = client.get(f"/search?{query}&page={page}&group=off", headers=JSON).get_json()
         out += body["results"]
         if page * body["page_size"] >= body["total"]:
             return out

@@ -188,6 +188,31 @@ def cmd_eval_ner(args) -> int:
     return 0
 
 
+def cmd_eval_stories(args) -> int:
+    """Duplicate and same-story figures of an index's stories on labelled article pairs."""
+    from index.stories.evaluate import read_pairs, score
+    from search.engines.whoosh.store import current_dir
+    from search.stories import StoryIndex
+
+    stories = StoryIndex.open(current_dir(args.index))
+    if stories is None:
+        print(f"{args.index}: no stories (an index built before them, or none): rebuild it", file=sys.stderr)
+        return 2
+    pairs = read_pairs(args.pairs)
+    dup = {i: stories.duplicate_of(i) for i in stories.ids}
+    story = {i: stories.story_of(i) for i in stories.ids}
+    result = score(pairs, dup, story)
+    sizes: dict[str, int] = {}
+    for s in story.values():
+        sizes[s] = sizes.get(s, 0) + 1
+    out = {**{k.replace(" ", "_").replace("-", "_"): float(v) if "." in v else int(v) for k, v in result.rows()},
+           "articles": len(story), "stories": len(sizes), "stories_of_2_or_more": sum(1 for n in sizes.values() if n > 1),
+           "largest_story": max(sizes.values(), default=0),
+           "duplicate_groups_of_2_or_more": len({d for i, d in dup.items() if d != i})}
+    print(json.dumps(out))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from search.engines.opensearch.connection import redact
     from web import create_app
@@ -262,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--split", choices=("test", "all"), default="test",
                     help="test: the last sixth of the file (ANERcorp's usual split); all: the whole file")
     pn.set_defaults(func=cmd_eval_ner)
+
+    pst = sub.add_parser("eval-stories", help="measure duplicate and story grouping on labelled article pairs")
+    pst.add_argument("--index", default="var/ant", help="an index of the collection the pairs come from (ANT)")
+    pst.add_argument("--pairs", default=None, help="labelled pairs (default: tests/data/story_pairs.tsv)")
+    pst.set_defaults(func=cmd_eval_stories)
 
     pv = sub.add_parser("serve", help="serve the search page and API (waitress)")
     pv.add_argument("--index", default=default_index(), metavar="DIR")

@@ -9,7 +9,8 @@ import json
 from collections.abc import Iterable, Iterator
 
 #: The columns of an export, in order; list fields are joined with LIST_SEPARATOR in CSV.
-COLUMNS = ("id", "title", "source", "date", "url", "persons", "places", "organizations", "category", "score")
+COLUMNS = ("id", "title", "source", "date", "url", "persons", "places", "organizations", "category", "score",
+           "story_id")
 LIST_SEPARATOR = "; "
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 #: Rows per chunk handed to the server (one write per chunk).

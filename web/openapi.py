@@ -33,16 +33,29 @@ def spec() -> dict:
             "snippet_html": {"type": ["string", "null"],
                              "description": "escaped HTML: only <mark class=\"hl tN\"> tags are markup"},
             "title_html": {"type": ["string", "null"]},
+            "story_id": {"type": ["string", "null"],
+                         "description": "the id of the story's first article; null when the index has no stories"},
+            "story_size": {"type": "integer", "minimum": 1, "description": "articles in the story (whole collection)"},
+            "also_matching": {"type": "integer", "minimum": 0,
+                              "description": "grouped: the story's other articles that match too"},
+            "also": {"type": "array", "description": "grouped: up to 10 of them, as ranked",
+                     "items": {"$ref": "#/components/schemas/Brief"}},
         },
     }
+    brief = {"type": "object", "required": ["id", "title", "source", "date", "url"],
+             "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                            "source": {"type": ["string", "null"]}, "date": _DATE, "url": {"type": ["string", "null"]}}}
     facet = {"type": "array", "items": {"type": "object", "required": ["value", "count"],
                                         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
     search_response = {
         "type": "object",
-        "required": ["query", "total", "page", "page_size", "took_ms", "results", "facets", "warnings", "sort",
-                     "filters", "suggestion", "latin"],
+        "required": ["query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results", "facets",
+                     "warnings", "sort", "filters", "suggestion", "latin"],
         "properties": {
-            "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+            "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
+            "stories": {"type": ["integer", "null"], "minimum": 0,
+                        "description": "the stories they are in (null: not grouped, or the index has no stories)"},
+            "grouped": {"type": "boolean", "description": "one result per story"},
             "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
             "took_ms": {"type": "number"}, "sort": {"enum": list(SORTS)},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
@@ -69,6 +82,18 @@ def spec() -> dict:
             "organizations": _NAMES, "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
             "body_html": {"type": "string", "description": "the text, escaped, matches of q in <mark>"},
             "title_html": {"type": "string"},
+            "story_id": {"type": ["string", "null"]},
+            "story": {"type": "array", "description": "the articles of its story, oldest first (empty: it is alone)",
+                      "items": {"allOf": [{"$ref": "#/components/schemas/Brief"}, {
+                          "type": "object", "required": ["this", "first", "duplicate_of"],
+                          "properties": {"this": {"type": "boolean"},
+                                         "first": {"type": "boolean", "description": "the first report (oldest dated)"},
+                                         "duplicate_of": {"type": ["string", "null"],
+                                                          "description": "the report it is a copy of"}}}]}},
+            "related": {"type": "array", "description": "nearest articles outside its story (terms and entities)",
+                        "items": {"allOf": [{"$ref": "#/components/schemas/Brief"}, {
+                            "type": "object", "required": ["similarity"],
+                            "properties": {"similarity": {"type": "number"}}}]}},
         },
     }
     error = {"type": "object", "required": ["ok", "error", "status"],
@@ -87,7 +112,7 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format", "latin"),
+                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group"),
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
@@ -166,9 +191,14 @@ def spec() -> dict:
                 "latin": {"name": "latin", "in": "query", "required": False,
                           "schema": {"enum": ["on", "off"], "default": "on"},
                           "description": "on: names typed in Latin letters are searched as their Arabic names"},
+                "group": {"name": "group", "in": "query", "required": False,
+                          "schema": {"enum": ["on", "off"], "default": "on"},
+                          "description": "on: one result per story (its best-ranked article, the others in `also`), "
+                                         "pages count stories; off: every article"},
                 "format": {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "html"]}},
             },
-            "schemas": {"Search": search_response, "Result": result, "Article": article, "Error": error},
+            "schemas": {"Search": search_response, "Result": result, "Brief": brief, "Article": article,
+                        "Error": error},
             "responses": {"Error": {"description": "the one error shape", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}, **_HTML}}},
         },

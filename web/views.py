@@ -64,6 +64,14 @@ def _read_latin() -> bool:
     return latin == "on"
 
 
+def _read_group() -> bool:
+    """``group=on`` (default): one result per story; ``group=off``: every article."""
+    group = request.args.get("group", "on")
+    if group not in ("on", "off"):
+        raise ApiError(400, "قيمة group غير صالحة", "group must be on or off")
+    return group == "on"
+
+
 def _read_request():
     """(q, filters, page, sort, effective query) of a search request, validated."""
     q = request.args.get("q", "")
@@ -88,22 +96,23 @@ def _read_request():
 def home():
     if request.args.get("q") or request.args.get("f"):
         return search_view()
-    return render_template("search.html", q="", res=None, filters=[], sort="relevance")
+    return render_template("search.html", q="", res=None, filters=[], sort="relevance", group=True)
 
 
 @bp.get("/search")
 def search_view():
     q, filters, page, sort, effective = _read_request()
     engine = get_engine()
+    group = _read_group()
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
-                 latin=_read_latin())
+                 latin=_read_latin(), group=group)
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
     res["suggestion"] = did_you_mean(engine, q, res["total"])
     if wants_json():
         return jsonify(res)
-    return render_template("search.html", q=q, res=res, filters=filters, sort=sort,
-                           facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort) + "&latin=off")
+    return render_template("search.html", q=q, res=res, filters=filters, sort=sort, group=group,
+                           facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort, group=group) + "&latin=off")
 
 
 @bp.get("/search.csv", defaults={"fmt": "csv"})
@@ -216,8 +225,9 @@ def article_url(doc_id: str, q: str = "") -> str:
     return "/article?" + urlencode([("id", doc_id)] + ([("q", q)] if q else []))
 
 
-def search_url(q: str, filters, sort: str = "relevance", page: int = 1, fmt: str = "") -> str:
-    """A /search URL with these words, filters, sort and page (``fmt``: csv or jsonl for an export)."""
+def search_url(q: str, filters, sort: str = "relevance", page: int = 1, fmt: str = "", group: bool = True) -> str:
+    """A /search URL with these words, filters, sort and page (``fmt``: csv or jsonl for an export;
+    ``group=False``: every article, not one per story)."""
     from urllib.parse import urlencode
 
     params = [("q", q)] + [("f", f"{p}:{v}") for p, v in filters]
@@ -225,6 +235,8 @@ def search_url(q: str, filters, sort: str = "relevance", page: int = 1, fmt: str
         params.append(("sort", sort))
     if page != 1:
         params.append(("page", str(page)))
+    if not group:
+        params.append(("group", "off"))
     return f"/search{'.' + fmt if fmt else ''}?" + urlencode(params)
 
 

@@ -35,6 +35,9 @@ class Hit:
 
     fields: dict
     score: float | None
+    #: Grouped by story (:meth:`Engine.grouped`): the story's other matching articles, and how many match.
+    others: list[Hit] = field(default_factory=list)
+    matching: int = 1
 
 
 class Engine(Protocol):
@@ -53,6 +56,16 @@ class Engine(Protocol):
     def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
         """Every hit of ``matches`` in the order of :meth:`ranked`, read a page at a time (memory
         stays bounded however many there are); the fields without ``body`` (an empty string)."""
+
+    def grouped(self, matches: Matches, first: int, count: int, by_date: bool = False,
+                others: int = 10) -> tuple[list[Hit], int]:
+        """Stories ``first`` .. ``first + count`` of ``matches`` in the order of :meth:`ranked`: each
+        story's best-ranked article, with up to ``others`` of its other matching articles in
+        ``Hit.others`` (fields without body) and their number in ``Hit.matching``; and how many
+        stories the matches are in.  An index without stories: every article is its own."""
+
+    def stories(self):
+        """The :class:`search.stories.StoryIndex` of the index version served, or None."""
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         """Facet counts of ``matches``: source, persons, places, organizations (top values),

@@ -119,6 +119,15 @@ class OpenSearchEngine:
         found = self._search(index, shards, body)
         return [Hit(article(h["_source"]), None if by_date else h["_score"]) for h in found["hits"]["hits"]]
 
+    def grouped(self, matches: Matches, first: int, count: int, by_date: bool = False,
+                others: int = 10) -> tuple[list[Hit], int | None]:
+        """Stories are not computed for a cluster index yet: every article is its own row, and
+        the number of stories is unknown (None)."""
+        return self.ranked(matches, first, count, by_date), None
+
+    def stories(self):
+        return None
+
     def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
         """Pages of EXPORT_PAGE with ``search_after`` on the sort keys (``seq`` is unique), on the
         concrete index the matches were counted on: no deep ``from``, no result window limit."""

@@ -78,8 +78,25 @@ def live_of(reader) -> np.ndarray:
     return np.fromiter(reader.all_doc_ids(), dtype=np.int64)
 
 
-def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | None = None) -> dict:
-    """Write the arrays of the Whoosh index in ``index_dir`` for ``fields`` (``min_df``: :data:`MIN_DF`).
+def stories_of(reader, story_of: dict[str, str]) -> np.ndarray:
+    """Every document's story as a number: the document number of the story's first article
+    (its own number when it has no story, or is deleted)."""
+    n = reader.doc_count_all()
+    docnum = {}
+    ids = []
+    for d in range(n):
+        doc_id = reader.stored_fields(d).get("id") if reader.has_deletions() is False or not reader.is_deleted(d) else None
+        ids.append(doc_id)
+        if doc_id is not None:
+            docnum[doc_id] = d
+    return np.array([docnum.get(story_of.get(i), d) if i is not None else d for d, i in enumerate(ids)],
+                    dtype=np.int32)
+
+
+def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | None = None,
+          story_of: dict[str, str] | None = None) -> dict:
+    """Write the arrays of the Whoosh index in ``index_dir`` for ``fields`` (``min_df``: :data:`MIN_DF`;
+    ``story_of``: article id -> story id, for ``story.npy``).
 
     Streams one field at a time (its arrays are appended to open files), so memory
     holds one term's postings, not the field's.  Returns counts for the build summary."""
@@ -93,6 +110,8 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
     with ix.reader() as reader:
         np.save(out / "live.npy", live_of(reader))
         np.save(out / "dates.npy", dates_of(reader))
+        if story_of is not None:
+            np.save(out / "story.npy", stories_of(reader, story_of))
         for field in fields:
             if field not in ix.schema:
                 continue
@@ -188,6 +207,10 @@ class Arrays:
 
     def live(self) -> np.ndarray:
         return self._maps["live.npy"]
+
+    def stories(self) -> np.ndarray | None:
+        """Each document's story (the document number of its first article), if the build wrote them."""
+        return self._maps.get("story.npy")
 
     def term(self, field: str, text: str, positions: bool = False) -> TermPostings | None:
         """A frequent term's postings (views of the mapped files), None if the term is not kept here."""

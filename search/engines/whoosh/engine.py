@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import numpy as np
 from whoosh import query as Q
 from whoosh import scoring
 
@@ -30,6 +31,7 @@ from search.engines.whoosh.store import current_dir, open_index, read_meta, read
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
+from search.stories import StoryIndex
 from search.vocabulary import best_spellings
 
 
@@ -74,8 +76,26 @@ def open_searcher(ix):
             if leaf.has_column(name):
                 leaf.column_reader(name)
     searcher.akhbar_arrays = arrays.for_reader(ix.storage.folder, searcher.reader())  # read by docsets/tables
+    searcher.akhbar_stories = _stories_for(ix.storage.folder)
     return searcher
 
+
+_stories: dict[str, StoryIndex | None] = {}
+_stories_lock = threading.Lock()
+
+
+def _stories_for(folder: str) -> StoryIndex | None:
+    """A generation's stories, opened once per process (the two opened last are kept)."""
+    with _stories_lock:
+        if folder not in _stories:
+            _stories[folder] = StoryIndex.open(folder)
+            while len(_stories) > 2:
+                _stories.pop(next(iter(_stories)))
+        return _stories[folder]
+
+
+#: Other matching articles of a story listed with its best-ranked one.
+OTHERS = 10
 
 #: A searcher replaced by a newer generation's stays open this long (longer than any request may take).
 RETIRE_SECONDS = 60.0
@@ -175,6 +195,40 @@ class WhooshEngine:
             fields = article(searcher.stored_fields(docnum))
             fields["body"] = ""
             yield Hit(fields, None if scores is None else float(scores[n]))
+
+    def grouped(self, matches: Matches, first: int, count: int, by_date: bool = False,
+                others: int = OTHERS) -> tuple[list[Hit], int]:
+        """Stories ``first`` .. ``first + count`` of ``matches``, each as its best-ranked article
+        with up to ``others`` of the story's other matching articles (``Hit.others``), and how
+        many stories the matches are in."""
+        if matches.state is None:
+            return [], 0
+        searcher, scoring_q, _filter_q, docs = matches.state
+        docnums, scores = order(searcher, generation_key(searcher.reader()), scoring_q, docs, by_date=by_date)
+        table = searcher.akhbar_arrays.stories() if searcher.akhbar_arrays is not None else None
+        keys = np.asarray(table)[docnums] if table is not None else docnums
+        _values, first_pos = np.unique(keys, return_index=True)
+        leads = np.sort(first_pos)
+        out = []
+        for pos in leads[first:first + count].tolist():
+            hit = self._hit(searcher, int(docnums[pos]), scores, pos)
+            same = np.flatnonzero(keys == keys[pos])
+            hit.others = [self._hit(searcher, int(docnums[p]), scores, p, body=False)
+                          for p in same[same != pos][:others].tolist()]
+            hit.matching = len(same)
+            out.append(hit)
+        return out, len(leads)
+
+    @staticmethod
+    def _hit(searcher, docnum: int, scores, pos: int, body: bool = True) -> Hit:
+        fields = article(searcher.stored_fields(docnum))
+        if not body:
+            fields["body"] = ""
+        return Hit(fields, None if scores is None else float(scores[pos]))
+
+    def stories(self):
+        """The stories of the generation served (None: built before stories)."""
+        return getattr(self.searcher(), "akhbar_stories", None)
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         searcher = matches.state[0] if matches.state is not None else self.searcher()

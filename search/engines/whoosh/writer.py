@@ -75,11 +75,12 @@ class WhooshWriter:
         with self.ix.writer(limitmb=256, compound=False) as w:
             yield _Writes(w, scored)
 
-    def finish(self) -> int:
-        """Close the index and write its arrays; returns the number of documents."""
+    def finish(self, story_of: dict[str, str] | None = None) -> int:
+        """Close the index and write its arrays (``story_of``: article id -> its story's id);
+        returns the number of documents."""
         documents = self.ix.doc_count()
         self.ix.close()
-        arrays.write(self.path, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()))
+        arrays.write(self.path, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
         return documents
 
 

@@ -1,0 +1,53 @@
+"""Duplicate and same-story figures on labelled article pairs (tests/data/story_pairs.tsv).
+
+A pair's label, judged by reading both articles: same_report (one is a copy or a
+light rewording of the other), same_event (the same news event or its immediate
+follow-up, written up differently), related (same topic, another event) or
+different.  Duplicates are judged against same_report; stories against
+same_report or same_event.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+PAIRS = Path(__file__).resolve().parents[2] / "tests" / "data" / "story_pairs.tsv"
+SAME_STORY = ("same_report", "same_event")
+
+
+@dataclass
+class Scores:
+    pairs: int
+    dup_precision: float
+    dup_recall: float
+    story_precision: float
+    story_recall: float
+    story_f1: float
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [("pairs", str(self.pairs)), ("duplicate precision", f"{self.dup_precision:.3f}"),
+                ("duplicate recall", f"{self.dup_recall:.3f}"), ("same-story precision", f"{self.story_precision:.3f}"),
+                ("same-story recall", f"{self.story_recall:.3f}"), ("same-story F1", f"{self.story_f1:.3f}")]
+
+
+def read_pairs(path: str | Path | None = None) -> list[dict]:
+    with open(path or PAIRS, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _pr(pred: list[bool], gold: list[bool]) -> tuple[float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold))
+    return (tp / max(1, sum(pred)), tp / max(1, sum(gold)))
+
+
+def score(pairs: list[dict], dup_of: dict[str, str], story_of: dict[str, str]) -> Scores:
+    """Figures for ``pairs`` given each article's duplicate group and story (pairs with an
+    article missing from the maps are left out)."""
+    kept = [p for p in pairs if p["id_a"] in story_of and p["id_b"] in story_of]
+    dup_p, dup_r = _pr([dup_of[p["id_a"]] == dup_of[p["id_b"]] for p in kept],
+                       [p["label"] == "same_report" for p in kept])
+    st_p, st_r = _pr([story_of[p["id_a"]] == story_of[p["id_b"]] for p in kept],
+                     [p["label"] in SAME_STORY for p in kept])
+    f1 = 2 * st_p * st_r / (st_p + st_r) if st_p + st_r else 0.0
+    return Scores(len(kept), dup_p, dup_r, st_p, st_r, f1)

@@ -1,0 +1,230 @@
+"""Near-duplicate reports and story groups over a collection's articles.
+
+Duplicates: two articles are the same report when their word-shingle sets
+overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``);
+candidates come from datasketch's MinHash LSH, so no pair is compared that
+shares no band.
+Copies form groups (connected components), named after their earliest member.
+
+Stories: articles are taken in date order; each joins the story whose members
+dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
+(cosine of tf-idf vectors over stemmed terms and entities), if that average
+reaches ``STORY_COSINE``, or starts a story of its own (single-pass
+group-average clustering, as in topic detection and tracking).  Copies of a
+report always share its story.  Undated articles are taken last and compared
+with every article.  The same procedure adds the articles of an update to the
+stories already built (:class:`StoryState`).
+"""
+from __future__ import annotations
+
+import gzip
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.stories.features import NUM_PERM, containment, jaccard, minhash_of
+
+#: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
+DUP_JACCARD = 0.16
+#: ... or when this share of the shorter one's shingles is in the other (a cut copy).
+DUP_CONTAINMENT = 0.5
+#: A shingle in more articles than this is page furniture or a stock phrase, not evidence of a copy.
+BOILERPLATE_DF = 5
+#: The MinHash LSH's threshold: pairs estimated below it are not even compared.
+LSH_THRESHOLD = 0.1
+#: How far back (days) a story's members are compared with a new article.
+WINDOW_DAYS = 3.0
+#: Average cosine to a story's recent members from which an article joins it.
+STORY_COSINE = 0.30
+#: Document frequencies of a reference collection, added to the collection's own (see
+#: scripts/build_reference_df.py): a small collection cannot tell common words from rare ones.
+REFERENCE_DF = Path(__file__).with_name("reference_df.tsv.gz")
+#: An undated article joins a story only if it is also this close to one member: without
+#: the date window, a shared topic alone would gather articles from months apart.
+UNDATED_MAX_COSINE = 0.4
+#: Terms kept per article vector (the highest tf-idf weights): bounds memory.
+TOP_TERMS = 96
+#: Weight of each entity (person, place, organization) beside the terms, before normalization.
+ENTITY_WEIGHT = 1.0
+
+
+@dataclass
+class Article:
+    """What grouping needs of one article."""
+
+    id: str
+    source: str | None
+    date: datetime | None
+    shingles: np.ndarray         # uint32, sorted, unique
+    terms: Counter               # stemmed term -> count (title weighted)
+    entities: tuple[str, ...] = ()
+
+
+@dataclass
+class Groups:
+    """Each article's duplicate group and story (ids of their first member)."""
+
+    dup: dict[str, str] = field(default_factory=dict)
+    story: dict[str, str] = field(default_factory=dict)
+
+
+def _order_key(a: Article) -> tuple:
+    return (a.date is None, a.date.timestamp() if a.date else 0.0, a.id)
+
+
+def same_report(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two shingle sets are copies of one report (checked exactly)."""
+    return jaccard(a, b) >= DUP_JACCARD or containment(a, b) >= DUP_CONTAINMENT
+
+
+def boilerplate(shingle_sets: Iterable[np.ndarray], limit: int | None = None) -> np.ndarray:
+    """Shingles found in more than ``limit`` articles (default ``BOILERPLATE_DF``): an outlet's
+    page furniture (links to its other stories) and stock phrases, which say nothing about
+    whether two texts are one report."""
+    sets = list(shingle_sets)
+    if not sets:
+        return np.zeros(0, dtype=np.uint32)
+    values, counts = np.unique(np.concatenate(sets), return_counts=True)
+    return values[counts > (BOILERPLATE_DF if limit is None else limit)]
+
+
+def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
+    """For each article (taken in the given order), the index of the first article of its
+    duplicate group: the group of the earliest article it is a copy of.  Shingles in
+    ``common`` are left out of every comparison (without that, an outlet's page furniture
+    chained hundreds of its articles into one "report")."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    leader: list[int] = []
+    cleaned: list[np.ndarray] = []
+    for n, a in enumerate(articles):
+        sh = np.setdiff1d(a.shingles, common, assume_unique=True)
+        cleaned.append(sh)
+        m = minhash_of(sh)
+        found = n
+        for other in sorted(lsh.query(m)):
+            if not same_report(sh, cleaned[other]):
+                continue
+            found = leader[other]
+            break
+        leader.append(found)
+        if len(sh):
+            lsh.insert(n, m)
+    return leader
+
+
+def vectors(articles: list[Article], idf: dict[str, float] | None = None):
+    """L2-normalized tf-idf rows (sublinear tf, entities as terms), top ``TOP_TERMS`` per row,
+    the idf used (computed from ``articles`` unless given) and the columns' terms."""
+    from scipy.sparse import csr_matrix
+
+    rows = [_weighted(a) for a in articles]
+    if idf is None:
+        df: Counter = Counter()
+        for r in rows:
+            df.update(r.keys())
+        ref_n, ref = reference_df()
+        n = len(rows) + ref_n
+        idf = {t: math.log((n + 1) / (d + ref.get(t, 0) + 1)) + 1 for t, d in df.items()}
+    default = max(idf.values(), default=1.0)
+    vocab: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for r in rows:
+        w = {t: v * idf.get(t, default) for t, v in r.items()}
+        top = sorted(w.items(), key=lambda kv: -kv[1])[:TOP_TERMS]
+        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+        for t, v in top:
+            indices.append(vocab.setdefault(t, len(vocab)))
+            data.append(v / norm)
+        indptr.append(len(indices))
+    X = csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
+                   shape=(len(rows), max(1, len(vocab))))
+    return X, idf, list(vocab)
+
+
+@lru_cache(maxsize=1)
+def reference_df() -> tuple[int, dict[str, int]]:
+    """(articles, term -> document frequency) of the reference collection ((0, {}) if absent)."""
+    try:
+        with gzip.open(REFERENCE_DF, "rt", encoding="utf-8") as fh:
+            n = int(fh.readline().split("\t")[1])
+            return n, {t: int(c) for t, c in (line.rstrip("\n").split("\t") for line in fh)}
+    except (OSError, ValueError, IndexError):
+        return 0, {}
+
+
+def _weighted(a: Article) -> dict[str, float]:
+    w = {t: 1 + math.log(k) for t, k in a.terms.items() if k > 0}
+    for e in a.entities:
+        w["@" + e] = w.get("@" + e, 0.0) + ENTITY_WEIGHT
+    return w
+
+
+def group(articles: list[Article]) -> Groups:
+    """Duplicate groups and stories of a whole collection."""
+    articles = sorted(articles, key=_order_key)
+    out = Groups()
+    leader = duplicate_leaders(articles, boilerplate(a.shingles for a in articles))
+    for a, k in zip(articles, leader):
+        out.dup[a.id] = articles[k].id
+    X, _idf, _terms = vectors(articles)
+    story = assign_stories(articles, X, out.dup)
+    out.story = {a.id: s for a, s in zip(articles, story)}
+    return out
+
+
+def assign_stories(articles: list[Article], X, dup: dict[str, str]) -> list[str]:
+    """Each article's story (in the articles' order, which is by date, undated last)."""
+    n = len(articles)
+    days = np.array([a.date.timestamp() / 86400 if a.date else np.inf for a in articles])
+    dated = int(np.count_nonzero(np.isfinite(days)))
+    story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
+    first_of_dup: dict[str, int] = {}
+    block = 256
+    for lo, hi in _blocks(dated, n, block):
+        if lo >= dated:  # undated: compare with everything before
+            start = 0
+        else:
+            start = int(np.searchsorted(days[:dated], days[lo] - WINDOW_DAYS, side="left"))
+        sims = (X[lo:hi] @ X[start:hi].T).toarray()
+        for r in range(hi - lo):
+            i = lo + r
+            d = dup[articles[i].id]
+            if d in first_of_dup:
+                story_of[i] = story_of[first_of_dup[d]]
+                continue
+            first_of_dup[d] = i
+            if i < dated:
+                left = int(np.searchsorted(days[:dated], days[i] - WINDOW_DAYS, side="left"))
+            else:
+                left = 0
+            cols = np.arange(max(left, start), i) - start
+            if len(cols):
+                row = sims[r, cols]
+                stories = story_of[cols + start]
+                keys, inv = np.unique(stories, return_inverse=True)
+                mean = np.bincount(inv, weights=row) / np.bincount(inv)
+                if i >= dated:
+                    top = np.zeros(len(keys))
+                    np.maximum.at(top, inv, row)
+                    mean[top < UNDATED_MAX_COSINE] = 0.0
+                best = int(np.argmax(mean))
+                if mean[best] >= STORY_COSINE:
+                    story_of[i] = keys[best]
+                    continue
+            story_of[i] = i
+    return [articles[k].id for k in story_of]
+
+
+def _blocks(dated: int, n: int, size: int):
+    """Row ranges of at most ``size``, never mixing dated and undated articles."""
+    for a, b in ((0, dated), (dated, n)):
+        for lo in range(a, b, size):
+            yield lo, min(lo + size, b)

@@ -1,0 +1,146 @@
+"""Duplicate reports and stories on the sample (real Arabic articles): found at index time,
+kept right by --update, grouped in results, listed on the article page."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from index.builder import build_index
+from index.stories.features import containment, features, jaccard
+from index.stories.grouping import same_report
+from search.engines import open_engine
+from search.stories import StoryIndex
+from tests.conftest import SAMPLE, sample_texts
+
+EGYPT_TRIPOLI = ("000_7d249ea639f1103d", "001_03dfe024d18c3b2a", "002_ec7758134357b2f5")
+OTHERS = ("003_1a1189609da923f6", "004_ed295794a679e97b")
+
+
+def _paragraphs(doc_id: str) -> list[str]:
+    return [p for p in sample_texts()[doc_id].split("\n") if p.strip()]
+
+
+def _copy_of(doc_id: str) -> str:
+    """An agency copy as another outlet runs it: its own headline, the last paragraphs cut."""
+    paras = _paragraphs(doc_id)
+    return "\n".join(["عنوان آخر للخبر نفسه"] + paras[1:max(3, len(paras) * 2 // 3)])
+
+
+def test_a_cut_copy_is_the_same_report_and_a_follow_up_is_not():
+    original = features(*_title_body(EGYPT_TRIPOLI[0]))
+    copy = features(*_title_body_text(_copy_of(EGYPT_TRIPOLI[0])))
+    follow_up = features(*_title_body(EGYPT_TRIPOLI[1]))
+    assert containment(copy.shingles, original.shingles) > 0.9
+    assert same_report(copy.shingles, original.shingles)
+    assert jaccard(follow_up.shingles, original.shingles) < 0.1
+    assert not same_report(follow_up.shingles, original.shingles)
+
+
+def _title_body(doc_id: str) -> tuple[str, str]:
+    return _title_body_text(sample_texts()[doc_id])
+
+
+def _title_body_text(text: str) -> tuple[str, str]:
+    title, _, body = text.strip().partition("\n")
+    return title, body
+
+
+def test_the_egyptian_delegation_in_tripoli_is_one_story(engine):
+    stories = engine.stories()
+    assert stories.members(EGYPT_TRIPOLI[1]) == list(EGYPT_TRIPOLI)
+    assert {stories.story_of(i) for i in EGYPT_TRIPOLI} == {EGYPT_TRIPOLI[0]}
+    for other in OTHERS:
+        assert stories.members(other) == [other] and stories.size(other) == 1
+    # different write-ups, none a copy of another
+    assert all(stories.duplicate_of(i) == i for i in EGYPT_TRIPOLI + OTHERS)
+
+
+def test_results_are_grouped_by_story(client):
+    res = client.get("/search", query_string={"q": "الوفد المصري طرابلس", "format": "json"}).get_json()
+    assert res["grouped"] and res["total"] == 5 and res["stories"] == 3
+    rows = [r for r in res["results"] if r["id"] in EGYPT_TRIPOLI]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["story_id"] == EGYPT_TRIPOLI[0] and row["story_size"] == 3 and row["also_matching"] == 2
+    assert {a["id"] for a in row["also"]} == set(EGYPT_TRIPOLI) - {row["id"]}
+    assert {r["id"] for r in res["results"]} - set(EGYPT_TRIPOLI) == set(OTHERS)
+    # facets still count articles
+    assert sum(f["count"] for f in res["facets"]["source"]) <= 5
+    every = client.get("/search", query_string={"q": "الوفد المصري طرابلس", "group": "off", "format": "json"}).get_json()
+    assert not every["grouped"] and every["stories"] is None
+    assert sorted(r["id"] for r in every["results"]) == sorted(EGYPT_TRIPOLI + OTHERS)
+    assert all(r["also"] == [] for r in every["results"])
+
+
+def test_the_page_shows_the_story_row_and_a_link_to_every_article(client):
+    html = client.get("/search", query_string={"q": "الوفد المصري طرابلس"}).get_data(as_text=True)
+    assert html.count('class="hit"') == 3 and html.count('class="also"') == 1
+    assert "أيضًا في" in html and "القصة كاملة: 3 مقالات" in html and "5 نتيجة في 3 قصة" in html
+    assert "group=off" in html
+    every = client.get("/search", query_string={"q": "الوفد المصري طرابلس", "group": "off"}).get_data(as_text=True)
+    assert every.count('class="hit"') == 5 and 'class="also"' not in every
+    assert client.get("/search", query_string={"q": "الوفد", "group": "maybe"}).status_code == 400
+
+
+def test_the_article_page_lists_its_story_and_related_articles(client):
+    art = client.get("/article", query_string={"id": EGYPT_TRIPOLI[1], "format": "json"}).get_json()
+    assert [a["id"] for a in art["story"]] == list(EGYPT_TRIPOLI)
+    assert [a["this"] for a in art["story"]] == [False, True, False]
+    related = [a["id"] for a in art["related"]]
+    assert related and not set(related) & set(EGYPT_TRIPOLI)
+    assert all(0 < a["similarity"] <= 1 for a in art["related"])
+    html = client.get("/article", query_string={"id": EGYPT_TRIPOLI[1]}).get_data(as_text=True)
+    assert 'id="story"' in html and 'aria-current="page"' in html and "مقالات ذات صلة" in html
+    alone = client.get("/article", query_string={"id": OTHERS[0], "format": "json"}).get_json()
+    assert alone["story"] == [] and alone["story_id"] == OTHERS[0]
+
+
+def _groups(root) -> dict[str, tuple[str, str]]:
+    with open_engine(root) as e:
+        s = e.stories()
+        return {i: (s.story_of(i), s.duplicate_of(i)) for i in s.ids}
+
+
+@pytest.fixture
+def collection(tmp_path):
+    c = tmp_path / "c"
+    shutil.copytree(SAMPLE, c)
+    return c
+
+
+def test_update_adds_a_copy_to_its_story_and_equals_a_full_build(tmp_path, collection):
+    build_index([collection], tmp_path / "ix", progress=False)
+    (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
+    summary = build_index([collection], tmp_path / "ix", update=True, progress=False)
+    assert (summary.added, summary.unchanged) == (1, 5)
+    groups = _groups(tmp_path / "ix")
+    assert groups["005_copy"] == (EGYPT_TRIPOLI[0], EGYPT_TRIPOLI[0])  # same story, a copy of 000
+    build_index([collection], tmp_path / "full", progress=False)
+    assert _groups(tmp_path / "full") == groups
+
+
+def test_a_deleted_article_leaves_its_story(tmp_path, collection):
+    build_index([collection], tmp_path / "ix", progress=False)
+    next(collection.glob(EGYPT_TRIPOLI[1].split("_")[0] + "_*.txt")).unlink()
+    build_index([collection], tmp_path / "ix", update=True, progress=False)
+    with open_engine(tmp_path / "ix") as e:
+        s = e.stories()
+        assert EGYPT_TRIPOLI[1] not in s.ids
+        assert s.members(EGYPT_TRIPOLI[0]) == [EGYPT_TRIPOLI[0], EGYPT_TRIPOLI[2]]
+
+
+def test_an_index_without_stories_lists_every_article(tmp_path, collection):
+    build_index([collection], tmp_path / "ix", progress=False)
+    with open_engine(tmp_path / "ix") as e:
+        folder = e.searcher().akhbar_stories
+        assert isinstance(folder, StoryIndex)
+    gen = (tmp_path / "ix" / "current").resolve()
+    shutil.rmtree(gen / "stories")
+    (gen / "arrays" / "story.npy").unlink()
+    from search.engines.whoosh import engine as whoosh_engine
+    whoosh_engine._stories.clear()
+    from search.searching import search
+    with open_engine(tmp_path / "ix") as e:
+        res = search(e, "الوفد المصري طرابلس")
+        assert not res["grouped"] and len(res["results"]) == 5
