@@ -212,8 +212,8 @@ class StoryArticles:
             self.now[doc.id] = self.previous[doc.id]
             return
         f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
-        self.now[doc.id] = Article(doc.id, doc.source, doc.date, f.shingles, f.terms,
-                                   tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations))
+        self.now[doc.id] = Article.of(doc.id, doc.source, doc.date, f.shingles, f.terms,
+                                      tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations))
 
     def kept(self) -> list[Article]:
         return list(self.now.values())

@@ -62,8 +62,16 @@ class Article:
     source: str | None
     date: datetime | None
     shingles: np.ndarray         # uint32, sorted, unique
-    terms: Counter               # stemmed term -> count (title weighted)
+    terms: str                   # its stemmed terms, one per line (one string: a few bytes a term in memory)
+    counts: np.ndarray           # uint16, each term's count (title weighted)
     entities: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, doc_id: str, source: str | None, date: datetime | None, shingles: np.ndarray,
+           terms: Counter, entities: tuple[str, ...] = ()) -> Article:
+        """An article from its term counts (see ``index.stories.features``)."""
+        return cls(doc_id, source, date, shingles, "\n".join(terms),
+                   np.fromiter((min(c, 65535) for c in terms.values()), dtype=np.uint16, count=len(terms)), entities)
 
 
 @dataclass
@@ -161,7 +169,7 @@ def reference_df() -> tuple[int, dict[str, int]]:
 
 
 def _weighted(a: Article) -> dict[str, float]:
-    w = {t: 1 + math.log(k) for t, k in a.terms.items() if k > 0}
+    w = {t: 1 + math.log(k) for t, k in zip(a.terms.split("\n"), a.counts.tolist()) if k > 0}
     for e in a.entities:
         w["@" + e] = w.get("@" + e, 0.0) + ENTITY_WEIGHT
     return w
