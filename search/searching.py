@@ -9,14 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from search.engines.base import OLDEST
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.latin import contexts as latin_contexts
 from search.latin import has_latin, resolve
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
+from search.timeline import timeline as build_timeline
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")
 #: Articles of a story listed on an article's page.
 MAX_STORY_ARTICLES = 100
 #: What a grouped result lists of each other article of its story.
@@ -27,7 +29,7 @@ RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُ
 
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
            sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True,
-           group: bool = False) -> dict:
+           group: bool = False, timeline: bool = False, series: bool = False, share: bool = False) -> dict:
     """Search an open engine; never raises on the query text.
 
     Returns ``{"query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results",
@@ -39,6 +41,8 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     articles in ``also``), pages counting stories (the web app's default; evaluation and
     exports rank every article); ``total`` still counts articles and
     ``stories`` the stories they are in (None when the index has none, or ``group=False``).
+    ``timeline``: the matches over time (``search.timeline``; ``series``: per outlet; ``share``:
+    as a share of all the collection's articles in each bucket).
     """
     started = time.perf_counter()
     page = max(1, int(page))
@@ -46,7 +50,8 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     searched, names = _arabic_names(engine, text) if latin else (text, [])
     pq, matches, warnings = _match(engine, searched)
     out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size,
-           "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names}
+           "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names,
+           "timeline": None}
     if matches.state is None:
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
@@ -68,7 +73,10 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
             result.update(story_fields(stories, hit))
             out["results"].append(result)
     out["total"] = matches.total
-    out["sort"] = "date" if by_date else "relevance"
+    out["sort"] = "oldest" if by_date == OLDEST else "date" if by_date else "relevance"
+    if timeline:
+        all_days = engine.days(None)["days"] if share else None
+        out["timeline"] = build_timeline(engine.days(matches, by_source=series), all_days=all_days)
     if facets:
         out["facets"] = engine.facets(matches)
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -109,8 +117,11 @@ def _match(engine, text: str):
     return pq, matches, warnings
 
 
-def _by_date(pq, sort: str) -> bool:
-    """Newest first: asked for, or a query of filters alone."""
+def _by_date(pq, sort: str) -> bool | str:
+    """Oldest first (``OLDEST``) when asked; newest first (True): asked for, or a query of filters
+    alone; False: by relevance."""
+    if sort == "oldest":
+        return OLDEST
     return sort == "date" or not (pq.words or pq.phrases)
 
 

@@ -144,3 +144,51 @@ def test_an_index_without_stories_lists_every_article(tmp_path, collection):
     with open_engine(tmp_path / "ix") as e:
         res = search(e, "الوفد المصري طرابلس")
         assert not res["grouped"] and len(res["results"]) == 5
+
+
+def _dated_collection(tmp_path) -> object:
+    """Real sample texts as JSON Lines with dates and outlets over three weeks, with a gap."""
+    import json
+
+    texts = sample_texts()
+    rows = []
+    for n, (doc_id, text) in enumerate(sorted(texts.items())):
+        title, body = _title_body_text(text)
+        for k, day in enumerate(("2021-03-01", "2021-03-02", "2021-03-20")[: 1 + n % 3]):
+            rows.append({"id": f"{doc_id}-{k}", "title": title, "text": body, "date": day,
+                         "source": ("CNN", "BBC <عربي>")[k % 2]})
+    rows.append({"id": "undated", "title": "بلا تاريخ", "text": "وفد مصري في طرابلس"})
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+
+
+def test_the_timeline_sums_to_the_total_and_fills_gaps_with_zeros(tmp_path):
+    c = _dated_collection(tmp_path)
+    res = c.get("/search", query_string={"q": "طرابلس", "format": "json"}).get_json()
+    tl = res["timeline"]
+    assert tl["unit"] == "day" and tl["undated"] == 1
+    assert sum(b["count"] for b in tl["buckets"]) + tl["undated"] == res["total"] == tl["total"] + 1
+    starts = [b["start"] for b in tl["buckets"]]
+    assert starts[0] == "2021-03-01" and starts[-1] == "2021-03-20" and len(starts) == 20  # every day
+    assert all(b["count"] == 0 for b in tl["buckets"][2:-1])
+    by_source = c.get("/search", query_string={"q": "طرابلس", "series": "on", "share": "on", "format": "json"}).get_json()
+    for b in by_source["timeline"]["buckets"]:
+        assert sum(b["sources"].values()) == b["count"]
+        assert 0 <= b["share"] <= 1
+    html = c.get("/search", query_string={"q": "طرابلس", "series": "on"}).get_data(as_text=True)
+    assert '<svg class="timeline-chart"' in html and "timeline-table" in html
+    assert "BBC &lt;عربي&gt;" in html and "BBC <عربي>" not in html  # escaped, in the chart and the table
+
+
+def test_sort_oldest_lists_the_first_report_first_and_undated_last(tmp_path):
+    c = _dated_collection(tmp_path)
+    res = c.get("/search", query_string={"q": "طرابلس", "sort": "oldest", "group": "off", "format": "json"}).get_json()
+    dates = [r["date"] for r in res["results"]]
+    assert res["total"] == len(dates) <= 10  # one page holds them all
+    assert res["sort"] == "oldest" and dates[0] == "2021-03-01" and dates[-1] is None
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated)

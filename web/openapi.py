@@ -49,13 +49,26 @@ def spec() -> dict:
                                         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
     search_response = {
         "type": "object",
-        "required": ["query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results", "facets",
+        "required": ["query", "total", "stories", "grouped", "timeline", "page", "page_size", "took_ms", "results", "facets",
                      "warnings", "sort", "filters", "suggestion", "latin"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
             "stories": {"type": ["integer", "null"], "minimum": 0,
                         "description": "the stories they are in (null: not grouped, or the index has no stories)"},
             "grouped": {"type": "boolean", "description": "one result per story"},
+            "timeline": {"type": ["object", "null"], "required": ["unit", "buckets", "undated", "total"],
+                         "description": "the matches over time: a day, week or month a bucket (from the span of "
+                                        "their dates), gaps as zeros; null when nothing could be searched",
+                         "properties": {
+                             "unit": {"enum": ["day", "week", "month"]},
+                             "undated": {"type": "integer", "minimum": 0},
+                             "total": {"type": "integer", "minimum": 0, "description": "dated matches"},
+                             "buckets": {"type": "array", "items": {
+                                 "type": "object", "required": ["start", "count"],
+                                 "properties": {"start": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                                                "share": {"type": "number", "minimum": 0, "maximum": 1},
+                                                "sources": {"type": "object",
+                                                            "additionalProperties": {"type": "integer"}}}}}}},
             "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
             "took_ms": {"type": "number"}, "sort": {"enum": list(SORTS)},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
@@ -112,7 +125,7 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group"),
+                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group", "series", "share"),
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
@@ -195,6 +208,12 @@ def spec() -> dict:
                           "schema": {"enum": ["on", "off"], "default": "on"},
                           "description": "on: one result per story (its best-ranked article, the others in `also`), "
                                          "pages count stories; off: every article"},
+                "series": {"name": "series", "in": "query", "required": False,
+                           "schema": {"enum": ["on", "off"], "default": "off"},
+                           "description": "on: the timeline's buckets also count each outlet (`sources`)"},
+                "share": {"name": "share", "in": "query", "required": False,
+                          "schema": {"enum": ["on", "off"], "default": "off"},
+                          "description": "on: each timeline bucket's matches as a share of all articles in it"},
                 "format": {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "html"]}},
             },
             "schemas": {"Search": search_response, "Result": result, "Brief": brief, "Article": article,

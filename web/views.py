@@ -11,6 +11,7 @@ from search.query import QUOTE_MARKS, parse_query
 from search.searching import SORTS, each_result, get_article, search
 from search.spelling import did_you_mean
 from search.suggest import suggesters
+from search.timeline import svg as timeline_svg
 from web import export as exports
 from web import feeds
 from web.errors import ApiError, wants_json
@@ -56,20 +57,22 @@ def _read_page() -> int:
     return int(raw)
 
 
+def _read_switch(name: str, default: str = "on") -> bool:
+    """An ``on``/``off`` parameter (anything else: a 400)."""
+    value = request.args.get(name, default)
+    if value not in ("on", "off"):
+        raise ApiError(400, f"قيمة {name} غير صالحة", f"{name} must be on or off")
+    return value == "on"
+
+
 def _read_latin() -> bool:
     """``latin=on`` (default): names typed in Latin letters are searched as their Arabic names."""
-    latin = request.args.get("latin", "on")
-    if latin not in ("on", "off"):
-        raise ApiError(400, "قيمة latin غير صالحة", "latin must be on or off")
-    return latin == "on"
+    return _read_switch("latin")
 
 
 def _read_group() -> bool:
     """``group=on`` (default): one result per story; ``group=off``: every article."""
-    group = request.args.get("group", "on")
-    if group not in ("on", "off"):
-        raise ApiError(400, "قيمة group غير صالحة", "group must be on or off")
-    return group == "on"
+    return _read_switch("group")
 
 
 def _read_request():
@@ -104,14 +107,16 @@ def search_view():
     q, filters, page, sort, effective = _read_request()
     engine = get_engine()
     group = _read_group()
+    series, share = _read_switch("series", "off"), _read_switch("share", "off")
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
-                 latin=_read_latin(), group=group)
+                 latin=_read_latin(), group=group, timeline=True, series=series, share=share)
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
     res["suggestion"] = did_you_mean(engine, q, res["total"])
     if wants_json():
         return jsonify(res)
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort, group=group,
+                           series=series, share=share, timeline_svg=timeline_svg(res["timeline"], share) if res["timeline"] else "",
                            facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort, group=group) + "&latin=off")
 
 
@@ -240,9 +245,20 @@ def search_url(q: str, filters, sort: str = "relevance", page: int = 1, fmt: str
     return f"/search{'.' + fmt if fmt else ''}?" + urlencode(params)
 
 
+def switch_url(url: str, name: str, on: bool) -> str:
+    """``url`` with ``name=on`` or without it (the timeline's options keep every other parameter)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    parts = urlsplit(url)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    if on:
+        params.append((name, "on"))
+    return f"{parts.path}?{urlencode(params)}"
+
+
 @bp.app_context_processor
 def _helpers():
-    return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date}
+    return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date, "switch_url": switch_url}
 
 
 @bp.get("/favicon.ico")

@@ -16,6 +16,9 @@ from typing import Any, Protocol
 
 from search.query import ParsedQuery
 
+#: ``by_date=OLDEST``: oldest first (``by_date=True``: newest first); undated articles last either way.
+OLDEST = "oldest"
+
 #: The fields of an article as engines return them.
 ARTICLE_FIELDS = ("id", "title", "body", "source", "date", "url", "category", "persons", "places",
                   "organizations", "digest")
@@ -66,6 +69,10 @@ class Engine(Protocol):
 
     def stories(self):
         """The :class:`search.stories.StoryIndex` of the index version served, or None."""
+
+    def days(self, matches: Matches | None, by_source: bool = False) -> dict:
+        """Articles per day, of ``matches`` or of the whole index (None): ``{"days": {"YYYY-MM-DD":
+        n}, "undated": n, "sources": {source: {day: n}}}`` (sources only with ``by_source``)."""
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         """Facet counts of ``matches``: source, persons, places, organizations (top values),

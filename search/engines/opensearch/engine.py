@@ -18,7 +18,7 @@ from datetime import datetime
 
 from search import querytree
 from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
-from search.engines.base import Hit, Matches
+from search.engines.base import OLDEST, Hit, Matches
 from search.engines.opensearch.connection import DEFAULT_INDEX, client, redact, unavailable
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
@@ -127,6 +127,26 @@ class OpenSearchEngine:
 
     def stories(self):
         return None
+
+    def days(self, matches: Matches | None, by_source: bool = False) -> dict:
+        """Articles per day (a date histogram), of ``matches`` or of the whole index (None)."""
+        if matches is not None and matches.state is None:
+            return {"days": {}, "undated": 0, "sources": {}}
+        if matches is None:
+            index, _meta, shards = self._current()
+            query = {"match_all": {}}
+        else:
+            index, shards, query = matches.state
+        histogram = {"date_histogram": {"field": "date", "calendar_interval": "day", "format": "yyyy-MM-dd",
+                                        "min_doc_count": 1}}
+        aggs = {"days": histogram, "undated": {"missing": {"field": "date"}}}
+        if by_source:
+            aggs["sources"] = {"terms": {"field": "source", "size": 1000}, "aggs": {"days": histogram}}
+        found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": False})
+        aggs = found["aggregations"]
+        per_day = lambda agg: {b["key_as_string"]: b["doc_count"] for b in agg["buckets"]}  # noqa: E731
+        return {"days": per_day(aggs["days"]), "undated": aggs["undated"]["doc_count"],
+                "sources": {b["key"]: per_day(b["days"]) for b in aggs["sources"]["buckets"]} if by_source else {}}
 
     def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
         """Pages of EXPORT_PAGE with ``search_after`` on the sort keys (``seq`` is unique), on the
@@ -277,10 +297,11 @@ class OpenSearchEngine:
         self.close()
 
 
-def _sort(by_date: bool) -> list:
-    """Best score first, or newest first (undated last); ties in collection order, as the embedded engine."""
+def _sort(by_date: bool | str) -> list:
+    """Best score first, or newest first (``by_date="oldest"``: oldest first; undated last); ties in
+    collection order, as the embedded engine."""
     if by_date:
-        return [{"date": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
+        return [{"date": {"order": "asc" if by_date == OLDEST else "desc", "missing": "_last"}}, {"seq": "asc"}]
     return [{"_score": "desc"}, {"seq": "asc"}]
 
 

@@ -15,19 +15,22 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from whoosh import query as Q
 from whoosh import scoring
+from whoosh.util.times import datetime_to_long
 
 from search.engines.base import Hit, Matches
 from search.engines.whoosh import arrays
 from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.docsets import generation_key, matching_docs
-from search.engines.whoosh.facets import count_facets
+from search.engines.whoosh.facets import count_facets, doc_values
 from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.ranking import order, top
 from search.engines.whoosh.store import current_dir, open_index, read_meta, read_spellings
+from search.engines.whoosh.tables import dates, live
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
@@ -78,6 +81,16 @@ def open_searcher(ix):
     searcher.akhbar_arrays = arrays.for_reader(ix.storage.folder, searcher.reader())  # read by docsets/tables
     searcher.akhbar_stories = _stories_for(ix.storage.folder)
     return searcher
+
+
+_EPOCH = datetime_to_long(datetime(1970, 1, 1))
+_DAY = 86_400 * 1_000_000  # Whoosh stores a date as microseconds
+
+
+def _per_day(day: np.ndarray) -> dict[str, int]:
+    """Days since 1970 -> {"YYYY-MM-DD": articles}."""
+    values, counts = np.unique(day, return_counts=True)
+    return {(date(1970, 1, 1) + timedelta(days=int(v))).isoformat(): int(c) for v, c in zip(values, counts)}
 
 
 _stories: dict[str, StoryIndex | None] = {}
@@ -225,6 +238,26 @@ class WhooshEngine:
         if not body:
             fields["body"] = ""
         return Hit(fields, None if scores is None else float(scores[pos]))
+
+    def days(self, matches: Matches | None, by_source: bool = False) -> dict:
+        """Articles per day: of ``matches``, or of the whole index (None)."""
+        if matches is not None and matches.state is None:
+            return {"days": {}, "undated": 0, "sources": {}}
+        searcher = matches.state[0] if matches is not None else self.searcher()
+        gen = generation_key(searcher.reader())
+        docs = matches.state[3] if matches is not None else live(searcher, gen)
+        stamps = dates(searcher, gen)[docs]
+        dated = stamps != arrays.NO_DATE
+        day = (stamps[dated] - _EPOCH) // _DAY
+        out = {"days": _per_day(day), "undated": int(len(docs) - np.count_nonzero(dated)), "sources": {}}
+        if by_source:
+            column = doc_values(searcher)["source"]
+            source = np.full(searcher.reader().doc_count_all(), -1, dtype=np.int64)
+            source[column.docs] = column.value_ids
+            of_docs = source[np.asarray(docs)[dated]]
+            for value_id in np.unique(of_docs[of_docs >= 0]).tolist():
+                out["sources"][column.values[value_id]] = _per_day(day[of_docs == value_id])
+        return out
 
     def stories(self):
         """The stories of the generation served (None: built before stories)."""

@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as Q
 
+from search.engines.base import OLDEST
+from search.engines.whoosh.arrays import NO_DATE
 from search.engines.whoosh.docsets import _docs, postings
 from search.engines.whoosh.tables import dates, field_lengths
 
@@ -90,6 +92,9 @@ def order(searcher, gen: tuple, scoring_q, allowed: np.ndarray,
     document number first; no scores)."""
     if by_date:
         keys = dates(searcher, gen)[allowed]
+        if by_date == OLDEST:  # undated (NO_DATE, the smallest key) last
+            keys = np.where(keys == NO_DATE, np.iinfo(np.int64).max, keys)
+            return allowed[np.lexsort((allowed, keys))], None
         return allowed[np.lexsort((allowed, -keys))], None
     _mask, scores = Scorer(searcher, gen).score(scoring_q)
     s = scores[allowed]
