@@ -34,6 +34,12 @@ from search.normalize import normalize_arabic
 from search.versioned import PerVersion
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "latin_names.tsv"
+#: The lexicon's files, the hand-made one first (it wins ties), each with whether its spellings
+#: also match by sound key: the names of places in seven languages from CLDR
+#: (scripts/build_latin_cldr.py) match as written only (with diacritics and articles ignored):
+#: they are many and short, and their skeletons would catch other words («Agency» is the
+#: skeleton of «Congo»).
+LEXICONS = ((LEXICON, True), (LEXICON.with_name("latin_places_cldr.tsv"), False))
 #: Words of a name typed in Latin letters, at most.
 MAX_NAME_WORDS = 5
 #: A sound key shorter than this is too ambiguous to match on («Sisi» -> «SS»): exact keys only.
@@ -42,7 +48,10 @@ MIN_SOUND_KEY = 3
 MIN_WORD_ARTICLES = 3
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’-]+")
-_ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at")
+#: Articles: Arabic ones as transliterated, and the French, Spanish, Italian and Portuguese ones
+#: that begin place names («Le Caire», «El Cairo», «Il Cairo»).
+_ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at",
+             "le", "la", "les", "l", "il", "lo", "los", "las", "o", "os")
 
 # Latin -> sound classes: digraphs first, then letters; vowels, y and w (also vowels in
 # transliteration) and apostrophes (ع, ء) are dropped.
@@ -60,9 +69,14 @@ _ARABIC_LETTERS = {"ب": "B", "ت": "T", "ث": "T", "ط": "T", "ج": "J", "ح": 
 _FOLD = str.maketrans({"G": "K", "J": "K"})
 
 
+#: Letters that have no decomposition: German ß, Turkish dotless ı, Scandinavian ø, ligatures.
+_LETTERS = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+
+
 def _plain(text: str) -> str:
-    """Lower case, diacritics off («Erdoğan» -> «erdogan»)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    """Lower case, diacritics off («Erdoğan» -> «erdogan», «Großbritannien» -> «grossbritannien»)."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def latin_words(text: str) -> list[str]:
@@ -124,14 +138,16 @@ def lexicon() -> tuple[dict[str, list[Name]], dict[str, list[Name]]]:
     """(exact key -> names, sound key -> names) of the lexicon, in file order."""
     exact: dict[str, list[Name]] = {}
     sound: dict[str, list[Name]] = {}
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith(("#", "arabic\t")):
-            continue
-        arabic, kind, latin = line.split("\t")[:3]
-        name = Name(arabic, kind, latin)
-        for table, key in ((exact, latin_key(latin)), (sound, sound_key_latin(latin))):
-            if key and name not in table.setdefault(key, []):
-                table[key].append(name)
+    for path, by_sound in LEXICONS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith(("#", "arabic\t")):
+                continue
+            arabic, kind, latin = line.split("\t")[:3]
+            name = Name(arabic, kind, latin)
+            keys = ((exact, latin_key(latin)), (sound, sound_key_latin(latin)) if by_sound else (sound, ""))
+            for table, key in keys:
+                if key and name not in table.setdefault(key, []):
+                    table[key].append(name)
     return exact, sound
 
 
