@@ -35,11 +35,13 @@ from search.versioned import PerVersion
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "latin_names.tsv"
 #: The lexicon's files, the hand-made one first (it wins ties), each with whether its spellings
-#: also match by sound key: the names of places in seven languages from CLDR
+#: also match by sound key: the organizations' names in six other languages and their acronyms
+#: there (``latin_organizations.tsv``, hand-made); the names of places in seven languages from CLDR
 #: (scripts/build_latin_cldr.py) match as written only (with diacritics and articles ignored):
 #: they are many and short, and their skeletons would catch other words («Agency» is the
 #: skeleton of «Congo»).
-LEXICONS = ((LEXICON, True), (LEXICON.with_name("latin_places_cldr.tsv"), False))
+LEXICONS = ((LEXICON, True), (LEXICON.with_name("latin_organizations.tsv"), True),
+            (LEXICON.with_name("latin_places_cldr.tsv"), False))
 #: Words of a name typed in Latin letters, at most.
 MAX_NAME_WORDS = 5
 #: A sound key shorter than this is too ambiguous to match on («Sisi» -> «SS»): exact keys only.
@@ -133,6 +135,12 @@ class Name:
     latin: str  # the spelling of the lexicon it was found by ("" when by transliteration)
 
 
+def is_acronym(latin: str) -> bool:
+    """«ACNUR», «U.N.», «CR7»: letters read one by one, which have no consonant skeleton to
+    match by (the sound key of «ACNUR» is that of «Junior»)."""
+    return not any(c.islower() for c in latin) and " " not in latin.strip()
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> tuple[dict[str, list[Name]], dict[str, list[Name]]]:
     """(exact key -> names, sound key -> names) of the lexicon, in file order."""
@@ -144,7 +152,8 @@ def lexicon() -> tuple[dict[str, list[Name]], dict[str, list[Name]]]:
                 continue
             arabic, kind, latin = line.split("\t")[:3]
             name = Name(arabic, kind, latin)
-            keys = ((exact, latin_key(latin)), (sound, sound_key_latin(latin)) if by_sound else (sound, ""))
+            keys = ((exact, latin_key(latin)),
+                    (sound, sound_key_latin(latin) if by_sound and not is_acronym(latin) else ""))
             for table, key in keys:
                 if key and name not in table.setdefault(key, []):
                     table[key].append(name)
