@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--index", default="var/ant")
     args = ap.parse_args()
     rows = [line.split("\t") for line in PAIRS.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
-    exact_keys, _sound = lexicon()
+    exact_keys = lexicon().exact
     leaked = [r[0] for r in rows if latin_key(r[0]) in exact_keys]
     with open_engine(args.index) as engine:
         ctx = contexts.get(engine)

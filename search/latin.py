@@ -49,7 +49,7 @@ MIN_SOUND_KEY = 3
 #: A collection word offered for an unlisted Latin word is in at least this many headlines' articles.
 MIN_WORD_ARTICLES = 3
 
-_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’-]+")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’.-]+")  # «N.», «R.»: initials
 #: Articles: Arabic ones as transliterated, and the French, Spanish, Italian and Portuguese ones
 #: that begin place names («Le Caire», «El Cairo», «Il Cairo»).
 _ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at",
@@ -57,7 +57,7 @@ _ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at"
 
 # Latin -> sound classes: digraphs first, then letters; vowels, y and w (also vowels in
 # transliteration) and apostrophes (ع, ء) are dropped.
-_LATIN_DIGRAPHS = (("kh", "H"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("dh", "D"), ("gh", "G"), ("ph", "F"),
+_LATIN_DIGRAPHS = (("tsch", "S"), ("tch", "S"), ("kh", "H"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("dh", "D"), ("gh", "G"), ("ph", "F"),
                    ("ou", ""), ("ck", "K"))
 _LATIN_LETTERS = {"b": "B", "p": "B", "t": "T", "j": "J", "g": "G", "h": "H", "d": "D", "r": "R", "z": "Z",
                   "s": "S", "f": "F", "v": "F", "q": "K", "k": "K", "c": "K", "l": "L", "m": "M", "n": "N",
@@ -71,34 +71,96 @@ _ARABIC_LETTERS = {"ب": "B", "ت": "T", "ث": "T", "ط": "T", "ج": "J", "ح": 
 _FOLD = str.maketrans({"G": "K", "J": "K"})
 
 
-#: Letters that have no decomposition: German ß, Turkish dotless ı, Scandinavian ø, ligatures.
-_LETTERS = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+#: Letters that have no decomposition, and letters that stand for two Latin letters: German ß,
+#: Turkish dotless ı and ş, the Slavic č, ć, š, ž (for «Modrić» the Arabic writes «مودريتش»).  Turkish
+#: ç stays c, as in French and Portuguese («Barça»): its sound class is that of ج.
+_LETTERS = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l",
+                          "ş": "sh", "ș": "sh", "š": "sh", "č": "ch", "ć": "ch", "ž": "zh"})
 
 
 def _plain(text: str) -> str:
-    """Lower case, diacritics off («Erdoğan» -> «erdogan», «Großbritannien» -> «grossbritannien»)."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    """Lower case, diacritics off, dots off («Erdoğan» -> «erdogan», «Großbritannien» ->
+    «grossbritannien», «U.S.» -> «us»)."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS)).replace(".", "")
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+#: «Abdel», «Abdul», «Abdur-» (the article of «عبد ال...» written onto «abd», or assimilated to
+#: the next consonant: «Abdurrahman»), «Aboul»: the first word of a compound name as its own word.
+_COMPOUND = re.compile(r"^(abd|abu|abou)(?:[aeiou]?l-?|[aeiou](?=(sh|[tdrzsn])\2))(?=[a-z]*$)")
+
+#: Abbreviations and the words several languages write for one («St», «San», «Sankt» and «São»
+#: for «Saint»), folded to one word in the keys of both the lexicon and what is typed.
+_WORDS = {"st": "saint", "ste": "saint", "san": "saint", "sankt": "saint", "sao": "saint", "santo": "saint",
+          "santa": "saint", "utd": "united", "dept": "department", "intl": "international",
+          "int": "international", "govt": "government", "org": "organization", "organisation": "organization",
+          "defence": "defense", "centre": "center", "n": "north", "s": "south", "e": "east", "w": "west",
+          "jr": "junior"}
+#: Names several words long that organizations' names begin with in their short form:
+#: «United States Congress» is the «US Congress», «United Nations Security Council» the «UN ...».
+_PHRASES = (("united states of america", "us"), ("united states", "us"), ("united nations", "un"),
+            ("united kingdom", "uk"), ("european union", "eu"), ("new york", "ny"))
+
+
+def _compound(word: str) -> list[str]:
+    """«abdelmalek» -> [«abd», «malek»]; «abdurrahman» -> [«abd», «rrahman»]; other words as they are."""
+    m = _COMPOUND.match(word)
+    if not m:
+        return [word]
+    rest = word[m.end():]
+    return [m.group(1), rest] if rest else [m.group(1)]
+
+
 def latin_words(text: str) -> list[str]:
-    """The words of ``text`` as a name's key words: plain, hyphens split, articles dropped."""
+    """The words of ``text`` as a name's key words: plain, hyphens split, articles dropped,
+    abbreviations written out, «Abdel»-style compounds split."""
+    plain = " " + " ".join(re.split(r"[\s\-'’]+", _plain(text))) + " "
+    for a, b in _PHRASES:
+        plain = plain.replace(f" {a} ", f" {b} ")
     words = []
-    for w in re.split(r"[\s\-'’]+", _plain(text)):
-        if not w:
-            continue
+    for w in plain.split():
         if w in _ARTICLES:
             continue
-        for art in ("al", "el"):
-            if w.startswith(art + "-"):
-                w = w[len(art) + 1:]
-        words.append(w)
+        words.extend(_compound(_WORDS.get(w, w)))
     return words
 
 
 def latin_key(text: str) -> str:
     """The exact key of a Latin spelling: plain words, articles off, doubled letters single."""
     return " ".join(re.sub(r"(.)\1+", r"\1", w) for w in latin_words(text))
+
+
+#: Words left out of the key that ignores word order: «Department of Defense» is the «Defense Department».
+_LINKS = {"of", "the", "de", "du", "des", "d", "der", "die", "das", "del", "di", "della", "do", "da", "for", "and"}
+
+
+#: Words news organizations' names use one for the other (in the word-order key only).
+_SYNONYMS = {"press": "news", "pres": "news"}
+
+
+def order_key(text: str) -> str:
+    """The key without linking words, its words sorted (word order is not compared), «press»
+    and «news» one word («Saudi News Agency», «Saudi Press Agency»)."""
+    words = [_SYNONYMS.get(w, w) for w in latin_key(text).split() if w not in _LINKS]
+    return " ".join(sorted(words)) if len(words) >= 2 else ""
+
+
+#: The kind of state a country's full name begins with («Royaume d'Arabie saoudite», «Kingdom of
+#: Saudi Arabia», «République arabe syrienne» is not cut: the kind must come first and be followed
+#: by a linking word).
+_STATES = {"kingdom", "republic", "state", "emirate", "sultanate", "royaume", "republique", "etat", "emirat",
+           "sultanat", "konigreich", "republik", "staat", "reino", "republica", "estado", "regno",
+           "repubblica", "stato", "krallik", "cumhuriyeti"}
+
+
+def without_state(text: str) -> str:
+    """«Royaume d'Arabie saoudite» -> «Arabie saoudite»; «Kingdom of Jordan» -> «Jordan»; else ""."""
+    words = re.split(r"[\s'’]+", _plain(text))
+    if len(words) >= 3 and words[0] in _STATES and words[1] in _LINKS:
+        return " ".join(words[2:])
+    if len(words) >= 2 and words[0] in ("konigreich", "republik", "staat"):
+        return " ".join(words[1:])
+    return ""
 
 
 def sound_key_latin(text: str) -> str:
@@ -116,13 +178,41 @@ def sound_key_latin(text: str) -> str:
     return " ".join(k for k in out if k)
 
 
+def shape_key(text: str) -> str:
+    """The letters with each run of vowels (y and w among them) as one «a» and digraphs as one
+    letter: spellings that differ in their vowels only («Souria», «Syria»; «Dubayy», «Dubai»;
+    «Lybia», «Libya») meet, where the consonant skeleton is too short to tell names apart.  Kept
+    only with two consonants or more."""
+    out = []
+    for w in latin_words(text):
+        for a, b in (("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"), ("ck", "k"), ("q", "k")):
+            w = w.replace(a, b)
+        w = re.sub(r"[aeiouyw]+", "a", re.sub(r"(.)\1+", r"\1", w))
+        out.append(re.sub(r"(.)\1+", r"\1", w))
+    key = " ".join(out)
+    return key if len(re.sub(r"[a ]", "", key)) >= 2 else ""
+
+
+#: Consonant classes Latin spellings confuse (kh for ق in «Khadafi», k for خ in «Kashoggi», s for ز,
+#: d for ذ and t for ط), folded together for a last, looser comparison; a final s (a plural: «Reuters»,
+#: «Griffiths») is dropped.
+_LOOSE = str.maketrans({"H": "K", "Z": "S", "D": "T"})
+
+
+def loose_key(sound: str) -> str:
+    words = [w.translate(_LOOSE) for w in sound.split()]
+    words = [w[:-1] if len(w) > 2 and w.endswith("S") else w for w in words]
+    key = " ".join(w for w in words if w)
+    return key if len(key.replace(" ", "")) >= MIN_SOUND_KEY else ""
+
+
 def sound_key_arabic(text: str) -> str:
     """The consonant skeleton of an Arabic name, in the classes of :func:`sound_key_latin`."""
     out = []
     for w in normalize_arabic(text).split():
         if w.startswith("ال") and len(w) > 3:
             w = w[2:]
-        w = re.sub(r"(.)\1+", r"\1", w)  # «الله»: one l in Latin
+        w = re.sub(r"(.)\1+", r"\1", w).replace("تش", "ش")  # «الله»: one l in Latin; «تش» is Latin ch
         key = "".join(_ARABIC_LETTERS.get(c, "") for c in w).translate(_FOLD)
         out.append(key[:-1] if key.endswith("H") else key)
     return " ".join(k for k in out if k)
@@ -141,23 +231,40 @@ def is_acronym(latin: str) -> bool:
     return not any(c.islower() for c in latin) and " " not in latin.strip()
 
 
+@dataclass(frozen=True)
+class Tables:
+    """The lexicon's spellings by each of their keys (key -> names, in file order)."""
+
+    exact: dict[str, list[Name]]
+    order: dict[str, list[Name]]  # words in any order
+    sound: dict[str, list[Name]]  # the Latin spellings' consonant skeletons
+    arabic: dict[str, list[Name]]  # the Arabic names' consonant skeletons
+    shape: dict[str, list[Name]]
+    loose: dict[str, list[Name]]
+
+
 @lru_cache(maxsize=1)
-def lexicon() -> tuple[dict[str, list[Name]], dict[str, list[Name]]]:
-    """(exact key -> names, sound key -> names) of the lexicon, in file order."""
-    exact: dict[str, list[Name]] = {}
-    sound: dict[str, list[Name]] = {}
+def lexicon() -> Tables:
+    """The lexicon's tables.  The files matched by sound (see :data:`LEXICONS`) fill every table;
+    the others the exact and word-order tables only."""
+    t = Tables({}, {}, {}, {}, {}, {})
     for path, by_sound in LEXICONS:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith(("#", "arabic\t")):
                 continue
             arabic, kind, latin = line.split("\t")[:3]
             name = Name(arabic, kind, latin)
-            keys = ((exact, latin_key(latin)),
-                    (sound, sound_key_latin(latin) if by_sound and not is_acronym(latin) else ""))
+            keys = [(t.exact, latin_key(latin)), (t.order, order_key(latin))]
+            if by_sound and not is_acronym(latin):
+                sound = sound_key_latin(latin)
+                keys += [(t.sound, sound), (t.shape, shape_key(latin)), (t.loose, loose_key(sound))]
+            if by_sound:
+                arabic_sound = sound_key_arabic(arabic)
+                keys += [(t.arabic, arabic_sound), (t.loose, loose_key(arabic_sound))]
             for table, key in keys:
                 if key and name not in table.setdefault(key, []):
                     table[key].append(name)
-    return exact, sound
+    return t
 
 
 def _best(names: list[Name], counts: dict[str, int]) -> Name:
@@ -166,36 +273,59 @@ def _best(names: list[Name], counts: dict[str, int]) -> Name:
 
 
 #: Spelling conventions of other languages, tried when a spelling matches nothing as English:
-#: German w = v, j = y, ch = kh, sch = sh; French ou = u, dj = j; Turkish c = j.
-_FOREIGN = ((r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"ch", "kh"), (r"ou", "u"), (r"dj", "j"), (r"tsch", "ch"))
+#: German tsch = ch, sch = sh, w = v, j = y, ch = kh, s before a vowel = z («Sacharowa»);
+#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue.
+_FOREIGN = ((r"tsch", "ch"), (r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"(?<!s)ch", "kh"), (r"ou", "u"),
+            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"))
 
 
 def _variants(latin: str) -> list[str]:
     """The spelling, then the same read with other languages' conventions (one at a time, then all)."""
     plain = _plain(latin)
     out = [latin]
-    for a, b in _FOREIGN:
-        if a in plain:
-            out.append(plain.replace(a, b))
     every = plain
     for a, b in _FOREIGN:
-        every = every.replace(a, b)
+        if re.search(a, plain):
+            out.append(re.sub(a, b, plain))
+        every = re.sub(a, b, every)
     out.append(every)
     return list(dict.fromkeys(out))
 
 
-def lookup(latin: str, counts: dict[str, int] | None = None) -> Name | None:
-    """The Arabic name a Latin spelling stands for (exact key, then sound key, then the sound key
-    of the spelling read with German, French or Turkish conventions), or None."""
-    exact, sound = lexicon()
+def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True) -> Name | None:
+    """The Arabic name a Latin spelling stands for, or None.  Tried in order, the first that
+    matches wins: the exact key (of the spelling, then of it without a kind of state before a
+    country's name); the words in any order; the consonant skeleton of a lexicon spelling or of
+    an Arabic name, of the spelling and of it read with other languages' conventions; the vowels
+    ignored; then, for a name of two words or more, the looser skeleton (:func:`loose_key`)."""
+    t = lexicon()
     counts = counts or {}
-    found = exact.get(latin_key(latin))
+    forms = [f for f in (latin, without_state(latin)) if f]
+    for form in forms:
+        found = t.exact.get(latin_key(form))
+        if found:
+            return _best(found, counts)
+    for form in forms:
+        found = t.order.get(order_key(form))
+        if found:
+            return _best(found, counts)
+    variants = _variants(latin)
+    for variant in variants:
+        key = sound_key_latin(variant)
+        if len(key.replace(" ", "")) >= MIN_SOUND_KEY:
+            found = t.sound.get(key) or t.arabic.get(key)
+            if found:
+                return _best(found, counts)
+    if not loose:
+        return None
+    found = t.shape.get(shape_key(latin))
     if found:
         return _best(found, counts)
-    for variant in _variants(latin):
-        key = sound_key_latin(variant)
-        if len(key.replace(" ", "")) >= MIN_SOUND_KEY and key in sound:
-            return _best(sound[key], counts)
+    if len(latin_words(latin)) >= 2:  # a name of several words is told apart by them all
+        for variant in variants:
+            found = t.loose.get(loose_key(sound_key_latin(variant)))
+            if found:
+                return _best(found, counts)
     return None
 
 
@@ -251,13 +381,59 @@ def _is_latin(token: str) -> bool:
         and any(c.isalpha() for c in token)
 
 
+def _initial(word: str) -> bool:
+    """«R.», «J»: a middle initial."""
+    return len(_plain(word)) == 1
+
+
+def _given_name_fits(typed: str, name: Name) -> bool:
+    """Whether a typed given name may be the given name of ``name`` written otherwise («Donal»,
+    «Michael», «John» for «دونالد», «مايك», «جون»): it begins with the same consonant class, and
+    the lexicon does not take it for some other name."""
+    given = name.arabic.split()[0]
+    typed_key, arabic_key = sound_key_latin(typed), sound_key_arabic(given)
+    other = lookup(typed, loose=False)
+    return bool(typed_key and arabic_key) and typed_key[0] == arabic_key[0] and other in (None, name)
+
+
 def _span_name(words: list[str], counts: dict[str, int]) -> Name | None:
     """The lexicon's name for a span of Latin words: as written, or without its middle words
-    («Angela Dorothea Merkel», «James N. Mattis» -> their first and last)."""
+    («Angela Dorothea Merkel», «James N. Mattis» -> their first and last, matched strictly), or
+    a person the surname names when the given name before it (and an initial between) fits
+    (:func:`_given_name_fits`: «Michael R. Pompeo»)."""
     name = lookup(" ".join(words), counts)
     if name is None and len(words) >= 3:
-        name = lookup(f"{words[0]} {words[-1]}", counts)
+        name = lookup(f"{words[0]} {words[-1]}", counts, loose=False)
+    if name is None and (len(words) == 2 or (len(words) == 3 and _initial(words[1]))):
+        person = lookup(words[-1], counts)
+        if person is not None and person.kind == "persons" and len(person.arabic.split()) >= 2 \
+                and _given_name_fits(words[0], person):
+            name = person
     return name
+
+
+#: Words that continue a person's name without naming anyone else: Portuguese, Spanish, Italian,
+#: French, Dutch and German particles before family names («Cristiano Ronaldo dos Santos Aveiro»),
+#: and the suffixes after a name.
+_PARTICLES = {"da", "das", "do", "dos", "de", "del", "della", "di", "du", "van", "von", "y"}
+_SUFFIXES = {"jr", "junior", "sr", "senior", "filho", "neto"}
+
+
+def _rest_of_full_name(run: list[str], j: int) -> int:
+    """How many words of ``run`` from ``j`` continue a person's full name: suffixes, and a particle
+    with the capitalized words after it."""
+    k = j
+    while k < len(run):
+        word = _plain(run[k])
+        if word in _SUFFIXES:
+            k += 1
+        elif word in _PARTICLES and k + 1 < len(run) and run[k + 1][:1].isupper():
+            k += 1
+            while k < len(run) and (run[k][:1].isupper() or _plain(run[k]) in _PARTICLES):
+                k += 1
+        else:
+            break
+    return k - j
 
 
 def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
@@ -287,6 +463,8 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
             for n in range(min(MAX_NAME_WORDS, len(run) - j), 0, -1):
                 name = _span_name(run[j:j + n], counts)
                 if name is not None:
+                    if name.kind == "persons":
+                        n += _rest_of_full_name(run, j + n)
                     latin = " ".join(run[j:j + n])
                     arabic = arabic_words_for(latin, name)
                     quoted_arabic = f'"{arabic}"' if " " in arabic else arabic
