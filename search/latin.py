@@ -36,12 +36,13 @@ from search.versioned import PerVersion
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "latin_names.tsv"
 #: The lexicon's files, the hand-made one first (it wins ties), each with whether its spellings
 #: also match by sound key: the organizations' names in six other languages and their acronyms
-#: there (``latin_organizations.tsv``, hand-made); the names of places in seven languages from CLDR
+#: there (``latin_organizations.tsv``, hand-made); the regions of the news CLDR lacks in those
+#: languages (``latin_regions.tsv``, hand-made) and the names of places in seven languages from CLDR
 #: (scripts/build_latin_cldr.py) match as written only (with diacritics and articles ignored):
 #: they are many and short, and their skeletons would catch other words («Agency» is the
 #: skeleton of «Congo»).
 LEXICONS = ((LEXICON, True), (LEXICON.with_name("latin_organizations.tsv"), True),
-            (LEXICON.with_name("latin_places_cldr.tsv"), False))
+            (LEXICON.with_name("latin_regions.tsv"), False), (LEXICON.with_name("latin_places_cldr.tsv"), False))
 #: Words of a name typed in Latin letters, at most.
 MAX_NAME_WORDS = 5
 #: A sound key shorter than this is too ambiguous to match on («Sisi» -> «SS»): exact keys only.
