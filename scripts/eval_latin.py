@@ -48,7 +48,7 @@ def main() -> None:
     leaked = [r[0] for r in rows if latin_key(r[0]) in exact_keys]
     with open_engine(args.index) as engine:
         ctx = contexts.get(engine)
-        right, misses, by_group = 0, [], {}
+        right, misses, by_group, unseen = 0, [], {}, [0, 0]
         for latin, arabic, *note in rows:
             resolved = resolve(latin, ctx.counts, ctx.translit, ctx.known)
             got = " ".join(a for _l, a, _how in resolved.names) or None
@@ -59,6 +59,9 @@ def main() -> None:
             g = by_group.setdefault(group_of(note[0] if note else ""), [0, 0])
             g[0] += ok
             g[1] += 1
+            if latin_key(latin) not in exact_keys:
+                unseen[0] += ok
+                unseen[1] += 1
             if not ok:
                 misses.append((latin, arabic, got))
     print(f"{len(rows)} Latin spellings of {len({r[1] for r in rows})} names: recall@1 {right / len(rows):.3f} "
@@ -66,6 +69,7 @@ def main() -> None:
           f"letters are ignored: {len(leaked)}")
     for name, (ok, n) in sorted(by_group.items(), key=lambda g: -g[1][1]):
         print(f"  {name}: {ok}/{n} ({ok / n:.3f})")
+    print(f"  spellings whose key no lexicon spelling has: {unseen[0]}/{unseen[1]} ({unseen[0] / unseen[1]:.3f})")
     for latin, arabic, got in misses:
         print(f"  miss: {latin!r} -> {got or 'nothing'} (meant {arabic})")
 

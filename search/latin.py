@@ -3,14 +3,19 @@ Arabic names they stand for.
 
 Two ways, tried in order for each run of Latin words of a query, longest first:
 
-1. **The lexicon** (``search/lexicon/latin_names.tsv``): the Latin spellings of the
-   people, places and organizations Arabic news mentions most, each with its Arabic
-   name.  A spelling matches when its *key* is equal to the typed words' key (lower
-   case, no diacritics, hyphens and «al-»/«el-» ignored, doubled letters single), or
-   else its *sound key*: the consonant skeleton both scripts share («Haftar»,
-   «Hafter», «Hiftar» -> ``HFTR``), so spellings the lexicon does not list still
-   match.  Of several names with one key, the one in most articles of the collection
-   wins.
+1. **The lexicon** (``search/lexicon/latin_*.tsv``, see :data:`LEXICONS`): the English
+   spellings of the people, places and organizations Arabic news mentions most, the
+   organizations' and regions' names in six other languages, and CLDR's names of
+   places in seven, each with its Arabic name.  A spelling matches when its *key* is
+   equal to the typed words' key (lower case, no diacritics or dots, hyphens and
+   articles ignored, doubled letters single, abbreviations written out), or else,
+   tier by tier (:func:`lookup`), its words in another order, its *sound key*: the
+   consonant skeleton both scripts share («Haftar», «Hafter», «Hiftar» and «حفتر»
+   -> ``HFTR``), also read with other languages' spelling conventions, a key blind to
+   vowels, and a looser skeleton for names of several words; so spellings the
+   lexicon does not list still match.  A surname names its person when the given
+   name typed before it fits (:func:`_span_name`).  Of several names with one key,
+   the one in most articles of the collection wins.
 2. **Transliteration against the collection** (a name the lexicon lacks): a single
    Latin word is compared, by sound key, with the words of the collection's headlines
    (``Engine.spellings``); the most frequent word with the same skeleton is taken
@@ -164,6 +169,14 @@ def without_state(text: str) -> str:
     return ""
 
 
+def other_number(key: str) -> str:
+    """The key with its last word's plural s taken off or put on («Reuter» for «Reuters», «Houthi»
+    for «Houthis»); "" for a word of three letters or fewer."""
+    if len(key.rsplit(" ", 1)[-1]) <= 3:
+        return ""
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key + "s"
+
+
 def sound_key_latin(text: str) -> str:
     """The consonant skeleton of a Latin spelling («Khalifa Haftar» -> «HLF HFTR»):
     doubled letters single, digraphs as one sound, vowels (and y, w) dropped, letters folded into
@@ -293,12 +306,20 @@ def _variants(latin: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _written_as_name(latin: str) -> bool:
+    """Every word capitalized (articles and particles aside), as names are written."""
+    words = [w for w in re.split(r"[\s\-'’]+", latin) if w and _plain(w) not in _ARTICLES + tuple(_LINKS)]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True) -> Name | None:
     """The Arabic name a Latin spelling stands for, or None.  Tried in order, the first that
     matches wins: the exact key (of the spelling, then of it without a kind of state before a
-    country's name); the words in any order; the consonant skeleton of a lexicon spelling or of
-    an Arabic name, of the spelling and of it read with other languages' conventions; the vowels
-    ignored; then, for a name of two words or more, the looser skeleton (:func:`loose_key`)."""
+    country's name); the words in any order; the exact key in the other number (a plural s);
+    the consonant skeleton of a lexicon spelling or of an Arabic name, of the spelling and of it
+    read with other languages' conventions; the vowels ignored (for a spelling written as a
+    name, capitalized); then, for a name of two words or more, the looser skeleton
+    (:func:`loose_key`).  ``loose=False``: the exact keys and skeletons only."""
     t = lexicon()
     counts = counts or {}
     forms = [f for f in (latin, without_state(latin)) if f]
@@ -310,18 +331,22 @@ def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True)
         found = t.order.get(order_key(form))
         if found:
             return _best(found, counts)
+    found = t.exact.get(other_number(latin_key(latin)))
+    if found:
+        return _best(found, counts)
     variants = _variants(latin)
     for variant in variants:
         key = sound_key_latin(variant)
         if len(key.replace(" ", "")) >= MIN_SOUND_KEY:
-            found = t.sound.get(key) or t.arabic.get(key)
+            found = t.sound.get(key, []) + t.arabic.get(key, [])  # the one in most articles of both
             if found:
                 return _best(found, counts)
     if not loose:
         return None
-    found = t.shape.get(shape_key(latin))
-    if found:
-        return _best(found, counts)
+    if _written_as_name(latin):  # «said», «home», «road» are words, «Souria» a name
+        found = t.shape.get(shape_key(latin))
+        if found:
+            return _best(found, counts)
     if len(latin_words(latin)) >= 2:  # a name of several words is told apart by them all
         for variant in variants:
             found = t.loose.get(loose_key(sound_key_latin(variant)))

@@ -115,3 +115,14 @@ def test_a_surname_names_the_person_when_the_given_name_fits():
     assert searched("Ivanka Trump") != ["دونالد ترامب"]  # another given name: not Donald Trump
     assert searched("Cristiano Ronaldo dos Santos") == ["كريستيانو رونالدو"]  # a full name's particle and surnames
     assert searched("Neymar Júnior") == ["نيمار"]
+
+
+def test_the_vowel_blind_key_needs_a_name_written_as_one():
+    assert lookup("Kuwayt").arabic == "الكويت"
+    assert lookup("kuwayt") is None and lookup("road") is None  # «road» is not «Riyadh»
+
+
+def test_a_plural_s_and_the_arabic_names_skeleton():
+    assert lookup("Spur").arabic == "توتنهام"  # «Spurs»
+    # «Masr» has the skeleton of «مصر» and of the Latin «Mishri» (خالد المشري): the name in most articles
+    assert lookup("Masr", {"مصر": 900, "خالد المشري": 40}).arabic == "مصر"
