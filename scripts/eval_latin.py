@@ -65,8 +65,8 @@ def main() -> None:
             if not ok:
                 misses.append((latin, arabic, got))
     print(f"{len(rows)} Latin spellings of {len({r[1] for r in rows})} names: recall@1 {right / len(rows):.3f} "
-          f"({right} right); spellings equal to a lexicon spelling once case, hyphens, al-/el- and doubled "
-          f"letters are ignored: {len(leaked)}")
+          f"({right} right); spellings whose key (case, diacritics, dots, hyphens, articles, doubled letters, "
+          f"abbreviations ignored) a lexicon spelling has: {len(leaked)}")
     for name, (ok, n) in sorted(by_group.items(), key=lambda g: -g[1][1]):
         print(f"  {name}: {ok}/{n} ({ok / n:.3f})")
     print(f"  spellings whose key no lexicon spelling has: {unseen[0]}/{unseen[1]} ({unseen[0] / unseen[1]:.3f})")

@@ -537,6 +537,7 @@ class Context:
                 counts[key] = counts.get(key, 0) + e.count
         frequency = vocabulary(engine).frequency
         latin = {w: n for w, n in frequency.items() if w.isascii()}
+        lexicon()  # read the lexicon's files here too (0.3 s), where servers build the tables ahead of queries
         return cls(counts, Transliterator(engine.spellings(), frequency), latin)
 
 
