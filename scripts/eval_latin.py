@@ -42,8 +42,9 @@ def group_of(note: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", default="var/ant")
+    ap.add_argument("--pairs", default=str(PAIRS), help="the Latin/Arabic pairs (default: %(default)s)")
     args = ap.parse_args()
-    rows = [line.split("\t") for line in PAIRS.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    rows = [line.split("\t") for line in Path(args.pairs).read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
     exact_keys = lexicon().exact
     leaked = [r[0] for r in rows if latin_key(r[0]) in exact_keys]
     with open_engine(args.index) as engine:
