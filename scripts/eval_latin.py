@@ -52,7 +52,7 @@ def main() -> None:
     if args.english:
         return english(args.index, args.english)
     rows = [line.split("\t") for line in Path(args.pairs).read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
-    exact_keys = lexicon().exact
+    exact_keys = lexicon().exact.keys() | lexicon().late.keys()
     leaked = [r[0] for r in rows if latin_key(r[0]) in exact_keys]
     with open_engine(args.index) as engine:
         ctx = contexts.get(engine)

@@ -39,15 +39,19 @@ from search.normalize import normalize_arabic
 from search.versioned import PerVersion
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "latin_names.tsv"
-#: The lexicon's files, the hand-made one first (it wins ties), each with whether its spellings
-#: also match by sound key: the organizations' names in six other languages and their acronyms
-#: there (``latin_organizations.tsv``, hand-made); the regions of the news CLDR lacks in those
-#: languages (``latin_regions.tsv``, hand-made) and the names of places in seven languages from CLDR
-#: (scripts/build_latin_cldr.py) match as written only (with diacritics and articles ignored):
-#: they are many and short, and their skeletons would catch other words («Agency» is the
-#: skeleton of «Congo»).
-LEXICONS = ((LEXICON, True), (LEXICON.with_name("latin_organizations.tsv"), True),
-            (LEXICON.with_name("latin_regions.tsv"), False), (LEXICON.with_name("latin_places_cldr.tsv"), False))
+#: The lexicon's files, the hand-made one first (it wins ties), each with how it is matched:
+#: ``"sound"``, by every key (the English lexicon, and the organizations' names in six other
+#: languages and their acronyms there, ``latin_organizations.tsv``, hand-made); ``"exact"``, as
+#: written only (with diacritics and articles ignored): the regions of the news CLDR lacks in those
+#: languages (``latin_regions.tsv``, hand-made) and the names of places in seven languages from
+#: CLDR (scripts/build_latin_cldr.py): they are many and short, and their skeletons would catch
+#: other words («Agency» is the skeleton of «Congo»); ``"late"``, as written only and after the
+#: skeletons of the others: the Latin names of cities and towns from GeoNames with the Arabic the
+#: collection uses (scripts/build_latin_geonames.py), 55,000 names of 9,000 places, among which
+#: small towns' names («Pekin», Illinois) would otherwise take the spelling of a known name.
+LEXICONS = ((LEXICON, "sound"), (LEXICON.with_name("latin_organizations.tsv"), "sound"),
+            (LEXICON.with_name("latin_regions.tsv"), "exact"), (LEXICON.with_name("latin_places_cldr.tsv"), "exact"),
+            (LEXICON.with_name("latin_places_geonames.tsv"), "late"))
 #: Words of a name typed in Latin letters, at most.
 MAX_NAME_WORDS = 5
 #: A sound key shorter than this is too ambiguous to match on («Sisi» -> «SS»): exact keys only.
@@ -237,6 +241,7 @@ class Name:
     arabic: str
     kind: str  # persons, places, organizations
     latin: str  # the spelling of the lexicon it was found by ("" when by transliteration)
+    word: bool = False  # the spelling is also an ordinary English word («Nice»): matched when capitalized only
 
 
 def is_acronym(latin: str) -> bool:
@@ -255,24 +260,28 @@ class Tables:
     arabic: dict[str, list[Name]]  # the Arabic names' consonant skeletons
     shape: dict[str, list[Name]]
     loose: dict[str, list[Name]]
+    late: dict[str, list[Name]]  # the exact keys of the files matched after the skeletons
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Tables:
-    """The lexicon's tables.  The files matched by sound (see :data:`LEXICONS`) fill every table;
-    the others the exact and word-order tables only."""
-    t = Tables({}, {}, {}, {}, {}, {})
-    for path, by_sound in LEXICONS:
+    """The lexicon's tables.  The files matched by sound (see :data:`LEXICONS`) fill every table
+    but the late one; the others the exact and word-order tables, or the late table only."""
+    t = Tables({}, {}, {}, {}, {}, {}, {})
+    for path, how in LEXICONS:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith(("#", "arabic\t")):
                 continue
-            arabic, kind, latin = line.split("\t")[:3]
-            name = Name(arabic, kind, latin)
-            keys = [(t.exact, latin_key(latin)), (t.order, order_key(latin))]
-            if by_sound and not is_acronym(latin):
+            arabic, kind, latin, *note = line.split("\t")
+            name = Name(arabic, kind, latin, bool(note) and note[0].strip() == "word")
+            if how == "late":
+                keys = [(t.late, latin_key(latin))]
+            else:
+                keys = [(t.exact, latin_key(latin)), (t.order, order_key(latin))]
+            if how == "sound" and not is_acronym(latin):
                 sound = sound_key_latin(latin)
                 keys += [(t.sound, sound), (t.shape, shape_key(latin)), (t.loose, loose_key(sound))]
-            if by_sound:
+            if how == "sound":
                 arabic_sound = sound_key_arabic(arabic)
                 keys += [(t.arabic, arabic_sound), (t.loose, loose_key(arabic_sound))]
             for table, key in keys:
@@ -281,8 +290,13 @@ def lexicon() -> Tables:
     return t
 
 
-def _best(names: list[Name], counts: dict[str, int]) -> Name:
-    """Of several names, the one in most articles (the lexicon's order on ties)."""
+def _best(names: list[Name], counts: dict[str, int], typed: str = "") -> Name | None:
+    """Of several names, the one in most articles (the lexicon's order on ties); a name whose
+    spelling is an ordinary English word only when ``typed`` is written as a name (capitalized)."""
+    if typed and not _written_as_name(typed):
+        names = [n for n in names if not n.word]
+    if not names:
+        return None
     return max(enumerate(names), key=lambda e: (counts.get(normalize_arabic(e[1].arabic), 0), -e[0]))[1]
 
 
@@ -318,22 +332,20 @@ def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True)
     country's name); the words in any order; the exact key in the other number (a plural s);
     the consonant skeleton of a lexicon spelling or of an Arabic name, of the spelling and of it
     read with other languages' conventions; the vowels ignored (for a spelling written as a
-    name, capitalized); then, for a name of two words or more, the looser skeleton
-    (:func:`loose_key`).  ``loose=False``: the exact keys and skeletons only."""
+    name, capitalized); the exact key of the GeoNames towns (or a name with its vowel-blind key,
+    the one in most articles: «kuweit» is Kuwait before Kuwait City); then, for a name of two words or more, the looser skeleton
+    (:func:`loose_key`).  ``loose=False``: the exact keys and skeletons only (not the GeoNames towns)."""
     t = lexicon()
     counts = counts or {}
     forms = [f for f in (latin, without_state(latin)) if f]
-    for form in forms:
-        found = t.exact.get(latin_key(form))
-        if found:
-            return _best(found, counts)
-    for form in forms:
-        found = t.order.get(order_key(form))
-        if found:
-            return _best(found, counts)
-    found = t.exact.get(other_number(latin_key(latin)))
+    for table, key in ((t.exact, latin_key), (t.order, order_key)):
+        for form in forms:
+            found = _best(table.get(key(form), []), counts, latin)
+            if found:
+                return found
+    found = _best(t.exact.get(other_number(latin_key(latin)), []), counts, latin)
     if found:
-        return _best(found, counts)
+        return found
     variants = _variants(latin)
     for variant in variants:
         key = sound_key_latin(variant)
@@ -347,6 +359,9 @@ def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True)
         found = t.shape.get(shape_key(latin))
         if found:
             return _best(found, counts)
+    late = [n for n in t.late.get(latin_key(latin), []) if not n.word or _written_as_name(latin)]
+    if late:  # a town's name: or a name it shares its vowel-blind key with, the one in most articles
+        return _best(t.shape.get(shape_key(latin), []) + late, counts)
     if len(latin_words(latin)) >= 2:  # a name of several words is told apart by them all
         for variant in variants:
             found = t.loose.get(loose_key(sound_key_latin(variant)))

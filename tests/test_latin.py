@@ -119,10 +119,23 @@ def test_a_surname_names_the_person_when_the_given_name_fits():
 
 def test_the_vowel_blind_key_needs_a_name_written_as_one():
     assert lookup("Kuwayt").arabic == "الكويت"
-    assert lookup("kuwayt") is None and lookup("road") is None  # «road» is not «Riyadh»
+    assert lookup("road") is None and lookup("souria") is None  # «road» is not «Riyadh»
+    # a GeoNames town («Al Kuwayt», Kuwait City) or the name of the same vowel-blind key in more articles
+    assert lookup("kuwayt", {"الكويت": 500, "مدينة الكويت": 20}).arabic == "الكويت"
 
 
 def test_a_plural_s_and_the_arabic_names_skeleton():
     assert lookup("Spur").arabic == "توتنهام"  # «Spurs»
     # «Masr» has the skeleton of «مصر» and of the Latin «Mishri» (خالد المشري): the name in most articles
     assert lookup("Masr", {"مصر": 900, "خالد المشري": 40}).arabic == "مصر"
+
+
+def test_geonames_towns_by_their_latin_names():
+    """Cities' Latin names from GeoNames (scripts/build_latin_geonames.py), with the Arabic the
+    collection uses; a name that is an ordinary English word only when typed capitalized."""
+    for latin, arabic in (("Alep", "حلب"), ("Halab", "حلب"), ("La Haye", "لاهاي"), ("Den Haag", "لاهاي"),
+                          ("Moskva", "موسكو"), ("Mossoul", "الموصل")):
+        name = lookup(latin)
+        assert name is not None and name.arabic == arabic, (latin, name)
+    assert lookup("Nice").arabic == "نيس" and lookup("nice") is None
+    assert lookup("Napoli").arabic == "نابولي"
