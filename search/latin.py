@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,15 @@ MAX_NAME_WORDS = 5
 MIN_SOUND_KEY = 3
 #: A collection word offered for an unlisted Latin word is in at least this many headlines' articles.
 MIN_WORD_ARTICLES = 3
+#: A collection entity offered for an unlisted Latin name of several words is tagged in at least this
+#: many articles (with the other spellings of its skeleton), and its skeleton has at least this many
+#: consonants.
+MIN_ENTITY_ARTICLES = 3
+MIN_ENTITY_KEY = 5
+#: ... and, to be matched by the looser skeleton, this many («Party Court» is not «ألبرتو غراتسي»).
+MIN_LOOSE_ENTITY_KEY = 6
+#: The facets whose values are the collection's entities.
+ENTITY_FIELDS = ("persons", "organizations", "places")
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’.-]+")  # «N.», «R.»: initials
 #: Articles: Arabic ones as transliterated, and the French, Spanish, Italian and Portuguese ones
@@ -112,11 +122,20 @@ _PHRASES = (("united states of america", "us"), ("united states", "us"), ("unite
             ("united kingdom", "uk"), ("european union", "eu"), ("new york", "ny"))
 
 
+#: «Nurettin», «Salaheddine», «Nasrallah», «Hezbollah»: a name with «الدين» or «الله» written onto it
+#: (Turkish and Maghreb spellings), the article's vowel and doubled consonant marking the join; and
+#: the Turkish «-oğlu» Arabic writes as a word of its own («Kılıçdaroğlu»: «قليجدار أوغلو»).
+_SUFFIX_COMPOUND = re.compile(r"^([a-z]{3,}?)(?:[aeiou](?:(?:dd|tt)(in)e?|ll(ah?))|(oglu))$")
+
+
 def _compound(word: str) -> list[str]:
-    """«abdelmalek» -> [«abd», «malek»]; «abdurrahman» -> [«abd», «rrahman»]; other words as they are."""
+    """«abdelmalek» -> [«abd», «malek»]; «abdurrahman» -> [«abd», «rrahman»]; «nurettin» -> [«nur»,
+    «din»]; «nasrallah» -> [«nasr», «lah»]; «cavushoglu» -> [«cavush», «oglu»]; other words as they are."""
     m = _COMPOUND.match(word)
     if not m:
-        return [word]
+        m = _SUFFIX_COMPOUND.match(word)
+        return [m.group(1), "d" + m.group(2) if m.group(2) else "l" + m.group(3) if m.group(3) else m.group(4)] \
+            if m else [word]
     rest = word[m.end():]
     return [m.group(1), rest] if rest else [m.group(1)]
 
@@ -302,9 +321,9 @@ def _best(names: list[Name], counts: dict[str, int], typed: str = "") -> Name | 
 
 #: Spelling conventions of other languages, tried when a spelling matches nothing as English:
 #: German tsch = ch, sch = sh, w = v, j = y, ch = kh, s before a vowel = z («Sacharowa»);
-#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue.
+#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue; c before e, i, y = s («Cyril», «Jacinda»).
 _FOREIGN = ((r"tsch", "ch"), (r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"(?<!s)ch", "kh"), (r"ou", "u"),
-            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"))
+            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"), (r"c(?=[eiy])", "s"))
 
 
 def _variants(latin: str) -> list[str]:
@@ -370,11 +389,35 @@ def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True)
     return None
 
 
+#: English words that join names («King Abdullah of Jordan») and are no part of an entity's name.
+_ENGLISH_LINKS = {"of", "the", "and", "for", "in", "on", "at", "to"}
+
+
 class Transliterator:
     """Latin word -> the collection's word with its sound key (the most frequent), for one index
-    version: built from the headline spellings and the document frequencies."""
+    version: built from the headline spellings and the document frequencies; and a Latin name of
+    two words or more -> the collection's entity (a person, place or organization its articles are
+    tagged with) with the same skeleton, the one in most articles (:meth:`name`)."""
 
-    def __init__(self, spellings: dict[str, str], frequency: dict[str, int]):
+    def __init__(self, spellings: dict[str, str], frequency: dict[str, int],
+                 entities: Iterable[tuple[str, str, int]] = ()):
+        # skeleton -> (articles of all its entities, articles of the likeliest, the likeliest)
+        by_key: dict[str, list] = {}
+        by_loose: dict[str, list] = {}
+        for kind, value, n in entities:
+            key = sound_key_arabic(value)
+            if " " not in key or len(key.split()) < len(value.split()) or len(key.replace(" ", "")) < MIN_ENTITY_KEY:
+                continue  # one word, or a word without consonants («يحيى»): a skeleton that says too little
+            for table, k in ((by_key, key), (by_loose, loose_key(key))):
+                entry = table.setdefault(k, [0, 0, None])
+                entry[0] += n
+                if n > entry[1]:
+                    entry[1:] = [n, Name(value, kind, "")]
+        #: The entities by skeleton, and by the looser one: the spellings of one
+        #: name («جاسيندا أردرن», «جاسيندا أرديرن») count together, the likeliest stands for them.
+        self.entities = {k: e[2] for k, e in by_key.items() if k and e[0] >= MIN_ENTITY_ARTICLES}
+        self.loose_entities = {k: e[2] for k, e in by_loose.items()
+                               if len(k.replace(" ", "")) >= MIN_LOOSE_ENTITY_KEY and e[0] >= MIN_ENTITY_ARTICLES}
         best: dict[str, tuple[int, str]] = {}
         for form, shown in spellings.items():
             n = frequency.get(form, 0)
@@ -389,6 +432,25 @@ class Transliterator:
         key = sound_key_latin(latin)
         found = self.best.get(key) if len(key) >= MIN_SOUND_KEY and " " not in key else None
         return found[1] if found else None
+
+    def name(self, latin: str) -> Name | None:
+        """The collection's entity a Latin name of two words or more, each with consonants, sounds
+        like: by the skeleton, of the spelling and of it read with other languages' conventions,
+        then, for a spelling written as a name, by the looser one (:func:`loose_key`: «Imran Khan»,
+        «Nurettin Canikli», «Cyril Ramaphosa»)."""
+        words = latin_words(latin)
+        if len(words) < 2 or not all(sound_key_latin(w) for w in words) or _ENGLISH_LINKS & set(words):
+            return None
+        for variant in _variants(latin):
+            found = self.entities.get(sound_key_latin(variant))
+            if found:
+                return found
+        if _written_as_name(latin):  # «bank money» is no name
+            for variant in _variants(latin):
+                found = self.loose_entities.get(loose_key(sound_key_latin(variant)))
+                if found:
+                    return found
+        return None
 
 
 def arabic_words_for(latin: str, name: Name) -> str:
@@ -437,11 +499,12 @@ def _given_name_fits(typed: str, name: Name) -> bool:
     return bool(typed_key and arabic_key) and typed_key[0] == arabic_key[0] and other in (None, name)
 
 
-def _span_name(words: list[str], counts: dict[str, int]) -> Name | None:
+def _span_name(words: list[str], counts: dict[str, int], translit: Transliterator | None = None) -> Name | None:
     """The lexicon's name for a span of Latin words: as written, or without its middle words
     («Angela Dorothea Merkel», «James N. Mattis» -> their first and last, matched strictly), or
     a person the surname names when the given name before it (and an initial between) fits
-    (:func:`_given_name_fits`: «Michael R. Pompeo»)."""
+    (:func:`_given_name_fits`: «Michael R. Pompeo»), or else the collection's entity that sounds
+    like the whole span (:meth:`Transliterator.name`)."""
     name = lookup(" ".join(words), counts)
     if name is None and len(words) >= 3:
         name = lookup(f"{words[0]} {words[-1]}", counts, loose=False)
@@ -450,7 +513,16 @@ def _span_name(words: list[str], counts: dict[str, int]) -> Name | None:
         if person is not None and person.kind == "persons" and len(person.arabic.split()) >= 2 \
                 and _given_name_fits(words[0], person):
             name = person
+    if name is None and len(words) >= 2 and translit is not None:
+        name = translit.name(" ".join(words))
+        if name is not None and any(_within(lookup(w, counts, loose=False), name) for w in words):
+            return None  # a longer form of a lexicon's name («Neymar da Silva Santos»): the name itself
     return name
+
+
+def _within(part: Name | None, name: Name) -> bool:
+    """Whether ``part``'s Arabic words are all words of ``name``'s."""
+    return part is not None and set(normalize_arabic(part.arabic).split()) <= set(normalize_arabic(name.arabic).split())
 
 
 #: Words that continue a person's name without naming anyone else: Portuguese, Spanish, Italian,
@@ -502,7 +574,7 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
         run, j = tokens[i:end], 0
         while j < len(run):
             for n in range(min(MAX_NAME_WORDS, len(run) - j), 0, -1):
-                name = _span_name(run[j:j + n], counts)
+                name = _span_name(run[j:j + n], counts, translit)
                 if name is not None:
                     if name.kind == "persons":
                         n += _rest_of_full_name(run, j + n)
@@ -513,7 +585,7 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
                         out.append(f"{latin} OR {quoted_arabic}")
                     else:
                         out.append(quoted_arabic)
-                    names.append((latin, arabic, "lexicon"))
+                    names.append((latin, arabic, "lexicon" if name.latin else "collection"))
                     j += n
                     break
             else:
@@ -553,7 +625,8 @@ class Context:
         frequency = vocabulary(engine).frequency
         latin = {w: n for w, n in frequency.items() if w.isascii()}
         lexicon()  # read the lexicon's files here too (0.3 s), where servers build the tables ahead of queries
-        return cls(counts, Transliterator(engine.spellings(), frequency), latin)
+        entities = [(field, value, n) for field in ENTITY_FIELDS for value, n in engine.terms(field)]
+        return cls(counts, Transliterator(engine.spellings(), frequency, entities), latin)
 
 
 #: One context per engine and index version.
