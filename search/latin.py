@@ -321,9 +321,12 @@ def _best(names: list[Name], counts: dict[str, int], typed: str = "") -> Name | 
 
 #: Spelling conventions of other languages, tried when a spelling matches nothing as English:
 #: German tsch = ch, sch = sh, w = v, j = y, ch = kh, s before a vowel = z («Sacharowa»);
-#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue; c before e, i, y = s («Cyril», «Jacinda»).
+#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue; c before e, i, y = s («Cyril», «Jacinda»);
+#: German final z = ts («Scholz»: «شولتس»); Catalan, Portuguese and Chinese initial x = sh («Xavi»,
+#: «Xinjiang»); Spanish j = kh («Juan»: «خوان», «Jorge»).
 _FOREIGN = ((r"tsch", "ch"), (r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"(?<!s)ch", "kh"), (r"ou", "u"),
-            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"), (r"c(?=[eiy])", "s"))
+            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"), (r"c(?=[eiy])", "s"),
+            (r"(?<!t)z\b", "ts"), (r"\bx", "sh"), (r"j", "kh"))
 
 
 def _variants(latin: str) -> list[str]:
@@ -405,6 +408,8 @@ class Transliterator:
         by_key: dict[str, list] = {}
         by_loose: dict[str, list] = {}
         for kind, value, n in entities:
+            if " " not in value.strip():
+                continue
             key = sound_key_arabic(value)
             if " " not in key or len(key.split()) < len(value.split()) or len(key.replace(" ", "")) < MIN_ENTITY_KEY:
                 continue  # one word, or a word without consonants («يحيى»): a skeleton that says too little
@@ -433,11 +438,11 @@ class Transliterator:
         found = self.best.get(key) if len(key) >= MIN_SOUND_KEY and " " not in key else None
         return found[1] if found else None
 
-    def name(self, latin: str) -> Name | None:
+    def name(self, latin: str, loose: bool = True) -> Name | None:
         """The collection's entity a Latin name of two words or more, each with consonants, sounds
         like: by the skeleton, of the spelling and of it read with other languages' conventions,
-        then, for a spelling written as a name, by the looser one (:func:`loose_key`: «Imran Khan»,
-        «Nurettin Canikli», «Cyril Ramaphosa»)."""
+        then (``loose``), for a spelling written as a name, by the looser one (:func:`loose_key`:
+        «Imran Khan», «Nurettin Canikli», «Cyril Ramaphosa»)."""
         words = latin_words(latin)
         if len(words) < 2 or not all(sound_key_latin(w) for w in words) or _ENGLISH_LINKS & set(words):
             return None
@@ -445,7 +450,7 @@ class Transliterator:
             found = self.entities.get(sound_key_latin(variant))
             if found:
                 return found
-        if _written_as_name(latin):  # «bank money» is no name
+        if loose and _written_as_name(latin):  # «bank money» is no name
             for variant in _variants(latin):
                 found = self.loose_entities.get(loose_key(sound_key_latin(variant)))
                 if found:
@@ -504,8 +509,10 @@ def _span_name(words: list[str], counts: dict[str, int], translit: Transliterato
     («Angela Dorothea Merkel», «James N. Mattis» -> their first and last, matched strictly), or
     a person the surname names when the given name before it (and an initial between) fits
     (:func:`_given_name_fits`: «Michael R. Pompeo»), or else the collection's entity that sounds
-    like the whole span (:meth:`Transliterator.name`)."""
-    name = lookup(" ".join(words), counts)
+    like the whole span (:meth:`Transliterator.name`): by its skeleton before the lexicon's
+    looser tiers, by its looser skeleton after them."""
+    span = " ".join(words)
+    name = lookup(span, counts, loose=False) or _entity(words, counts, translit, loose=False) or lookup(span, counts)
     if name is None and len(words) >= 3:
         name = lookup(f"{words[0]} {words[-1]}", counts, loose=False)
     if name is None and (len(words) == 2 or (len(words) == 3 and _initial(words[1]))):
@@ -513,10 +520,18 @@ def _span_name(words: list[str], counts: dict[str, int], translit: Transliterato
         if person is not None and person.kind == "persons" and len(person.arabic.split()) >= 2 \
                 and _given_name_fits(words[0], person):
             name = person
-    if name is None and len(words) >= 2 and translit is not None:
-        name = translit.name(" ".join(words))
-        if name is not None and any(_within(lookup(w, counts, loose=False), name) for w in words):
-            return None  # a longer form of a lexicon's name («Neymar da Silva Santos»): the name itself
+    return name or _entity(words, counts, translit, loose=True)
+
+
+def _entity(words: list[str], counts: dict[str, int], translit: Transliterator | None, loose: bool) -> Name | None:
+    """The collection's entity a span of two words or more sounds like (:meth:`Transliterator.name`),
+    unless it is a longer form of the lexicon's name of one of its words («Neymar da Silva Santos»:
+    the name itself, with the particles after it)."""
+    if len(words) < 2 or translit is None:
+        return None
+    name = translit.name(" ".join(words), loose)
+    if name is not None and any(_within(lookup(w, counts, loose=False), name) for w in words):
+        return None
     return name
 
 
