@@ -440,17 +440,18 @@ class Transliterator:
 
     def name(self, latin: str, loose: bool = True) -> Name | None:
         """The collection's entity a Latin name of two words or more, each with consonants, sounds
-        like: by the skeleton, of the spelling and of it read with other languages' conventions,
-        then (``loose``), for a spelling written as a name, by the looser one (:func:`loose_key`:
+        like: by the skeleton, of the spelling and, for a spelling written as a name, of it read
+        with other languages' conventions, then (``loose``), for such a spelling, by the looser one (:func:`loose_key`:
         «Imran Khan», «Nurettin Canikli», «Cyril Ramaphosa»)."""
         words = latin_words(latin)
         if len(words) < 2 or not all(sound_key_latin(w) for w in words) or _ENGLISH_LINKS & set(words):
             return None
-        for variant in _variants(latin):
+        as_name = _written_as_name(latin)  # «bank money», «great same» are no names
+        for variant in _variants(latin) if as_name else [latin]:
             found = self.entities.get(sound_key_latin(variant))
             if found:
                 return found
-        if loose and _written_as_name(latin):  # «bank money» is no name
+        if loose and as_name:
             for variant in _variants(latin):
                 found = self.loose_entities.get(loose_key(sound_key_latin(variant)))
                 if found:

@@ -175,4 +175,5 @@ def test_spanish_german_and_chinese_spelling_conventions():
                                        ("persons", "تشافي هيرنانديز", 5)])
     assert translit.name("Juan Carlos").arabic == "خوان كارلوس"
     assert translit.name("Olaf Scholz").arabic == "أولاف شولتس"
+    assert translit.name("olaf scholz") is None  # other conventions: for a name written as one only
     assert translit.name("Xavi Hernandez").arabic == "تشافي هيرنانديز"
