@@ -5,8 +5,8 @@ Two ways, tried in order for each run of Latin words of a query, longest first:
 
 1. **The lexicon** (``search/lexicon/latin_*.tsv``, see :data:`LEXICONS`): the English
    spellings of the people, places and organizations Arabic news mentions most, the
-   organizations' and regions' names in six other languages, and CLDR's names of
-   places in seven, each with its Arabic name.  A spelling matches when its *key* is
+   organizations' and regions' names in six other languages, CLDR's names of places in
+   seven, and GeoNames' Latin names of cities and towns, each with its Arabic name.  A spelling matches when its *key* is
    equal to the typed words' key (lower case, no diacritics or dots, hyphens and
    articles ignored, doubled letters single, abbreviations written out), or else,
    tier by tier (:func:`lookup`), its words in another order, its *sound key*: the
@@ -16,9 +16,11 @@ Two ways, tried in order for each run of Latin words of a query, longest first:
    lexicon does not list still match.  A surname names its person when the given
    name typed before it fits (:func:`_span_name`).  Of several names with one key,
    the one in most articles of the collection wins.
-2. **Transliteration against the collection** (a name the lexicon lacks): a single
-   Latin word is compared, by sound key, with the words of the collection's headlines
-   (``Engine.spellings``); the most frequent word with the same skeleton is taken
+2. **Transliteration against the collection** (a name the lexicon lacks): a name of two
+   words or more is compared, by sound key, with the entities the collection's articles
+   are tagged with (the persons, organizations and places facets: «Imran Khan» -> «عمران
+   خان»), a single Latin word with the words of the collection's headlines
+   (``Engine.spellings``); the most frequent with the same skeleton is taken
    («Dbeibah» -> «الدبيبة»).  No transliteration library fits: those on PyPI go from
    Arabic to Latin, and Latin spellings of Arabic names drop the short vowels, so a
    word-by-word rule set cannot restore them; the collection's own words can.
