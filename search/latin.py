@@ -3,17 +3,24 @@ Arabic names they stand for.
 
 Two ways, tried in order for each run of Latin words of a query, longest first:
 
-1. **The lexicon** (``search/lexicon/latin_names.tsv``): the Latin spellings of the
-   people, places and organizations Arabic news mentions most, each with its Arabic
-   name.  A spelling matches when its *key* is equal to the typed words' key (lower
-   case, no diacritics, hyphens and «al-»/«el-» ignored, doubled letters single), or
-   else its *sound key*: the consonant skeleton both scripts share («Haftar»,
-   «Hafter», «Hiftar» -> ``HFTR``), so spellings the lexicon does not list still
-   match.  Of several names with one key, the one in most articles of the collection
-   wins.
-2. **Transliteration against the collection** (a name the lexicon lacks): a single
-   Latin word is compared, by sound key, with the words of the collection's headlines
-   (``Engine.spellings``); the most frequent word with the same skeleton is taken
+1. **The lexicon** (``search/lexicon/latin_*.tsv``, see :data:`LEXICONS`): the English
+   spellings of the people, places and organizations Arabic news mentions most, the
+   organizations' and regions' names in six other languages, CLDR's names of places in
+   seven, and GeoNames' Latin names of cities and towns, each with its Arabic name.  A spelling matches when its *key* is
+   equal to the typed words' key (lower case, no diacritics or dots, hyphens and
+   articles ignored, doubled letters single, abbreviations written out), or else,
+   tier by tier (:func:`lookup`), its words in another order, its *sound key*: the
+   consonant skeleton both scripts share («Haftar», «Hafter», «Hiftar» and «حفتر»
+   -> ``HFTR``), also read with other languages' spelling conventions, a key blind to
+   vowels, and a looser skeleton for names of several words; so spellings the
+   lexicon does not list still match.  A surname names its person when the given
+   name typed before it fits (:func:`_span_name`).  Of several names with one key,
+   the one in most articles of the collection wins.
+2. **Transliteration against the collection** (a name the lexicon lacks): a name of two
+   words or more is compared, by sound key, with the entities the collection's articles
+   are tagged with (the persons, organizations and places facets: «Imran Khan» -> «عمران
+   خان»), a single Latin word with the words of the collection's headlines
+   (``Engine.spellings``); the most frequent with the same skeleton is taken
    («Dbeibah» -> «الدبيبة»).  No transliteration library fits: those on PyPI go from
    Arabic to Latin, and Latin spellings of Arabic names drop the short vowels, so a
    word-by-word rule set cannot restore them; the collection's own words can.
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,19 +42,44 @@ from search.normalize import normalize_arabic
 from search.versioned import PerVersion
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "latin_names.tsv"
+#: The lexicon's files, the hand-made one first (it wins ties), each with how it is matched:
+#: ``"sound"``, by every key (the English lexicon, and the organizations' names in six other
+#: languages and their acronyms there, ``latin_organizations.tsv``, hand-made); ``"exact"``, as
+#: written only (with diacritics and articles ignored): the regions of the news CLDR lacks in those
+#: languages (``latin_regions.tsv``, hand-made) and the names of places in seven languages from
+#: CLDR (scripts/build_latin_cldr.py): they are many and short, and their skeletons would catch
+#: other words («Agency» is the skeleton of «Congo»); ``"late"``, as written only and after the
+#: skeletons of the others: the Latin names of cities and towns from GeoNames with the Arabic the
+#: collection uses (scripts/build_latin_geonames.py), 55,000 names of 9,000 places, among which
+#: small towns' names («Pekin», Illinois) would otherwise take the spelling of a known name.
+LEXICONS = ((LEXICON, "sound"), (LEXICON.with_name("latin_organizations.tsv"), "sound"),
+            (LEXICON.with_name("latin_regions.tsv"), "exact"), (LEXICON.with_name("latin_places_cldr.tsv"), "exact"),
+            (LEXICON.with_name("latin_places_geonames.tsv"), "late"))
 #: Words of a name typed in Latin letters, at most.
 MAX_NAME_WORDS = 5
 #: A sound key shorter than this is too ambiguous to match on («Sisi» -> «SS»): exact keys only.
 MIN_SOUND_KEY = 3
 #: A collection word offered for an unlisted Latin word is in at least this many headlines' articles.
 MIN_WORD_ARTICLES = 3
+#: A collection entity offered for an unlisted Latin name of several words is tagged in at least this
+#: many articles (with the other spellings of its skeleton), and its skeleton has at least this many
+#: consonants.
+MIN_ENTITY_ARTICLES = 3
+MIN_ENTITY_KEY = 5
+#: ... and, to be matched by the looser skeleton, this many («Party Court» is not «ألبرتو غراتسي»).
+MIN_LOOSE_ENTITY_KEY = 6
+#: The facets whose values are the collection's entities.
+ENTITY_FIELDS = ("persons", "organizations", "places")
 
-_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’-]+")
-_ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’.-]+")  # «N.», «R.»: initials
+#: Articles: Arabic ones as transliterated, and the French, Spanish, Italian and Portuguese ones
+#: that begin place names («Le Caire», «El Cairo», «Il Cairo»).
+_ARTICLES = ("al", "el", "al-", "el-", "as", "ash", "ad", "ar", "az", "an", "at",
+             "le", "la", "les", "l", "il", "lo", "los", "las", "o", "os")
 
 # Latin -> sound classes: digraphs first, then letters; vowels, y and w (also vowels in
 # transliteration) and apostrophes (ع, ء) are dropped.
-_LATIN_DIGRAPHS = (("kh", "H"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("dh", "D"), ("gh", "G"), ("ph", "F"),
+_LATIN_DIGRAPHS = (("tsch", "S"), ("tch", "S"), ("kh", "H"), ("sh", "S"), ("ch", "S"), ("th", "T"), ("dh", "D"), ("gh", "G"), ("ph", "F"),
                    ("ou", ""), ("ck", "K"))
 _LATIN_LETTERS = {"b": "B", "p": "B", "t": "T", "j": "J", "g": "G", "h": "H", "d": "D", "r": "R", "z": "Z",
                   "s": "S", "f": "F", "v": "F", "q": "K", "k": "K", "c": "K", "l": "L", "m": "M", "n": "N",
@@ -60,29 +93,113 @@ _ARABIC_LETTERS = {"ب": "B", "ت": "T", "ث": "T", "ط": "T", "ج": "J", "ح": 
 _FOLD = str.maketrans({"G": "K", "J": "K"})
 
 
+#: Letters that have no decomposition, and letters that stand for two Latin letters: German ß,
+#: Turkish dotless ı and ş, the Slavic č, ć, š, ž (for «Modrić» the Arabic writes «مودريتش»).  Turkish
+#: ç stays c, as in French and Portuguese («Barça»): its sound class is that of ج.
+_LETTERS = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l",
+                          "ş": "sh", "ș": "sh", "š": "sh", "č": "ch", "ć": "ch", "ž": "zh"})
+
+
 def _plain(text: str) -> str:
-    """Lower case, diacritics off («Erdoğan» -> «erdogan»)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    """Lower case, diacritics off, dots off («Erdoğan» -> «erdogan», «Großbritannien» ->
+    «grossbritannien», «U.S.» -> «us»)."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS)).replace(".", "")
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+#: «Abdel», «Abdul», «Abdur-» (the article of «عبد ال...» written onto «abd», or assimilated to
+#: the next consonant: «Abdurrahman»), «Aboul»: the first word of a compound name as its own word.
+_COMPOUND = re.compile(r"^(abd|abu|abou)(?:[aeiou]?l-?|[aeiou](?=(sh|[tdrzsn])\2))(?=[a-z]*$)")
+
+#: Abbreviations and the words several languages write for one («St», «San», «Sankt» and «São»
+#: for «Saint»), folded to one word in the keys of both the lexicon and what is typed.
+_WORDS = {"st": "saint", "ste": "saint", "san": "saint", "sankt": "saint", "sao": "saint", "santo": "saint",
+          "santa": "saint", "utd": "united", "dept": "department", "intl": "international",
+          "int": "international", "govt": "government", "org": "organization", "organisation": "organization",
+          "defence": "defense", "centre": "center", "n": "north", "s": "south", "e": "east", "w": "west",
+          "jr": "junior"}
+#: Names several words long that organizations' names begin with in their short form:
+#: «United States Congress» is the «US Congress», «United Nations Security Council» the «UN ...».
+_PHRASES = (("united states of america", "us"), ("united states", "us"), ("united nations", "un"),
+            ("united kingdom", "uk"), ("european union", "eu"), ("new york", "ny"))
+
+
+#: «Nurettin», «Salaheddine», «Nasrallah», «Hezbollah»: a name with «الدين» or «الله» written onto it
+#: (Turkish and Maghreb spellings), the article's vowel and doubled consonant marking the join; and
+#: the Turkish «-oğlu» Arabic writes as a word of its own («Kılıçdaroğlu»: «قليجدار أوغلو»).
+_SUFFIX_COMPOUND = re.compile(r"^([a-z]{3,}?)(?:[aeiou](?:(?:dd|tt)(in)e?|ll(ah?))|(oglu))$")
+
+
+def _compound(word: str) -> list[str]:
+    """«abdelmalek» -> [«abd», «malek»]; «abdurrahman» -> [«abd», «rrahman»]; «nurettin» -> [«nur»,
+    «din»]; «nasrallah» -> [«nasr», «lah»]; «cavushoglu» -> [«cavush», «oglu»]; other words as they are."""
+    m = _COMPOUND.match(word)
+    if not m:
+        m = _SUFFIX_COMPOUND.match(word)
+        return [m.group(1), "d" + m.group(2) if m.group(2) else "l" + m.group(3) if m.group(3) else m.group(4)] \
+            if m else [word]
+    rest = word[m.end():]
+    return [m.group(1), rest] if rest else [m.group(1)]
 
 
 def latin_words(text: str) -> list[str]:
-    """The words of ``text`` as a name's key words: plain, hyphens split, articles dropped."""
+    """The words of ``text`` as a name's key words: plain, hyphens split, articles dropped,
+    abbreviations written out, «Abdel»-style compounds split."""
+    plain = " " + " ".join(re.split(r"[\s\-'’]+", _plain(text))) + " "
+    for a, b in _PHRASES:
+        plain = plain.replace(f" {a} ", f" {b} ")
     words = []
-    for w in re.split(r"[\s\-'’]+", _plain(text)):
-        if not w:
-            continue
+    for w in plain.split():
         if w in _ARTICLES:
             continue
-        for art in ("al", "el"):
-            if w.startswith(art + "-"):
-                w = w[len(art) + 1:]
-        words.append(w)
+        words.extend(_compound(_WORDS.get(w, w)))
     return words
 
 
 def latin_key(text: str) -> str:
     """The exact key of a Latin spelling: plain words, articles off, doubled letters single."""
     return " ".join(re.sub(r"(.)\1+", r"\1", w) for w in latin_words(text))
+
+
+#: Words left out of the key that ignores word order: «Department of Defense» is the «Defense Department».
+_LINKS = {"of", "the", "de", "du", "des", "d", "der", "die", "das", "del", "di", "della", "do", "da", "for", "and"}
+
+
+#: Words news organizations' names use one for the other (in the word-order key only).
+_SYNONYMS = {"press": "news", "pres": "news"}
+
+
+def order_key(text: str) -> str:
+    """The key without linking words, its words sorted (word order is not compared), «press»
+    and «news» one word («Saudi News Agency», «Saudi Press Agency»)."""
+    words = [_SYNONYMS.get(w, w) for w in latin_key(text).split() if w not in _LINKS]
+    return " ".join(sorted(words)) if len(words) >= 2 else ""
+
+
+#: The kind of state a country's full name begins with («Royaume d'Arabie saoudite», «Kingdom of
+#: Saudi Arabia», «République arabe syrienne» is not cut: the kind must come first and be followed
+#: by a linking word).
+_STATES = {"kingdom", "republic", "state", "emirate", "sultanate", "royaume", "republique", "etat", "emirat",
+           "sultanat", "konigreich", "republik", "staat", "reino", "republica", "estado", "regno",
+           "repubblica", "stato", "krallik", "cumhuriyeti"}
+
+
+def without_state(text: str) -> str:
+    """«Royaume d'Arabie saoudite» -> «Arabie saoudite»; «Kingdom of Jordan» -> «Jordan»; else ""."""
+    words = re.split(r"[\s'’]+", _plain(text))
+    if len(words) >= 3 and words[0] in _STATES and words[1] in _LINKS:
+        return " ".join(words[2:])
+    if len(words) >= 2 and words[0] in ("konigreich", "republik", "staat"):
+        return " ".join(words[1:])
+    return ""
+
+
+def other_number(key: str) -> str:
+    """The key with its last word's plural s taken off or put on («Reuter» for «Reuters», «Houthi»
+    for «Houthis»); "" for a word of three letters or fewer."""
+    if len(key.rsplit(" ", 1)[-1]) <= 3:
+        return ""
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key + "s"
 
 
 def sound_key_latin(text: str) -> str:
@@ -100,13 +217,41 @@ def sound_key_latin(text: str) -> str:
     return " ".join(k for k in out if k)
 
 
+def shape_key(text: str) -> str:
+    """The letters with each run of vowels (y and w among them) as one «a» and digraphs as one
+    letter: spellings that differ in their vowels only («Souria», «Syria»; «Dubayy», «Dubai»;
+    «Lybia», «Libya») meet, where the consonant skeleton is too short to tell names apart.  Kept
+    only with two consonants or more."""
+    out = []
+    for w in latin_words(text):
+        for a, b in (("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"), ("ck", "k"), ("q", "k")):
+            w = w.replace(a, b)
+        w = re.sub(r"[aeiouyw]+", "a", re.sub(r"(.)\1+", r"\1", w))
+        out.append(re.sub(r"(.)\1+", r"\1", w))
+    key = " ".join(out)
+    return key if len(re.sub(r"[a ]", "", key)) >= 2 else ""
+
+
+#: Consonant classes Latin spellings confuse (kh for ق in «Khadafi», k for خ in «Kashoggi», s for ز,
+#: d for ذ and t for ط), folded together for a last, looser comparison; a final s (a plural: «Reuters»,
+#: «Griffiths») is dropped.
+_LOOSE = str.maketrans({"H": "K", "Z": "S", "D": "T"})
+
+
+def loose_key(sound: str) -> str:
+    words = [w.translate(_LOOSE) for w in sound.split()]
+    words = [w[:-1] if len(w) > 2 and w.endswith("S") else w for w in words]
+    key = " ".join(w for w in words if w)
+    return key if len(key.replace(" ", "")) >= MIN_SOUND_KEY else ""
+
+
 def sound_key_arabic(text: str) -> str:
     """The consonant skeleton of an Arabic name, in the classes of :func:`sound_key_latin`."""
     out = []
     for w in normalize_arabic(text).split():
         if w.startswith("ال") and len(w) > 3:
             w = w[2:]
-        w = re.sub(r"(.)\1+", r"\1", w)  # «الله»: one l in Latin
+        w = re.sub(r"(.)\1+", r"\1", w).replace("تش", "ش")  # «الله»: one l in Latin; «تش» is Latin ch
         key = "".join(_ARABIC_LETTERS.get(c, "") for c in w).translate(_FOLD)
         out.append(key[:-1] if key.endswith("H") else key)
     return " ".join(k for k in out if k)
@@ -117,68 +262,169 @@ class Name:
     arabic: str
     kind: str  # persons, places, organizations
     latin: str  # the spelling of the lexicon it was found by ("" when by transliteration)
+    word: bool = False  # the spelling is also an ordinary English word («Nice»): matched when capitalized only
+
+
+def is_acronym(latin: str) -> bool:
+    """«ACNUR», «U.N.», «CR7»: letters read one by one, which have no consonant skeleton to
+    match by (the sound key of «ACNUR» is that of «Junior»)."""
+    return not any(c.islower() for c in latin) and " " not in latin.strip()
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The lexicon's spellings by each of their keys (key -> names, in file order)."""
+
+    exact: dict[str, list[Name]]
+    order: dict[str, list[Name]]  # words in any order
+    sound: dict[str, list[Name]]  # the Latin spellings' consonant skeletons
+    arabic: dict[str, list[Name]]  # the Arabic names' consonant skeletons
+    shape: dict[str, list[Name]]
+    loose: dict[str, list[Name]]
+    late: dict[str, list[Name]]  # the exact keys of the files matched after the skeletons
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> tuple[dict[str, list[Name]], dict[str, list[Name]]]:
-    """(exact key -> names, sound key -> names) of the lexicon, in file order."""
-    exact: dict[str, list[Name]] = {}
-    sound: dict[str, list[Name]] = {}
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith(("#", "arabic\t")):
-            continue
-        arabic, kind, latin = line.split("\t")[:3]
-        name = Name(arabic, kind, latin)
-        for table, key in ((exact, latin_key(latin)), (sound, sound_key_latin(latin))):
-            if key and name not in table.setdefault(key, []):
-                table[key].append(name)
-    return exact, sound
+def lexicon() -> Tables:
+    """The lexicon's tables.  The files matched by sound (see :data:`LEXICONS`) fill every table
+    but the late one; the others the exact and word-order tables, or the late table only."""
+    t = Tables({}, {}, {}, {}, {}, {}, {})
+    for path, how in LEXICONS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith(("#", "arabic\t")):
+                continue
+            arabic, kind, latin, *note = line.split("\t")
+            name = Name(arabic, kind, latin, bool(note) and note[0].strip() == "word")
+            if how == "late":
+                keys = [(t.late, latin_key(latin))]
+            else:
+                keys = [(t.exact, latin_key(latin)), (t.order, order_key(latin))]
+            if how == "sound" and not is_acronym(latin):
+                sound = sound_key_latin(latin)
+                keys += [(t.sound, sound), (t.shape, shape_key(latin)), (t.loose, loose_key(sound))]
+            if how == "sound":
+                arabic_sound = sound_key_arabic(arabic)
+                keys += [(t.arabic, arabic_sound), (t.loose, loose_key(arabic_sound))]
+            for table, key in keys:
+                if key and name not in table.setdefault(key, []):
+                    table[key].append(name)
+    return t
 
 
-def _best(names: list[Name], counts: dict[str, int]) -> Name:
-    """Of several names, the one in most articles (the lexicon's order on ties)."""
+def _best(names: list[Name], counts: dict[str, int], typed: str = "") -> Name | None:
+    """Of several names, the one in most articles (the lexicon's order on ties); a name whose
+    spelling is an ordinary English word only when ``typed`` is written as a name (capitalized)."""
+    if typed and not _written_as_name(typed):
+        names = [n for n in names if not n.word]
+    if not names:
+        return None
     return max(enumerate(names), key=lambda e: (counts.get(normalize_arabic(e[1].arabic), 0), -e[0]))[1]
 
 
 #: Spelling conventions of other languages, tried when a spelling matches nothing as English:
-#: German w = v, j = y, ch = kh, sch = sh; French ou = u, dj = j; Turkish c = j.
-_FOREIGN = ((r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"ch", "kh"), (r"ou", "u"), (r"dj", "j"), (r"tsch", "ch"))
+#: German tsch = ch, sch = sh, w = v, j = y, ch = kh, s before a vowel = z («Sacharowa»);
+#: French ou = u, dj = j; German ä, ö, ü written ae, oe, ue; c before e, i, y = s («Cyril», «Jacinda»);
+#: German final z = ts («Scholz»: «شولتس»); Catalan, Portuguese and Chinese initial x = sh («Xavi»,
+#: «Xinjiang»); Spanish j = kh («Juan»: «خوان», «Jorge»).
+_FOREIGN = ((r"tsch", "ch"), (r"sch", "sh"), (r"w", "v"), (r"j", "y"), (r"(?<!s)ch", "kh"), (r"ou", "u"),
+            (r"dj", "j"), (r"\bs(?=[aeiou])", "z"), (r"ae", "a"), (r"oe", "o"), (r"ue", "u"), (r"c(?=[eiy])", "s"),
+            (r"(?<!t)z\b", "ts"), (r"\bx", "sh"), (r"j", "kh"))
 
 
 def _variants(latin: str) -> list[str]:
     """The spelling, then the same read with other languages' conventions (one at a time, then all)."""
     plain = _plain(latin)
     out = [latin]
-    for a, b in _FOREIGN:
-        if a in plain:
-            out.append(plain.replace(a, b))
     every = plain
     for a, b in _FOREIGN:
-        every = every.replace(a, b)
+        if re.search(a, plain):
+            out.append(re.sub(a, b, plain))
+        every = re.sub(a, b, every)
     out.append(every)
     return list(dict.fromkeys(out))
 
 
-def lookup(latin: str, counts: dict[str, int] | None = None) -> Name | None:
-    """The Arabic name a Latin spelling stands for (exact key, then sound key, then the sound key
-    of the spelling read with German, French or Turkish conventions), or None."""
-    exact, sound = lexicon()
+def _written_as_name(latin: str) -> bool:
+    """Every word capitalized (articles and particles aside), as names are written."""
+    words = [w for w in re.split(r"[\s\-'’]+", latin) if w and _plain(w) not in _ARTICLES + tuple(_LINKS)]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True) -> Name | None:
+    """The Arabic name a Latin spelling stands for, or None.  Tried in order, the first that
+    matches wins: the exact key (of the spelling, then of it without a kind of state before a
+    country's name); the words in any order; the exact key in the other number (a plural s);
+    the consonant skeleton of a lexicon spelling or of an Arabic name, of the spelling and of it
+    read with other languages' conventions; the vowels ignored (for a spelling written as a
+    name, capitalized); the exact key of the GeoNames towns (or a name with its vowel-blind key,
+    the one in most articles: «kuweit» is Kuwait before Kuwait City); then, for a name of two words or more, the looser skeleton
+    (:func:`loose_key`).  ``loose=False``: the exact keys and skeletons only (not the GeoNames towns)."""
+    t = lexicon()
     counts = counts or {}
-    found = exact.get(latin_key(latin))
+    forms = [f for f in (latin, without_state(latin)) if f]
+    for table, key in ((t.exact, latin_key), (t.order, order_key)):
+        for form in forms:
+            found = _best(table.get(key(form), []), counts, latin)
+            if found:
+                return found
+    found = _best(t.exact.get(other_number(latin_key(latin)), []), counts, latin)
     if found:
-        return _best(found, counts)
-    for variant in _variants(latin):
+        return found
+    variants = _variants(latin)
+    for variant in variants:
         key = sound_key_latin(variant)
-        if len(key.replace(" ", "")) >= MIN_SOUND_KEY and key in sound:
-            return _best(sound[key], counts)
+        if len(key.replace(" ", "")) >= MIN_SOUND_KEY:
+            found = t.sound.get(key, []) + t.arabic.get(key, [])  # the one in most articles of both
+            if found:
+                return _best(found, counts)
+    if not loose:
+        return None
+    if _written_as_name(latin):  # «said», «home», «road» are words, «Souria» a name
+        found = t.shape.get(shape_key(latin))
+        if found:
+            return _best(found, counts)
+    late = [n for n in t.late.get(latin_key(latin), []) if not n.word or _written_as_name(latin)]
+    if late:  # a town's name: or a name it shares its vowel-blind key with, the one in most articles
+        return _best(t.shape.get(shape_key(latin), []) + late, counts)
+    if len(latin_words(latin)) >= 2:  # a name of several words is told apart by them all
+        for variant in variants:
+            found = t.loose.get(loose_key(sound_key_latin(variant)))
+            if found:
+                return _best(found, counts)
     return None
+
+
+#: English words that join names («King Abdullah of Jordan») and are no part of an entity's name.
+_ENGLISH_LINKS = {"of", "the", "and", "for", "in", "on", "at", "to"}
 
 
 class Transliterator:
     """Latin word -> the collection's word with its sound key (the most frequent), for one index
-    version: built from the headline spellings and the document frequencies."""
+    version: built from the headline spellings and the document frequencies; and a Latin name of
+    two words or more -> the collection's entity (a person, place or organization its articles are
+    tagged with) with the same skeleton, the one in most articles (:meth:`name`)."""
 
-    def __init__(self, spellings: dict[str, str], frequency: dict[str, int]):
+    def __init__(self, spellings: dict[str, str], frequency: dict[str, int],
+                 entities: Iterable[tuple[str, str, int]] = ()):
+        # skeleton -> (articles of all its entities, articles of the likeliest, the likeliest)
+        by_key: dict[str, list] = {}
+        by_loose: dict[str, list] = {}
+        for kind, value, n in entities:
+            if " " not in value.strip():
+                continue
+            key = sound_key_arabic(value)
+            if " " not in key or len(key.split()) < len(value.split()) or len(key.replace(" ", "")) < MIN_ENTITY_KEY:
+                continue  # one word, or a word without consonants («يحيى»): a skeleton that says too little
+            for table, k in ((by_key, key), (by_loose, loose_key(key))):
+                entry = table.setdefault(k, [0, 0, None])
+                entry[0] += n
+                if n > entry[1]:
+                    entry[1:] = [n, Name(value, kind, "")]
+        #: The entities by skeleton, and by the looser one: the spellings of one
+        #: name («جاسيندا أردرن», «جاسيندا أرديرن») count together, the likeliest stands for them.
+        self.entities = {k: e[2] for k, e in by_key.items() if k and e[0] >= MIN_ENTITY_ARTICLES}
+        self.loose_entities = {k: e[2] for k, e in by_loose.items()
+                               if len(k.replace(" ", "")) >= MIN_LOOSE_ENTITY_KEY and e[0] >= MIN_ENTITY_ARTICLES}
         best: dict[str, tuple[int, str]] = {}
         for form, shown in spellings.items():
             n = frequency.get(form, 0)
@@ -193,6 +439,26 @@ class Transliterator:
         key = sound_key_latin(latin)
         found = self.best.get(key) if len(key) >= MIN_SOUND_KEY and " " not in key else None
         return found[1] if found else None
+
+    def name(self, latin: str, loose: bool = True) -> Name | None:
+        """The collection's entity a Latin name of two words or more, each with consonants, sounds
+        like: by the skeleton, of the spelling and, for a spelling written as a name, of it read
+        with other languages' conventions, then (``loose``), for such a spelling, by the looser one (:func:`loose_key`:
+        «Imran Khan», «Nurettin Canikli», «Cyril Ramaphosa»)."""
+        words = latin_words(latin)
+        if len(words) < 2 or not all(sound_key_latin(w) for w in words) or _ENGLISH_LINKS & set(words):
+            return None
+        as_name = _written_as_name(latin)  # «bank money», «great same» are no names
+        for variant in _variants(latin) if as_name else [latin]:
+            found = self.entities.get(sound_key_latin(variant))
+            if found:
+                return found
+        if loose and as_name:
+            for variant in _variants(latin):
+                found = self.loose_entities.get(loose_key(sound_key_latin(variant)))
+                if found:
+                    return found
+        return None
 
 
 def arabic_words_for(latin: str, name: Name) -> str:
@@ -226,13 +492,79 @@ def _is_latin(token: str) -> bool:
         and any(c.isalpha() for c in token)
 
 
-def _span_name(words: list[str], counts: dict[str, int]) -> Name | None:
+def _initial(word: str) -> bool:
+    """«R.», «J»: a middle initial."""
+    return len(_plain(word)) == 1
+
+
+def _given_name_fits(typed: str, name: Name) -> bool:
+    """Whether a typed given name may be the given name of ``name`` written otherwise («Donal»,
+    «Michael», «John» for «دونالد», «مايك», «جون»): it begins with the same consonant class, and
+    the lexicon does not take it for some other name."""
+    given = name.arabic.split()[0]
+    typed_key, arabic_key = sound_key_latin(typed), sound_key_arabic(given)
+    other = lookup(typed, loose=False)
+    return bool(typed_key and arabic_key) and typed_key[0] == arabic_key[0] and other in (None, name)
+
+
+def _span_name(words: list[str], counts: dict[str, int], translit: Transliterator | None = None) -> Name | None:
     """The lexicon's name for a span of Latin words: as written, or without its middle words
-    («Angela Dorothea Merkel», «James N. Mattis» -> their first and last)."""
-    name = lookup(" ".join(words), counts)
+    («Angela Dorothea Merkel», «James N. Mattis» -> their first and last, matched strictly), or
+    a person the surname names when the given name before it (and an initial between) fits
+    (:func:`_given_name_fits`: «Michael R. Pompeo»), or else the collection's entity that sounds
+    like the whole span (:meth:`Transliterator.name`): by its skeleton before the lexicon's
+    looser tiers, by its looser skeleton after them."""
+    span = " ".join(words)
+    name = lookup(span, counts, loose=False) or _entity(words, counts, translit, loose=False) or lookup(span, counts)
     if name is None and len(words) >= 3:
-        name = lookup(f"{words[0]} {words[-1]}", counts)
+        name = lookup(f"{words[0]} {words[-1]}", counts, loose=False)
+    if name is None and (len(words) == 2 or (len(words) == 3 and _initial(words[1]))):
+        person = lookup(words[-1], counts)
+        if person is not None and person.kind == "persons" and len(person.arabic.split()) >= 2 \
+                and _given_name_fits(words[0], person):
+            name = person
+    return name or _entity(words, counts, translit, loose=True)
+
+
+def _entity(words: list[str], counts: dict[str, int], translit: Transliterator | None, loose: bool) -> Name | None:
+    """The collection's entity a span of two words or more sounds like (:meth:`Transliterator.name`),
+    unless it is a longer form of the lexicon's name of one of its words («Neymar da Silva Santos»:
+    the name itself, with the particles after it)."""
+    if len(words) < 2 or translit is None:
+        return None
+    name = translit.name(" ".join(words), loose)
+    if name is not None and any(_within(lookup(w, counts, loose=False), name) for w in words):
+        return None
     return name
+
+
+def _within(part: Name | None, name: Name) -> bool:
+    """Whether ``part``'s Arabic words are all words of ``name``'s."""
+    return part is not None and set(normalize_arabic(part.arabic).split()) <= set(normalize_arabic(name.arabic).split())
+
+
+#: Words that continue a person's name without naming anyone else: Portuguese, Spanish, Italian,
+#: French, Dutch and German particles before family names («Cristiano Ronaldo dos Santos Aveiro»),
+#: and the suffixes after a name.
+_PARTICLES = {"da", "das", "do", "dos", "de", "del", "della", "di", "du", "van", "von", "y"}
+_SUFFIXES = {"jr", "junior", "sr", "senior", "filho", "neto"}
+
+
+def _rest_of_full_name(run: list[str], j: int) -> int:
+    """How many words of ``run`` from ``j`` continue a person's full name: suffixes, and a particle
+    with the capitalized words after it."""
+    k = j
+    while k < len(run):
+        word = _plain(run[k])
+        if word in _SUFFIXES:
+            k += 1
+        elif word in _PARTICLES and k + 1 < len(run) and run[k + 1][:1].isupper():
+            k += 1
+            while k < len(run) and (run[k][:1].isupper() or _plain(run[k]) in _PARTICLES):
+                k += 1
+        else:
+            break
+    return k - j
 
 
 def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
@@ -260,8 +592,10 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
         run, j = tokens[i:end], 0
         while j < len(run):
             for n in range(min(MAX_NAME_WORDS, len(run) - j), 0, -1):
-                name = _span_name(run[j:j + n], counts)
+                name = _span_name(run[j:j + n], counts, translit)
                 if name is not None:
+                    if name.kind == "persons":
+                        n += _rest_of_full_name(run, j + n)
                     latin = " ".join(run[j:j + n])
                     arabic = arabic_words_for(latin, name)
                     quoted_arabic = f'"{arabic}"' if " " in arabic else arabic
@@ -269,7 +603,7 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
                         out.append(f"{latin} OR {quoted_arabic}")
                     else:
                         out.append(quoted_arabic)
-                    names.append((latin, arabic, "lexicon"))
+                    names.append((latin, arabic, "lexicon" if name.latin else "collection"))
                     j += n
                     break
             else:
@@ -308,7 +642,9 @@ class Context:
                 counts[key] = counts.get(key, 0) + e.count
         frequency = vocabulary(engine).frequency
         latin = {w: n for w, n in frequency.items() if w.isascii()}
-        return cls(counts, Transliterator(engine.spellings(), frequency), latin)
+        lexicon()  # read the lexicon's files here too (0.3 s), where servers build the tables ahead of queries
+        entities = [(field, value, n) for field in ENTITY_FIELDS for value, n in engine.terms(field)]
+        return cls(counts, Transliterator(engine.spellings(), frequency, entities), latin)
 
 
 #: One context per engine and index version.
