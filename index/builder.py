@@ -59,7 +59,11 @@ class BuildSummary:
 
     @property
     def skipped(self) -> int:
-        return len(self.problems)
+        return sum(1 for p in self.problems if p.skipped)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.skipped
 
     @property
     def read(self) -> int:
@@ -69,7 +73,8 @@ class BuildSummary:
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), skipped {self.skipped}, "
-                f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
+                + (f"{self.warnings} metadata warning(s), " if self.warnings else "")
+                + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
 
 
 @contextmanager
@@ -134,7 +139,7 @@ def _swap(root: Path, new_gen: Path) -> None:
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
                 progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
                 titles: bool = True, stemmer: str = "akhbar", workers: int | None = None,
-                follow_links: bool = False) -> BuildSummary:
+                follow_links: bool = False, metadata: str | os.PathLike | None = None) -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
@@ -142,6 +147,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     ``titles=False`` and ``stemmer`` are for evaluation runs (see ``akhbar eval``).
     ``workers``: processes recognizing entities (default: one per core; 1 for none).
     ``follow_links``: read symbolic links that lead out of a collection folder (default: report them).
+    ``metadata``: a sidecar table of the articles' source, date, url and title (``index.sidecar``).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -165,7 +171,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             else:
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
-                               follow_links=follow_links)
+                               follow_links=follow_links, metadata=metadata)
             _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles)
             _checkpoint("commit")
             story_of = write_stories(tmp, story_articles.kept())
@@ -212,7 +218,8 @@ class StoryArticles:
             self.now[doc.id] = self.previous[doc.id]
             return
         f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
-        self.now[doc.id] = Article.of(doc.id, doc.source, doc.date, f.shingles, f.terms,
+        day = doc.date if doc.date_precision in (None, "day") else None  # a month or year alone: no window
+        self.now[doc.id] = Article.of(doc.id, doc.source, day, f.shingles, f.terms,
                                       tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations))
 
     def kept(self) -> list[Article]:

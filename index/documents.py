@@ -16,6 +16,9 @@ class Document:
     origin: str  # where it was read from: a path, "archive.tar.gz!member", "file.jsonl:12"
     source: str | None = None
     date: datetime | None = None
+    #: How much of ``date`` is known: "day" (a day or a time), "month" or "year" (``date`` is then
+    #: the period's first day: a year-only date is not 1 January); None without a date.
+    date_precision: str | None = None
     url: str | None = None
     category: str | None = None
     persons: list[str] = field(default_factory=list)
@@ -32,8 +35,9 @@ class Document:
     def digest(self) -> str:
         """A fingerprint of the content, to notice edits on ``--update``."""
         h = hashlib.sha1()
+        coarse = self.date_precision if self.date_precision in ("month", "year") else ""
         for part in (self.title, self.body, self.source or "", self.url or "", self.category or "",
-                     self.date.isoformat() if self.date else ""):
+                     (self.date.isoformat() + coarse) if self.date else ""):
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
         return h.hexdigest()
@@ -45,6 +49,8 @@ class Problem:
 
     origin: str
     reason: str
+    #: False for a problem that kept nothing out (a metadata row that names no article): a warning.
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"

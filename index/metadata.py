@@ -85,6 +85,24 @@ def _clean_source(raw: str) -> str | None:
     return name or None
 
 
+#: A date stated only to the year or the month («2021», «2021-06»): kept at that precision.
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+PRECISIONS = ("day", "month", "year")
+
+
+def parse_dated(value: str | None) -> tuple[datetime | None, str | None]:
+    """(date, precision) of a date from metadata: «2021» is the year 2021 («year»: not 1
+    January), «2021-06» June 2021 («month»), a day or a time («day», see :func:`parse_date`);
+    (None, None) if absent or unreadable."""
+    if value and (m := _PARTIAL_DATE_RE.match(value.strip())):
+        year, month = int(m.group(1)), int(m.group(2) or 1)
+        if 1 <= month <= 12 and year >= 1:
+            return datetime(year, month, 1), "month" if m.group(2) else "year"
+        return None, None
+    dt = parse_date(value)
+    return (dt, "day") if dt is not None else (None, None)
+
+
 def parse_date(value: str | None) -> datetime | None:
     """A publication date from metadata: ISO 8601 or RFC 2822; None if absent or unreadable.
 

@@ -28,7 +28,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                      on_problem: Callable[[Problem], None] | None = None, titles: bool = True,
                      stemmer: str = "akhbar", workers: int | None = None, follow_links: bool = False,
                      shards: int = 1, replicas: int = 1, part: tuple[int, int] | None = None,
-                     build: str | None = None, publish: bool = True) -> BuildSummary:
+                     build: str | None = None, publish: bool = True, metadata: str | None = None) -> BuildSummary:
     """Build (or with ``update``, refresh) the index ``name`` on the cluster at ``url``.
 
     ``part``/``build``: load part k of n of the collection into the build ``build``
@@ -53,6 +53,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 "collections": [str(c) for c in collections]}
         target = writer.create(build, meta, shards, replicas)
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
+                       metadata=metadata,
                        prepare=partial(prepare, stemmer=stemmer), part=part)
     if progress:
         from tqdm import tqdm

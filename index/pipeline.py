@@ -14,10 +14,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
+from pathlib import Path
 
 from index.documents import Document, Problem
 from index.entities import extract_entities
 from index.readers import read_collection
+from index.sidecar import Sidecar
 from index.stories.features import features as story_features
 
 #: Documents handled in-process before workers are started.
@@ -72,14 +74,18 @@ def in_part(doc_id: str, part: tuple[int, int]) -> bool:
 
 
 def read_items(collections: Iterable[str | os.PathLike], titles: bool = True,
-               follow_links: bool = False) -> Iterator[Document | Problem]:
+               follow_links: bool = False, metadata: str | os.PathLike | None = None) -> Iterator[Document | Problem]:
     """Documents (without entities) and problems, a repeated id reported as a problem.
 
     ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
+    ``metadata``: one sidecar table for every collection (``index.sidecar``).
     """
     first_seen: dict[str, str] = {}
+    sidecar = Sidecar.read(Path(metadata)) if metadata else None
+    if sidecar is not None:
+        yield from sidecar.problems
     for collection in collections:
-        for item in read_collection(collection, follow_links):
+        for item in read_collection(collection, follow_links, sidecar):
             if isinstance(item, Document):
                 if item.id in first_seen:
                     item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
@@ -89,10 +95,13 @@ def read_items(collections: Iterable[str | os.PathLike], titles: bool = True,
                     if not titles:
                         item.title = ""
             yield item
+    if sidecar is not None:
+        yield from sidecar.unused()
 
 
 def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, workers: int | None = None,
                unchanged: dict[str, str] | None = None, follow_links: bool = False,
+               metadata: str | os.PathLike | None = None,
                prepare: Callable[[Document], dict] | None = None,
                part: tuple[int, int] | None = None) -> Iterator[Document | Problem]:
     """Documents with their entities, and problems, in collection order.
@@ -105,7 +114,7 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     documents of part k of n (:func:`in_part`; problems are reported by part 1).
     """
     unchanged = unchanged or {}
-    items = read_items(collections, titles, follow_links)
+    items = read_items(collections, titles, follow_links, metadata)
     if part is not None:
         items = (i for i in items if (in_part(i.id, part) if isinstance(i, Document) else part[0] == 1))
     jobs = ((item, not (isinstance(item, Document) and unchanged.get(item.id) == item.digest)) for item in items)

@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.documents import Document, Problem
-from index.metadata import derive_title, display_source, parse_date, source_from_text, split_headline
+from index.metadata import derive_title, display_source, parse_date, parse_dated, source_from_text, split_headline
+from index.sidecar import SIDECAR_NAMES, Sidecar
 
 #: Extensions never read as articles (documentation, web pages, data of other kinds).
 IGNORED_SUFFIXES = frozenset({".md", ".rst", ".html", ".htm", ".csv", ".tsv", ".pdf", ".doc", ".docx",
@@ -47,27 +48,58 @@ MAX_ID_CHARS = 500
 Item = Document | Problem
 
 
-def read_collection(path: str | os.PathLike, follow_links: bool = False) -> Iterator[Item]:
+def read_collection(path: str | os.PathLike, follow_links: bool = False,
+                    metadata: str | os.PathLike | Sidecar | None = None) -> Iterator[Item]:
     """Every article (or problem) in a folder, file or archive, in a stable order.
 
     Symbolic links inside a folder are read when they point inside it; a link out of
     the collection (to ``/etc/passwd``, to another user's files) is reported and
     skipped unless ``follow_links`` (``akhbar index --follow-links``).
+    ``metadata``: a sidecar table (``index.sidecar``) of the articles' source, date, url and
+    title, a path or one already read (whose unused rows its reader reports); by default
+    ``metadata.csv`` or ``metadata.jsonl`` at the top of a folder is read.
     """
     path = Path(path)
     if not path.exists():
         yield Problem(str(path), "no such file or folder")
         return
+    shared = isinstance(metadata, Sidecar)
+    sidecar_path = metadata.path if shared else Path(metadata) if metadata else _sidecar_in(path)
+    sidecar = metadata if shared else Sidecar.read(sidecar_path) if sidecar_path else None
+    if sidecar is not None and not shared:
+        yield from sidecar.problems
     if path.is_dir():
-        items = _read_folder(path, follow_links)
+        items = _read_folder(path, follow_links, skip=sidecar_path)
     elif path.name.endswith(ARCHIVE_SUFFIXES):
         items = _read_archive(path)
     else:
         items = _read_file(path)
     for item in items:
         if isinstance(item, Document):
+            if sidecar is not None:
+                sidecar.apply(item, _relative(item.origin, path))
             item = _checked(item)
         yield item
+    if sidecar is not None and not shared:
+        yield from sidecar.unused()
+
+
+def _sidecar_in(path: Path) -> Path | None:
+    """The sidecar table at the top of a collection folder, if any."""
+    if path.is_dir():
+        for name in SIDECAR_NAMES:
+            if (path / name).is_file():
+                return path / name
+    return None
+
+
+def _relative(origin: str, top: Path) -> str:
+    """A document's file relative to its collection folder («sub/a.txt»; an archive member as stored)."""
+    where = origin.split("!", 1)[-1].split(":", 1)[0] if "!" in origin else origin
+    try:
+        return Path(where).resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return Path(where).name
 
 
 def _checked(doc: Document) -> Item:
@@ -92,7 +124,7 @@ def id_problem(doc_id: str) -> str | None:
     return None
 
 
-def _read_folder(folder: Path, follow_links: bool) -> Iterator[Item]:
+def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None) -> Iterator[Item]:
     top = folder.resolve()
     seen_dirs = {top}  # real folders walked: a link loop is walked once
     stack = [folder]
@@ -108,6 +140,8 @@ def _read_folder(folder: Path, follow_links: bool) -> Iterator[Item]:
             if entry.name.startswith("."):
                 continue
             p = Path(entry.path)
+            if skip is not None and p == skip:
+                continue  # the sidecar table: metadata, not an article
             if entry.is_symlink():
                 why = _link_problem(p, top, follow_links)
                 if why:
@@ -262,6 +296,7 @@ def parse_trec(text: str, origin: str) -> Iterator[Item]:
         title = fields["TITLE"] or derive_title(body)
         yield Document(id=fields["DOCNO"], title=title, body=body, origin=where,
                        source=display_source(fields["SRC"]) or source_from_text(body), date=parse_date(fields["TIME"]),
+                       date_precision="day" if parse_date(fields["TIME"]) else None,
                        url=fields["URL"], category=fields["CAT"])
 
 
@@ -322,9 +357,10 @@ def _jsonl_record(line: str, where: str) -> Item | None:
         return Problem(where, "missing 'id' or 'text'")
     title = obj.get("title")
     title = title.strip() if isinstance(title, str) and title.strip() else derive_title(body)
+    date, precision = parse_dated(_opt_str(obj.get("date")))
     return Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
                     source=display_source(_opt_str(obj.get("source"))) or source_from_text(body),
-                    date=parse_date(_opt_str(obj.get("date"))),
+                    date=date, date_precision=precision,
                     url=_opt_str(obj.get("url")), category=_opt_str(obj.get("category")))
 
 

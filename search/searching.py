@@ -154,12 +154,22 @@ def story_fields(stories, hit) -> dict:
             "also_matching": hit.matching - 1, "also": also}
 
 
+def date_text(date, precision: str | None) -> str | None:
+    """An article's date as ISO text at its precision: «2020-12-27», «2021-06» or «2021»."""
+    if not date:
+        return None
+    if precision == "year":
+        return f"{date.year:04d}"
+    if precision == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.date().isoformat()
+
+
 def _result_fields(fields: dict) -> dict:
     """An article's fields as shown in results (no body; the date as ISO text)."""
-    date = fields.get("date")
     return {
         "id": fields["id"], "title": fields.get("title", ""), "source": fields.get("source"),
-        "date": date.date().isoformat() if date else None,
+        "date": date_text(fields.get("date"), fields.get("date_precision")),
         "persons": fields["persons"], "places": fields["places"], "organizations": fields["organizations"],
         "url": fields.get("url"), "category": fields.get("category"),
     }

@@ -47,9 +47,20 @@ def test_sample_articles_read_with_headlines_sections_and_sources():
     # 001 has no headline: its title comes from its first clause, its body keeps everything
     assert by_id["001_03dfe024d18c3b2a"].title.startswith("أجرى وزير خارجية ليبيا")
     assert by_id["001_03dfe024d18c3b2a"].body.startswith("أجرى وزير خارجية ليبيا")
-    # sources are never invented: 001 and 004 only cite other outlets; plain text states no date
+    # sources are never invented: 001 and 004 only cite other outlets
     assert by_id["001_03dfe024d18c3b2a"].source is None and by_id["004_ed295794a679e97b"].source is None
-    assert all(d.date is None for d in docs)
+    # dates come from the sample's metadata.csv, at the precision it states
+    assert [(by_id[i].date.date().isoformat(), by_id[i].date_precision) for i in sorted(by_id)] == [
+        ("2020-12-27", "day"), ("2020-12-28", "day"), ("2020-12-27", "day"), ("2021-01-01", "year"),
+        ("2020-01-01", "year")]
+
+
+def test_plain_text_states_no_date(tmp_path):
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "c", ignore=shutil.ignore_patterns("metadata.csv"))
+    docs, problems = read(tmp_path / "c")
+    assert not problems and len(docs) == 5 and all(d.date is None for d in docs)
 
 
 def test_plain_text_with_bom_and_crlf(tmp_path):

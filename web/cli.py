@@ -67,7 +67,7 @@ def cmd_index(args) -> int:
 
     collections = args.collection or [str(SAMPLE_COLLECTION)]
     progress = False if args.no_progress else None
-    report = lambda p: print(f"skipped {p}", file=sys.stderr)  # noqa: E731
+    report = lambda p: print(f"{'skipped' if p.skipped else 'warning'} {p}", file=sys.stderr)  # noqa: E731
     if args.engine == "opensearch":
         from index.opensearch_build import build_opensearch, publish_opensearch
 
@@ -77,6 +77,7 @@ def cmd_index(args) -> int:
             return 0
         summary = build_opensearch(collections, args.url, args.index_name, update=args.update, progress=progress,
                                    workers=args.workers, follow_links=args.follow_links, on_problem=report,
+                                   metadata=args.metadata,
                                    shards=args.shards, replicas=args.replicas, part=args.part, build=args.build_id,
                                    publish=args.part is None)
         print(summary.line())
@@ -85,7 +86,7 @@ def cmd_index(args) -> int:
                   f"akhbar index --engine opensearch --publish {args.build_id}")
         return 0
     summary = build_index(collections, args.index, update=args.update, progress=progress, workers=args.workers,
-                          follow_links=args.follow_links, on_problem=report)
+                          follow_links=args.follow_links, on_problem=report, metadata=args.metadata)
     print(summary.line())
     return 0
 
@@ -241,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--follow-links", action="store_true",
                     help="read symbolic links that lead out of a collection folder "
                          "(default: they are listed as skipped)")
+    pi.add_argument("--metadata", default=None, metavar="FILE",
+                    help="a table of the articles' source, date, url, title (CSV or JSON Lines, by file or id; "
+                         "default: metadata.csv or metadata.jsonl at the top of a collection folder)")
     add_engine_arguments(pi)
     pi.add_argument("--shards", type=int, default=1, help="with --engine opensearch: primary shards (default 1)")
     pi.add_argument("--replicas", type=int, default=1, help="with --engine opensearch: replicas of each shard (default 1)")

@@ -13,7 +13,9 @@ from web.export import COLUMNS, FORMATS
 _ERROR = {"$ref": "#/components/responses/Error"}
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 _NAMES = {"type": "array", "items": {"type": "string"}}
-_DATE = {"type": ["string", "null"], "description": "ISO 8601: a day (2020-12-27), or null when unknown"}
+_DATE = {"type": ["string", "null"],
+         "description": "ISO 8601 at the precision known: a day (2020-12-27), a month (2021-06) or a year (2021); "
+                        "null when unknown"}
 
 
 def _params(*names: str) -> list[dict]:

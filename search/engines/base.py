@@ -20,8 +20,8 @@ from search.query import ParsedQuery
 OLDEST = "oldest"
 
 #: The fields of an article as engines return them.
-ARTICLE_FIELDS = ("id", "title", "body", "source", "date", "url", "category", "persons", "places",
-                  "organizations", "digest")
+ARTICLE_FIELDS = ("id", "title", "body", "source", "date", "date_precision", "url", "category", "persons",
+                  "places", "organizations", "digest")
 
 
 @dataclass

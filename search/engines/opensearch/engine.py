@@ -36,7 +36,7 @@ FACET_FETCH = 60
 RESOLVE_SECONDS = 1.0
 #: Hits per request when every match is read (exports, feeds).
 EXPORT_PAGE = 1000
-SOURCE_FIELDS = ["id", "title", "body", "source", "date", "url", "category", "persons", "places",
+SOURCE_FIELDS = ["id", "title", "body", "source", "date", "date_precision", "url", "category", "persons", "places",
                  "organizations", "digest"]
 
 
@@ -139,14 +139,18 @@ class OpenSearchEngine:
             index, shards, query = matches.state
         histogram = {"date_histogram": {"field": "date", "calendar_interval": "day", "format": "yyyy-MM-dd",
                                         "min_doc_count": 1}}
-        aggs = {"days": histogram, "undated": {"missing": {"field": "date"}}}
+        inner = {"days": histogram}
         if by_source:
-            aggs["sources"] = {"terms": {"field": "source", "size": 1000}, "aggs": {"days": histogram}}
-        found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": False})
-        aggs = found["aggregations"]
+            inner["sources"] = {"terms": {"field": "source", "size": 1000}, "aggs": {"days": histogram}}
+        # a date known to the month or year alone has no day: counted with the undated
+        aggs = {"d": {"filter": {"bool": {"must": [{"exists": {"field": "date"}}],
+                                          "must_not": [{"exists": {"field": "date_precision"}}]}}, "aggs": inner}}
+        found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": True})
+        day_aggs = found["aggregations"]["d"]
         per_day = lambda agg: {b["key_as_string"]: b["doc_count"] for b in agg["buckets"]}  # noqa: E731
-        return {"days": per_day(aggs["days"]), "undated": aggs["undated"]["doc_count"],
-                "sources": {b["key"]: per_day(b["days"]) for b in aggs["sources"]["buckets"]} if by_source else {}}
+        return {"days": per_day(day_aggs["days"]),
+                "undated": found["hits"]["total"]["value"] - day_aggs["doc_count"],
+                "sources": {b["key"]: per_day(b["days"]) for b in day_aggs["sources"]["buckets"]} if by_source else {}}
 
     def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
         """Pages of EXPORT_PAGE with ``search_after`` on the sort keys (``seq`` is unique), on the
@@ -312,6 +316,7 @@ def article(src: dict) -> dict:
         "id": src["id"], "title": src.get("title") or "", "body": src.get("body") or "",
         "source": (src.get("source") or [None])[0] if isinstance(src.get("source"), list) else src.get("source"),
         "date": datetime.fromisoformat(date) if date else None,
+        "date_precision": src.get("date_precision") or ("day" if date else None),
         "url": src.get("url"), "category": src.get("category"),
         "persons": list(src.get("persons") or []), "places": list(src.get("places") or []),
         "organizations": list(src.get("organizations") or []), "digest": src.get("digest"),

@@ -26,7 +26,7 @@ SCRIPT = (
     f" return query.boost * idf * (tf * ({BM25_K1} + 1)) / (tf + {BM25_K1} * ((1 - {BM25_B}) + {BM25_B} * doc.length / avgdl));"
 )
 #: The mapping's version: an index of another version is rebuilt, not read.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: date_precision
 
 
 def settings(shards: int, replicas: int) -> dict:
@@ -49,6 +49,7 @@ def mappings(meta: dict) -> dict:
         "title": {"type": "text", "index": False},
         "body": {"type": "text", "index": False},
         "date": {"type": "date"},
+        "date_precision": {"type": "keyword"},  # "month" or "year" when the date is known only to that
         "url": {"type": "keyword", "index": False},
         "category": {"type": "keyword"},
         "digest": {"type": "keyword"},

@@ -78,17 +78,25 @@ def live_of(reader) -> np.ndarray:
     return np.fromiter(reader.all_doc_ids(), dtype=np.int64)
 
 
-def stories_of(reader, story_of: dict[str, str]) -> np.ndarray:
+def stored_columns(reader) -> tuple[list[str | None], np.ndarray]:
+    """Every document's id (None if deleted) and whether its date is known only to the month or year."""
+    n = reader.doc_count_all()
+    ids: list[str | None] = []
+    coarse = np.zeros(n, dtype=bool)
+    for d in range(n):
+        if reader.has_deletions() and reader.is_deleted(d):
+            ids.append(None)
+            continue
+        fields = reader.stored_fields(d)
+        ids.append(fields.get("id"))
+        coarse[d] = fields.get("date_precision") in ("month", "year")
+    return ids, coarse
+
+
+def stories_of(ids: list[str | None], story_of: dict[str, str]) -> np.ndarray:
     """Every document's story as a number: the document number of the story's first article
     (its own number when it has no story, or is deleted)."""
-    n = reader.doc_count_all()
-    docnum = {}
-    ids = []
-    for d in range(n):
-        doc_id = reader.stored_fields(d).get("id") if reader.has_deletions() is False or not reader.is_deleted(d) else None
-        ids.append(doc_id)
-        if doc_id is not None:
-            docnum[doc_id] = d
+    docnum = {doc_id: d for d, doc_id in enumerate(ids) if doc_id is not None}
     return np.array([docnum.get(story_of.get(i), d) if i is not None else d for d, i in enumerate(ids)],
                     dtype=np.int32)
 
@@ -110,8 +118,10 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
     with ix.reader() as reader:
         np.save(out / "live.npy", live_of(reader))
         np.save(out / "dates.npy", dates_of(reader))
+        ids, coarse = stored_columns(reader)
+        np.save(out / "coarse_dates.npy", coarse)
         if story_of is not None:
-            np.save(out / "story.npy", stories_of(reader, story_of))
+            np.save(out / "story.npy", stories_of(ids, story_of))
         for field in fields:
             if field not in ix.schema:
                 continue
@@ -207,6 +217,10 @@ class Arrays:
 
     def live(self) -> np.ndarray:
         return self._maps["live.npy"]
+
+    def coarse_dates(self) -> np.ndarray | None:
+        """Per document: its date is known to the month or year alone (no day)."""
+        return self._maps.get("coarse_dates.npy")
 
     def stories(self) -> np.ndarray | None:
         """Each document's story (the document number of its first article), if the build wrote them."""

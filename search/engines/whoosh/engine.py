@@ -53,6 +53,7 @@ def article(fields: dict) -> dict:
     return {
         "id": fields["id"], "title": fields.get("title", ""), "body": fields.get("body", ""),
         "source": fields.get("source") or None, "date": fields.get("date"),
+        "date_precision": fields.get("date_precision") or ("day" if fields.get("date") else None),
         "url": fields.get("url"), "category": fields.get("category"),
         "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
         "organizations": split_values(fields.get("organizations")), "digest": fields.get("digest"),
@@ -248,6 +249,9 @@ class WhooshEngine:
         docs = matches.state[3] if matches is not None else live(searcher, gen)
         stamps = dates(searcher, gen)[docs]
         dated = stamps != arrays.NO_DATE
+        coarse = searcher.akhbar_arrays.coarse_dates() if searcher.akhbar_arrays is not None else None
+        if coarse is not None:  # a month or a year alone has no day: counted with the undated
+            dated &= ~np.asarray(coarse)[docs]
         day = (stamps[dated] - _EPOCH) // _DAY
         out = {"days": _per_day(day), "undated": int(len(docs) - np.count_nonzero(dated)), "sources": {}}
         if by_source:

@@ -27,8 +27,11 @@ def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest}
     fields.update(dict.fromkeys(scored_fields, text))
     if doc.date is not None:
-        fields["date"] = doc.date
-        fields["month"] = doc.date.strftime("%Y-%m")
+        fields["date"] = doc.date  # a month or year known alone: its first day, for sorting and date ranges
+        if doc.date_precision in ("month", "year"):
+            fields["date_precision"] = doc.date_precision
+        if doc.date_precision != "year":
+            fields["month"] = doc.date.strftime("%Y-%m")
     for name in ("url", "category"):
         value = getattr(doc, name)
         if value:
