@@ -147,12 +147,18 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def test_every_result_link_resolves_to_its_own_article(hostile_ids_index):
+@pytest.mark.parametrize("group", ["off", "on"])
+def test_every_result_link_resolves_to_its_own_article(hostile_ids_index, group):
+    """Every article linked, as a result row (group=off), or as a story's row, its other
+    articles and the link to the whole story (the texts differ only by id: one story)."""
     client = create_app({"TESTING": True, "INDEX_DIR": str(hostile_ids_index)}).test_client()
-    html = client.get("/search", query_string={"q": "طرابلس"}).get_data(as_text=True)
+    html = client.get("/search", query_string={"q": "طرابلس", "group": group}).get_data(as_text=True)
     parser = _Links()
     parser.feed(html)
-    assert len(parser.hrefs) == len(HOSTILE_IDS)
+    if group == "off":
+        assert len(parser.hrefs) == len(HOSTILE_IDS)
+    else:
+        assert html.count('class="hit"') == 1 and len(parser.hrefs) == len(HOSTILE_IDS) + 1  # + the story link
     found = set()
     for href in parser.hrefs:
         # resolve the link as a browser does (dot segments removed), then follow it

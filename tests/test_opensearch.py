@@ -87,8 +87,9 @@ def test_the_article_page_and_json_are_the_same_on_both_engines(app, opensearch_
                              "OPENSEARCH_INDEX": sample_on_cluster}).test_client()
     embedded = app.test_client()
     for q in ("حفتر", '"الوفد المصري"', "place:بنغازي"):
-        a = embedded.get("/search", query_string={"q": q, "format": "json"}).get_json()
-        b = on_cluster.get("/search", query_string={"q": q, "format": "json"}).get_json()
+        # every article listed: the cluster engine does not group stories (yet)
+        a = embedded.get("/search", query_string={"q": q, "format": "json", "group": "off"}).get_json()
+        b = on_cluster.get("/search", query_string={"q": q, "format": "json", "group": "off"}).get_json()
         for res in (a, b):
             res.pop("took_ms")
             for r in res["results"]:
@@ -98,7 +99,8 @@ def test_the_article_page_and_json_are_the_same_on_both_engines(app, opensearch_
     first = a["results"][0]["id"]
     page_a = embedded.get("/article", query_string={"id": first}).get_data(as_text=True)
     page_b = on_cluster.get("/article", query_string={"id": first}).get_data(as_text=True)
-    assert page_b == page_a and "dir=\"rtl\"" in page_b
+    article = lambda page: page[page.index("<article"):page.index("</article>")]  # noqa: E731 (not the story lists)
+    assert article(page_b) == article(page_a) and "dir=\"rtl\"" in page_b
     assert on_cluster.get("/article", query_string={"id": "no-such-article"}).status_code == 404
     with open_engine(_url(opensearch_cluster), "opensearch", sample_on_cluster) as cluster:
         assert get_article(cluster, first) is not None

@@ -179,8 +179,12 @@ class OpenSearchEngine:
         else:
             index, shards, query = matches.state
         aggs = {field: {"terms": {"field": f"{field}_key", "size": FACET_FETCH}} for field in FACET_FIELDS}
-        aggs["month"] = {"date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM",
-                                            "min_doc_count": 1}}
+        # an article dated by its year alone counts in its year, in no month
+        aggs["month"] = {"filter": {"bool": {"must_not": [{"term": {"date_precision": "year"}}]}},
+                         "aggs": {"h": {"date_histogram": {"field": "date", "calendar_interval": "month",
+                                                           "format": "yyyy-MM", "min_doc_count": 1}}}}
+        aggs["year"] = {"date_histogram": {"field": "date", "calendar_interval": "year", "format": "yyyy",
+                                           "min_doc_count": 1}}
         found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": False})
         out = {}
         for field in FACET_FIELDS:
@@ -188,11 +192,9 @@ class OpenSearchEngine:
             shown = self._shown(index, shards, field, [k for k, _n in buckets])
             counted = sorted(((shown.get(k, k), n) for k, n in buckets), key=lambda v: (-v[1], v[0]))
             out[field] = [{"value": v, "count": n} for v, n in counted[:FACET_LIMIT]]
-        months = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["month"]["buckets"]]
-        years: dict[str, int] = {}
-        for month, n in months:
-            years[month[:4]] = years.get(month[:4], 0) + n
-        out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
+        months = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["month"]["h"]["buckets"]]
+        years = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["year"]["buckets"]]
+        out["year"] = [{"value": y, "count": n} for y, n in sorted(years, reverse=True)]
         out["month"] = [{"value": m, "count": n} for m, n in sorted(months, reverse=True)]
         return out
 

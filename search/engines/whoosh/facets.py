@@ -15,7 +15,9 @@ from collections import Counter, OrderedDict
 
 import numpy as np
 
+from search.engines.whoosh.arrays import NO_DATE
 from search.engines.whoosh.docsets import generation_key
+from search.engines.whoosh.tables import dates
 from search.fields import FACET_FIELDS
 from search.normalize import normalize_arabic
 
@@ -24,6 +26,7 @@ COUNTED_FIELDS = tuple(FACET_FIELDS) + ("month",)
 ENTITY_FIELDS = ("persons", "places", "organizations")
 FACET_LIMIT = 15
 _CACHE_SIZE = 4
+_EPOCH = 62135596800 * 1_000_000  # Whoosh's date integers count microseconds from 1 January of year 1
 
 _cache: OrderedDict[tuple, dict[str, "_Column"]] = OrderedDict()
 _lock = threading.Lock()
@@ -92,6 +95,16 @@ def doc_values(searcher) -> dict[str, _Column]:
     return table
 
 
+def years_of(searcher, docnums) -> Counter:
+    """Year -> how many of the documents are dated in it (a day, a month or the year alone)."""
+    stamps = dates(searcher, generation_key(searcher.reader()))[np.asarray(docnums, dtype=np.int64)]
+    stamps = stamps[stamps != NO_DATE]
+    micros = (stamps - _EPOCH).astype("datetime64[us]")
+    years = micros.astype("datetime64[Y]").astype(np.int64) + 1970
+    values, counts = np.unique(years, return_counts=True)
+    return Counter({f"{int(v):04d}": int(c) for v, c in zip(values, counts)})
+
+
 def count_facets(searcher, docnums) -> dict[str, list[dict]]:
     """Top values with counts for each facet field, plus years and months (newest first)."""
     table = doc_values(searcher)
@@ -100,10 +113,7 @@ def count_facets(searcher, docnums) -> dict[str, list[dict]]:
     out = {}
     for field in FACET_FIELDS:
         out[field] = [{"value": k, "count": n} for k, n in table[field].count(mask, FACET_LIMIT)]
-    months = dict(table["month"].count(mask))
-    years: Counter = Counter()
-    for month, n in months.items():
-        years[month[:4]] += n
-    out["year"] = [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]
+    months = dict(table["month"].count(mask))  # (an article dated by its year alone has no month)
+    out["year"] = [{"value": y, "count": n} for y, n in sorted(years_of(searcher, docnums).items(), reverse=True)]
     out["month"] = [{"value": m, "count": n} for m, n in sorted(months.items(), reverse=True)]
     return out
