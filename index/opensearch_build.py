@@ -53,8 +53,8 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 "collections": [str(c) for c in collections]}
         target = writer.create(build, meta, shards, replicas)
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
-                       metadata=metadata,
-                       prepare=partial(prepare, stemmer=stemmer), part=part)
+                       metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
+                       stories=False)  # the cluster does not group stories (yet)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)

@@ -38,17 +38,19 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def with_entities(item: Document | Problem) -> Document | Problem:
-    """The document with its persons, places and organizations filled in, and what it
-    contributes to story detection (problems pass through)."""
+def with_entities(item: Document | Problem, stories: bool = True) -> Document | Problem:
+    """The document with its persons, places and organizations filled in, and (``stories``) what
+    it contributes to story detection (problems pass through)."""
     if isinstance(item, Document):
         ents = extract_entities(item.title, item.body)
         item.persons, item.places, item.organizations = ents["persons"], ents["places"], ents["organizations"]
-        item.story = story_features(item.title, item.body)
+        if stories:
+            item.story = story_features(item.title, item.body)
     return item
 
 
-def _batch(jobs: list[tuple[Document | Problem, bool]], prepare: Callable | None = None) -> list[Document | Problem]:
+def _batch(jobs: list[tuple[Document | Problem, bool]], prepare: Callable | None = None,
+           stories: bool = True) -> list[Document | Problem]:
     out, found = [], {}
     for item, needed in jobs:
         if needed and isinstance(item, Document):
@@ -57,7 +59,7 @@ def _batch(jobs: list[tuple[Document | Problem, bool]], prepare: Callable | None
                 item.persons, item.places, item.organizations = (list(v) for v in found[key][:3])
                 item.story = found[key][3]
             else:
-                with_entities(item)
+                with_entities(item, stories)
                 found[key] = (item.persons, item.places, item.organizations, item.story)
         out.append(item)
     if prepare is not None:
@@ -103,7 +105,7 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
                unchanged: dict[str, str] | None = None, follow_links: bool = False,
                metadata: str | os.PathLike | None = None,
                prepare: Callable[[Document], dict] | None = None,
-               part: tuple[int, int] | None = None) -> Iterator[Document | Problem]:
+               part: tuple[int, int] | None = None, stories: bool = True) -> Iterator[Document | Problem]:
     """Documents with their entities, and problems, in collection order.
 
     ``unchanged``: id -> digest of documents already indexed; a document read
@@ -112,6 +114,7 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     run on each (changed) document in the worker processes, its result kept in
     ``Document.prepared`` (an engine's analysis).  ``part``: ``(k, n)``, only the
     documents of part k of n (:func:`in_part`; problems are reported by part 1).
+    ``stories``: also compute each changed document's story features (``Document.story``).
     """
     unchanged = unchanged or {}
     items = read_items(collections, titles, follow_links, metadata)
@@ -121,9 +124,9 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     if prepare is None:  # an engine's analysis differs by id and position: copies are only skipped without one
         memo: dict[bytes, tuple] = {}
         jobs = _from_memo(jobs, memo)
-        yield from _into_memo(_ordered(jobs, workers, prepare), memo, unchanged)
+        yield from _into_memo(_ordered(jobs, workers, prepare, stories), memo, unchanged)
     else:
-        yield from _ordered(jobs, workers, prepare)
+        yield from _ordered(jobs, workers, prepare, stories)
 
 
 def _text_key(doc: Document) -> bytes:
@@ -152,9 +155,9 @@ def _into_memo(items, memo: dict, unchanged: dict[str, str]) -> Iterator[Documen
         yield item
 
 
-def _ordered(jobs, workers: int | None, prepare) -> Iterator[Document | Problem]:
+def _ordered(jobs, workers: int | None, prepare, stories: bool) -> Iterator[Document | Problem]:
     """The jobs' documents in order, entities recognized (and ``prepare`` run) where needed."""
-    yield from _batch(list(islice(jobs, SERIAL_FIRST)), prepare)
+    yield from _batch(list(islice(jobs, SERIAL_FIRST)), prepare, stories)
     rest = next(jobs, None)
     if rest is None:  # a small collection: done, no worker started
         return
@@ -162,7 +165,7 @@ def _ordered(jobs, workers: int | None, prepare) -> Iterator[Document | Problem]
     workers = default_workers() if workers is None else workers
     if workers <= 1:
         for job in jobs:
-            yield from _batch([job], prepare)
+            yield from _batch([job], prepare, stories)
         return
     # forkserver: workers never inherit the caller's threads (a server may be running some)
     ctx = multiprocessing.get_context("forkserver")
@@ -171,7 +174,7 @@ def _ordered(jobs, workers: int | None, prepare) -> Iterator[Document | Problem]
         while True:
             batch = list(islice(jobs, BATCH))
             if batch:
-                pending.append(pool.apply_async(_batch, (batch, prepare)))
+                pending.append(pool.apply_async(_batch, (batch, prepare, stories)))
             if not pending:
                 break
             if not batch or len(pending) >= 2 * workers + 1:

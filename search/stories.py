@@ -24,7 +24,7 @@ class StoryIndex:
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
         self.ids: list[str] = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         self.row = {doc_id: n for n, doc_id in enumerate(self.ids)}
-        self.story, self.dup, self.dates = load("story.npy"), load("dup.npy"), load("dates.npy")
+        self.story, self.dup = load("story.npy"), load("dup.npy")
         self._vec = (load("vec.indptr.npy"), load("vec.indices.npy"), load("vec.data.npy"))
         self._inv = (load("inv.indptr.npy"), load("inv.indices.npy"), load("inv.data.npy"))
         order = np.argsort(np.asarray(self.story), kind="stable")  # rows by story, date order within

@@ -13,7 +13,7 @@ from html import escape
 UNITS = ("day", "week", "month")
 DAY_SPAN = 92
 WEEK_SPAN = 731
-#: Most buckets drawn (a month bucket over more than this many months is still listed in full in the JSON).
+#: The chart's drawing box (it is scaled to the page's width).
 SVG_WIDTH, SVG_HEIGHT = 720, 180
 
 

@@ -191,6 +191,8 @@ def cmd_eval_ner(args) -> int:
 
 def cmd_eval_stories(args) -> int:
     """Duplicate and same-story figures of an index's stories on labelled article pairs."""
+    from collections import Counter
+
     from index.stories.evaluate import read_pairs, score
     from search.engines.whoosh.store import current_dir
     from search.stories import StoryIndex
@@ -203,12 +205,13 @@ def cmd_eval_stories(args) -> int:
     dup = {i: stories.duplicate_of(i) for i in stories.ids}
     story = {i: stories.story_of(i) for i in stories.ids}
     result = score(pairs, dup, story)
-    sizes: dict[str, int] = {}
-    for s in story.values():
-        sizes[s] = sizes.get(s, 0) + 1
-    out = {**{k.replace(" ", "_").replace("-", "_"): float(v) if "." in v else int(v) for k, v in result.rows()},
-           "articles": len(story), "stories": len(sizes), "stories_of_2_or_more": sum(1 for n in sizes.values() if n > 1),
-           "largest_story": max(sizes.values(), default=0),
+    if result.pairs == 0:
+        print(f"{args.index}: none of the pairs' articles is in this index (they are ANT articles: "
+              "index ../shared/corpus/ant-multisource-v2.1.tar.gz)", file=sys.stderr)
+        return 2
+    sizes = Counter(story.values())
+    out = {**result.as_dict(), "articles": len(story), "stories": len(sizes),
+           "stories_of_2_or_more": sum(1 for n in sizes.values() if n > 1), "largest_story": max(sizes.values(), default=0),
            "duplicate_groups_of_2_or_more": len({d for i, d in dup.items() if d != i})}
     print(json.dumps(out))
     return 0

@@ -25,10 +25,11 @@ class Scores:
     story_recall: float
     story_f1: float
 
-    def rows(self) -> list[tuple[str, str]]:
-        return [("pairs", str(self.pairs)), ("duplicate precision", f"{self.dup_precision:.3f}"),
-                ("duplicate recall", f"{self.dup_recall:.3f}"), ("same-story precision", f"{self.story_precision:.3f}"),
-                ("same-story recall", f"{self.story_recall:.3f}"), ("same-story F1", f"{self.story_f1:.3f}")]
+    def as_dict(self) -> dict:
+        """The figures, rounded to three places, under the names ``akhbar eval-stories`` prints."""
+        return {"pairs": self.pairs, "duplicate_precision": round(self.dup_precision, 3),
+                "duplicate_recall": round(self.dup_recall, 3), "same_story_precision": round(self.story_precision, 3),
+                "same_story_recall": round(self.story_recall, 3), "same_story_F1": round(self.story_f1, 3)}
 
 
 def read_pairs(path: str | Path | None = None) -> list[dict]:

@@ -35,7 +35,6 @@ class Features:
 
     shingles: np.ndarray  # uint32, sorted, unique
     terms: Counter = field(default_factory=Counter)
-    words: int = 0
 
 
 def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
@@ -73,8 +72,7 @@ def features(title: str, body: str) -> Features:
     """What an article contributes: computed from its title and body."""
     words = analyze(_EXACT, body)
     sh = shingle_hashes(words)
-    return Features(shingles=sh,
-                    terms=term_counts(title, words), words=len(words))
+    return Features(shingles=sh, terms=term_counts(title, words))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -3,8 +3,8 @@
 Duplicates: two articles are the same report when their word-shingle sets
 overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``);
 candidates come from datasketch's MinHash LSH, so no pair is compared that
-shares no band.
-Copies form groups (connected components), named after their earliest member.
+shares no band.  Taken in date order, an article joins the duplicate group of the
+first earlier article it is a copy of; a group is named after its first article.
 
 Stories: articles are taken in date order; each joins the story whose members
 dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
@@ -12,8 +12,8 @@ dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
 reaches ``STORY_COSINE``, or starts a story of its own (single-pass
 group-average clustering, as in topic detection and tracking).  Copies of a
 report always share its story.  Undated articles are taken last and compared
-with every article.  The same procedure adds the articles of an update to the
-stories already built (:class:`StoryState`).
+with every article.  Every build, full or update, groups the whole collection
+again (``index.stories.store`` keeps each article's features between builds).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import gzip
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +59,6 @@ class Article:
     """What grouping needs of one article."""
 
     id: str
-    source: str | None
     date: datetime | None
     shingles: np.ndarray         # uint32, sorted, unique
     terms: str                   # its stemmed terms, one per line (one string: a few bytes a term in memory)
@@ -67,19 +66,33 @@ class Article:
     entities: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, doc_id: str, source: str | None, date: datetime | None, shingles: np.ndarray,
+    def of(cls, doc_id: str, date: datetime | None, shingles: np.ndarray,
            terms: Counter, entities: tuple[str, ...] = ()) -> Article:
         """An article from its term counts (see ``index.stories.features``)."""
-        return cls(doc_id, source, date, shingles, "\n".join(terms),
+        return cls(doc_id, date, shingles, "\n".join(terms),
                    np.fromiter((min(c, 65535) for c in terms.values()), dtype=np.uint16, count=len(terms)), entities)
 
 
 @dataclass
 class Groups:
-    """Each article's duplicate group and story (ids of their first member)."""
+    """A collection grouped: its articles in date order (undated last), each one's duplicate
+    group and story as the row of their first article, and the rows' tf-idf vectors."""
 
-    dup: dict[str, str] = field(default_factory=dict)
-    story: dict[str, str] = field(default_factory=dict)
+    articles: list[Article]
+    dup_rows: list[int]
+    story_rows: list[int]
+    vectors: object  # scipy CSR matrix, a row per article
+    terms: list[str]  # the vectors' columns
+
+    @property
+    def dup(self) -> dict[str, str]:
+        """Article id -> the id of its duplicate group's first article."""
+        return {a.id: self.articles[k].id for a, k in zip(self.articles, self.dup_rows)}
+
+    @property
+    def story(self) -> dict[str, str]:
+        """Article id -> the id of its story's first article."""
+        return {a.id: self.articles[k].id for a, k in zip(self.articles, self.story_rows)}
 
 
 def _order_key(a: Article) -> tuple:
@@ -128,24 +141,22 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
     return leader
 
 
-def vectors(articles: list[Article], idf: dict[str, float] | None = None):
-    """L2-normalized tf-idf rows (sublinear tf, entities as terms), top ``TOP_TERMS`` per row,
-    the idf used (computed from ``articles`` unless given) and the columns' terms."""
+def vectors(articles: list[Article]):
+    """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
+    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms."""
     from scipy.sparse import csr_matrix
 
     rows = [_weighted(a) for a in articles]
-    if idf is None:
-        df: Counter = Counter()
-        for r in rows:
-            df.update(r.keys())
-        ref_n, ref = reference_df()
-        n = len(rows) + ref_n
-        idf = {t: math.log((n + 1) / (d + ref.get(t, 0) + 1)) + 1 for t, d in df.items()}
-    default = max(idf.values(), default=1.0)
+    df: Counter = Counter()
+    for r in rows:
+        df.update(r.keys())
+    ref_n, ref = reference_df()
+    n = len(rows) + ref_n
+    idf = {t: math.log((n + 1) / (d + ref.get(t, 0) + 1)) + 1 for t, d in df.items()}
     vocab: dict[str, int] = {}
     indptr, indices, data = [0], [], []
     for r in rows:
-        w = {t: v * idf.get(t, default) for t, v in r.items()}
+        w = {t: v * idf[t] for t, v in r.items()}
         top = sorted(w.items(), key=lambda kv: -kv[1])[:TOP_TERMS]
         norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
         for t, v in top:
@@ -154,7 +165,7 @@ def vectors(articles: list[Article], idf: dict[str, float] | None = None):
         indptr.append(len(indices))
     X = csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
                    shape=(len(rows), max(1, len(vocab))))
-    return X, idf, list(vocab)
+    return X, list(vocab)
 
 
 @lru_cache(maxsize=1)
@@ -178,23 +189,18 @@ def _weighted(a: Article) -> dict[str, float]:
 def group(articles: list[Article]) -> Groups:
     """Duplicate groups and stories of a whole collection."""
     articles = sorted(articles, key=_order_key)
-    out = Groups()
     leader = duplicate_leaders(articles, boilerplate(a.shingles for a in articles))
-    for a, k in zip(articles, leader):
-        out.dup[a.id] = articles[k].id
-    X, _idf, _terms = vectors(articles)
-    story = assign_stories(articles, X, out.dup)
-    out.story = {a.id: s for a, s in zip(articles, story)}
-    return out
+    X, terms = vectors(articles)
+    return Groups(articles, leader, assign_stories(articles, X, leader), X, terms)
 
 
-def assign_stories(articles: list[Article], X, dup: dict[str, str]) -> list[str]:
-    """Each article's story (in the articles' order, which is by date, undated last)."""
+def assign_stories(articles: list[Article], X, leader: list[int]) -> list[int]:
+    """Each article's story, as the row of its first article (the articles are in date
+    order, undated last; ``leader``: each one's duplicate group, as a row)."""
     n = len(articles)
     days = np.array([a.date.timestamp() / 86400 if a.date else np.inf for a in articles])
     dated = int(np.count_nonzero(np.isfinite(days)))
     story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
-    first_of_dup: dict[str, int] = {}
     block = 256
     for lo, hi in _blocks(dated, n, block):
         if lo >= dated:  # undated: compare with everything before
@@ -204,11 +210,9 @@ def assign_stories(articles: list[Article], X, dup: dict[str, str]) -> list[str]
         sims = (X[lo:hi] @ X[start:hi].T).toarray()
         for r in range(hi - lo):
             i = lo + r
-            d = dup[articles[i].id]
-            if d in first_of_dup:
-                story_of[i] = story_of[first_of_dup[d]]
+            if leader[i] != i:  # a copy: its report's story
+                story_of[i] = story_of[leader[i]]
                 continue
-            first_of_dup[d] = i
             if i < dated:
                 left = int(np.searchsorted(days[:dated], days[i] - WINDOW_DAYS, side="left"))
             else:
@@ -228,7 +232,7 @@ def assign_stories(articles: list[Article], X, dup: dict[str, str]) -> list[str]
                     story_of[i] = keys[best]
                     continue
             story_of[i] = i
-    return [articles[k].id for k in story_of]
+    return story_of.tolist()
 
 
 def _blocks(dated: int, n: int, size: int):

@@ -32,12 +32,13 @@ def main() -> None:
             a.date = None
     g = group(articles)
     pairs = read_pairs()
-    print(" ".join(f"{k}={v}" for k, v in score(pairs, g.dup, g.story).rows()))
-    sizes = Counter(Counter(g.story.values()).values())
+    dup, story = g.dup, g.story
+    print(" ".join(f"{k}={v}" for k, v in score(pairs, dup, story).as_dict().items()))
+    sizes = Counter(Counter(story.values()).values())
     print("story sizes (size: stories):", ", ".join(f"{k}: {v}" for k, v in sorted(sizes.items())))
     for p in pairs:
-        same_story = g.story[p["id_a"]] == g.story[p["id_b"]]
-        same_dup = g.dup[p["id_a"]] == g.dup[p["id_b"]]
+        same_story = story[p["id_a"]] == story[p["id_b"]]
+        same_dup = dup[p["id_a"]] == dup[p["id_b"]]
         gold_story = p["label"] in ("same_report", "same_event")
         if same_story != gold_story or same_dup != (p["label"] == "same_report"):
             print(f"{p['pair']}\t{p['label']}\tgrouped={'dup' if same_dup else 'story' if same_story else 'no'}\t"
