@@ -56,6 +56,15 @@ def queries() -> list[str]:
     return [q for q in QUERIES_FILE.read_text(encoding="utf-8").splitlines() if q.strip() and not q.startswith("#")]
 
 
+#: More parameters of every HTTP request (``--http-params``, e.g. "&group=off").
+HTTP_PARAMS = ""
+
+
+def search_paths() -> list[str]:
+    """The /search JSON requests of the HTTP load: the bench queries, with ``HTTP_PARAMS``."""
+    return [f"/search?format=json&q={urllib.parse.quote(q)}{HTTP_PARAMS}" for q in queries()]
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -197,7 +206,7 @@ def _free_port() -> int:
 
 
 def _wrk(base: str, seconds: int, concurrency: int, folder: Path) -> dict:
-    paths = [f"/search?format=json&q={urllib.parse.quote(q)}" for q in queries()]
+    paths = search_paths()
     script = folder / "queries.lua"
     script.write_text(
         "local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
@@ -215,7 +224,7 @@ def _wrk(base: str, seconds: int, concurrency: int, folder: Path) -> dict:
 
 
 def _python_load(base: str, seconds: int, concurrency: int) -> dict:
-    paths = [f"/search?format=json&q={urllib.parse.quote(q)}" for q in queries()]
+    paths = search_paths()
     lat: list[float] = []
     errors = [0]
     deadline = time.perf_counter() + seconds
@@ -256,10 +265,10 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
                 break
             except OSError:
                 time.sleep(0.1)
-        for q in queries():  # warm, as a server that has been up a while
-            urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
-        for q in queries():  # each process and thread opens its searcher and fills its caches
-            urllib.request.urlopen(f"{base}/search?format=json&q={urllib.parse.quote(q)}", timeout=30).read()
+        for path in search_paths():  # warm, as a server that has been up a while
+            urllib.request.urlopen(base + path, timeout=30).read()
+        for path in search_paths():  # each process and thread opens its searcher and fills its caches
+            urllib.request.urlopen(base + path, timeout=30).read()
         rss_before = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid))
         r = _wrk(base, seconds, concurrency, folder) if shutil.which("wrk") else _python_load(base, seconds, concurrency)
         r["client"] = "wrk" if shutil.which("wrk") else "python"
@@ -304,6 +313,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="entity-recognition processes (default: one per core)")
     ap.add_argument("--http-seconds", type=int, default=30)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--http-params", default="", help="more parameters of each HTTP request, e.g. '&group=off'")
     ap.add_argument("--server-processes", type=int, default=os.cpu_count() or 1,
                     help="akhbar serve --processes (default: one per core)")
     ap.add_argument("--no-lucene", action="store_true")
@@ -314,6 +324,8 @@ def main() -> None:
     ap.add_argument("--opensearch", nargs=2, metavar=("URL", "INDEX_NAME"),
                     help="measure queries and HTTP on this cluster index instead (with --skip-build)")
     args = ap.parse_args()
+    global HTTP_PARAMS
+    HTTP_PARAMS = args.http_params
     cluster = tuple(args.opensearch) if args.opensearch else None
     if cluster and not args.skip_build:
         ap.error("--opensearch measures an index already on the cluster: add --skip-build")
