@@ -219,8 +219,8 @@ class StoryArticles:
             return
         f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
         day = doc.date if doc.date_precision in (None, "day") else None  # a month or year alone: no window
-        self.now[doc.id] = Article.of(doc.id, day, f.shingles, f.terms,
-                                      tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations))
+        self.now[doc.id] = Article.of(doc.id, day, f, tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations),
+                                      doc.source)
 
     def kept(self) -> list[Article]:
         return list(self.now.values())

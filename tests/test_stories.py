@@ -194,3 +194,49 @@ def test_sort_oldest_lists_the_first_report_first_and_undated_last(tmp_path):
     assert res["sort"] == "oldest" and dates[0] == "2021-03-01" and dates[-1] is None
     dated = [d for d in dates if d]
     assert dated == sorted(dated)
+
+
+def _article(doc_id: str, title: str, body: str, source: str = "CNN", day: int = 27):
+    from datetime import datetime
+
+    from index.stories.grouping import Article
+    return Article.of(doc_id, datetime(2020, 12, day), features(title, body), (), source)
+
+
+def test_lines_an_outlet_repeats_on_its_pages_leave_the_term_vectors():
+    """Page furniture (the sidebar headlines an outlet prints under every article) chained
+    unrelated ANT pages into one story; a line in three of an outlet's articles is left out of
+    their vectors, except where it is the article's own lead."""
+    from index.stories.grouping import furniture, vectors
+
+    sidebar = _paragraphs(OTHERS[0])[1]   # a real paragraph, repeated as if it were a sidebar line
+    paras = _paragraphs(EGYPT_TRIPOLI[0])
+    pages = [_article(f"page-{n}", paras[0], "\n".join([paras[n], sidebar])) for n in (1, 2, 3)]
+    other_outlet = _article("bbc", paras[0], "\n".join([paras[4], sidebar]), "BBC")
+    first = _article("first", paras[0], "\n".join([sidebar, paras[5]]))
+    articles = pages + [other_outlet, first]
+    assert len(furniture(articles)) == 1  # the sidebar line, in CNN's pages (the BBC's copy is not CNN's)
+    X, terms = vectors(articles)
+    sidebar_terms = set(features("", sidebar).terms) - set(features(paras[0], "\n".join(paras[1:6])).terms)
+    assert len(sidebar_terms) > 10
+    column = {t: n for n, t in enumerate(terms)}
+    def weight_on_sidebar(row):
+        return sum(X[row, column[t]] for t in sidebar_terms if t in column)
+    assert all(weight_on_sidebar(r) == 0 for r in range(3))   # CNN's pages: gone
+    assert weight_on_sidebar(3) > 0                            # the BBC article: kept
+    assert weight_on_sidebar(4) > 0                            # its own lead: kept
+
+
+def test_a_short_cut_copy_of_a_long_report_is_found():
+    """Two lead paragraphs run alone by another outlet: a low Jaccard (the copy is a small part
+    of the report) but a high containment; the LSH must still offer the pair for comparison."""
+    from index.stories.grouping import group
+
+    title, body = _title_body(EGYPT_TRIPOLI[0])
+    short = "\n".join(_paragraphs(EGYPT_TRIPOLI[0])[1:3])
+    report, copy = _article("report", title, body), _article("copy", "عنوان آخر", short, "BBC", 28)
+    assert jaccard(copy.shingles, report.shingles) < 0.3 <= containment(copy.shingles, report.shingles)
+    others = [_article(d, *_title_body(d), "X", 29) for d in (EGYPT_TRIPOLI[1],) + OTHERS]
+    g = group([report, copy] + others)
+    assert g.dup["copy"] == "report"
+    assert {g.dup[d] for d in (EGYPT_TRIPOLI[1],) + OTHERS} == {EGYPT_TRIPOLI[1], *OTHERS}

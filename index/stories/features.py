@@ -24,6 +24,9 @@ NUM_PERM = 128
 SCHEME = "affine32"
 #: A title's terms count this many times in the term vector (the headline says what the event is).
 TITLE_WEIGHT = 2
+#: Body lines of at least this many content words are remembered (hash and terms), so that lines an
+#: outlet repeats across its pages (page furniture: its sidebar's headlines) can be taken out later.
+LINE_WORDS = 6
 
 _EXACT = exact_analyzer()
 _STEM = stem_function(stemmed_analyzer())
@@ -31,10 +34,12 @@ _STEM = stem_function(stemmed_analyzer())
 
 @dataclass
 class Features:
-    """An article's shingles (hashed) and weighted stemmed terms."""
+    """An article's shingles (hashed), weighted stemmed terms, and its body lines of at least
+    ``LINE_WORDS`` content words: each one's hash and stemmed terms (their counts are in ``terms``)."""
 
     shingles: np.ndarray  # uint32, sorted, unique
     terms: Counter = field(default_factory=Counter)
+    lines: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
@@ -56,23 +61,34 @@ def minhash_of(shingles: np.ndarray):
     return m
 
 
-def term_counts(title: str, words: list[str]) -> Counter:
-    """Stemmed terms of the body's words, the title's counted ``TITLE_WEIGHT`` times."""
-    counts: Counter = Counter()
-    for w in words:
-        for s in _STEM(w):
-            counts[s] += 1
-    for w in analyze(_EXACT, title):
-        for s in _STEM(w):
-            counts[s] += TITLE_WEIGHT
-    return counts
+def stems(words: list[str]) -> list[str]:
+    """The stemmed terms of analyzed words, in order."""
+    return [s for w in words for s in _STEM(w)]
+
+
+def line_hash(words: list[str]) -> int:
+    """A line's identity: the hash of its analyzed words (so spacing, diacritics and punctuation
+    do not tell two copies of one line apart)."""
+    return zlib.crc32(" ".join(words).encode("utf-8"))
 
 
 def features(title: str, body: str) -> Features:
     """What an article contributes: computed from its title and body."""
-    words = analyze(_EXACT, body)
-    sh = shingle_hashes(words)
-    return Features(shingles=sh, terms=term_counts(title, words))
+    words: list[str] = []
+    terms: Counter = Counter()
+    lines: list[tuple[int, list[str]]] = []
+    for line in body.split("\n"):
+        lw = analyze(_EXACT, line)
+        if not lw:
+            continue
+        words.extend(lw)
+        ls = stems(lw)
+        terms.update(ls)
+        if len(lw) >= LINE_WORDS:
+            lines.append((line_hash(lw), ls))
+    for s in stems(analyze(_EXACT, title)):
+        terms[s] += TITLE_WEIGHT
+    return Features(shingles=shingle_hashes(words), terms=terms, lines=lines)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

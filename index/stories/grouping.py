@@ -20,24 +20,26 @@ from __future__ import annotations
 import gzip
 import math
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from index.stories.features import NUM_PERM, containment, jaccard, minhash_of
+from index.stories.features import NUM_PERM, Features, containment, jaccard, minhash_of
 
 #: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
 DUP_JACCARD = 0.16
 #: ... or when this share of the shorter one's shingles is in the other (a cut copy).
 DUP_CONTAINMENT = 0.5
-#: A shingle in more articles than this is page furniture or a stock phrase, not evidence of a copy.
+#: A shingle in more articles than this (or than there are outlets, if more) is page furniture
+#: or a stock phrase, not evidence of a copy.
 BOILERPLATE_DF = 5
-#: The MinHash LSH's threshold: pairs estimated below it are not even compared.
-LSH_THRESHOLD = 0.1
+#: The MinHash LSH's threshold: pairs estimated below it are not even compared.  Low, because a
+#: short cut copy inside a long report has a low Jaccard (0.07 for a 28-shingle copy of a
+#: 256-shingle report) though its containment is high.
+LSH_THRESHOLD = 0.03
 #: How far back (days) a story's members are compared with a new article.
 WINDOW_DAYS = 3.0
 #: Average cosine to a story's recent members from which an article joins it.
@@ -48,10 +50,17 @@ REFERENCE_DF = Path(__file__).with_name("reference_df.tsv.gz")
 #: An undated article joins a story only if it is also this close to one member: without
 #: the date window, a shared topic alone would gather articles from months apart.
 UNDATED_MAX_COSINE = 0.4
+#: An article this close to one member of a story joins it even when its average to the story's
+#: members is lower (a big story's first report retold by a later wire copy).
+LINK_COSINE = 0.6
 #: Terms kept per article vector (the highest tf-idf weights): bounds memory.
 TOP_TERMS = 96
 #: Weight of each entity (person, place, organization) beside the terms, before normalization.
 ENTITY_WEIGHT = 1.0
+#: A body line found in at least this many articles of one outlet is its page furniture (the
+#: sidebar's headlines of its other stories, a standing notice): its words are left out of the
+#: term vectors (line-level deduplication, as CCNet does over web pages).
+FURNITURE_LINES = 3
 
 
 @dataclass
@@ -64,13 +73,23 @@ class Article:
     terms: str                   # its stemmed terms, one per line (one string: a few bytes a term in memory)
     counts: np.ndarray           # uint16, each term's count (title weighted)
     entities: tuple[str, ...] = ()
+    source: str | None = None
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))       # body lines' hashes
+    line_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))   # each line's end in:
+    line_terms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint16))  # its terms (numbers)
 
     @classmethod
-    def of(cls, doc_id: str, date: datetime | None, shingles: np.ndarray,
-           terms: Counter, entities: tuple[str, ...] = ()) -> Article:
-        """An article from its term counts (see ``index.stories.features``)."""
-        return cls(doc_id, date, shingles, "\n".join(terms),
-                   np.fromiter((min(c, 65535) for c in terms.values()), dtype=np.uint16, count=len(terms)), entities)
+    def of(cls, doc_id: str, date: datetime | None, f: Features, entities: tuple[str, ...] = (),
+           source: str | None = None) -> Article:
+        """An article from its features (see ``index.stories.features``)."""
+        number = {t: n for n, t in enumerate(f.terms)}
+        line_terms = [number[t] for _, ts in f.lines for t in ts]
+        return cls(doc_id, date, f.shingles, "\n".join(f.terms),
+                   np.fromiter((min(c, 65535) for c in f.terms.values()), dtype=np.uint16, count=len(f.terms)),
+                   entities, source,
+                   np.array([h for h, _ in f.lines], dtype=np.uint32),
+                   np.cumsum([len(ts) for _, ts in f.lines], dtype=np.uint32),
+                   np.array(line_terms, dtype=np.uint16 if len(number) < 65536 else np.uint32))
 
 
 @dataclass
@@ -104,22 +123,24 @@ def same_report(a: np.ndarray, b: np.ndarray) -> bool:
     return jaccard(a, b) >= DUP_JACCARD or containment(a, b) >= DUP_CONTAINMENT
 
 
-def boilerplate(shingle_sets: Iterable[np.ndarray], limit: int | None = None) -> np.ndarray:
-    """Shingles found in more than ``limit`` articles (default ``BOILERPLATE_DF``): an outlet's
-    page furniture (links to its other stories) and stock phrases, which say nothing about
-    whether two texts are one report."""
-    sets = list(shingle_sets)
-    if not sets:
+def boilerplate(articles: list[Article], limit: int | None = None) -> np.ndarray:
+    """Shingles that say nothing about whether two texts are one report: those found in more
+    articles than ``limit`` (default: ``BOILERPLATE_DF``, or the number of outlets if greater,
+    since a wire report can be copied once by every outlet): an outlet's page furniture (links to
+    its other stories), standing notices and everyone's stock phrases."""
+    if not articles:
         return np.zeros(0, dtype=np.uint32)
-    values, counts = np.unique(np.concatenate(sets), return_counts=True)
-    return values[counts > (BOILERPLATE_DF if limit is None else limit)]
+    if limit is None:
+        limit = max(BOILERPLATE_DF, len({a.source for a in articles}))
+    values, counts = np.unique(np.concatenate([a.shingles for a in articles]), return_counts=True)
+    return values[counts > limit]
 
 
 def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
     """For each article (taken in the given order), the index of the first article of its
-    duplicate group: the group of the earliest article it is a copy of.  Shingles in
-    ``common`` are left out of every comparison (without that, an outlet's page furniture
-    chained hundreds of its articles into one "report")."""
+    duplicate group: the group of the earlier article it shares the most of (the highest
+    containment; the latest of equals), or its own.  Shingles in ``common`` are left out of every comparison (without that, an outlet's
+    page furniture chained hundreds of its articles into one "report")."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -129,13 +150,8 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
         sh = np.setdiff1d(a.shingles, common, assume_unique=True)
         cleaned.append(sh)
         m = minhash_of(sh)
-        found = n
-        for other in sorted(lsh.query(m)):
-            if not same_report(sh, cleaned[other]):
-                continue
-            found = leader[other]
-            break
-        leader.append(found)
+        copied = [(containment(sh, cleaned[o]), o) for o in lsh.query(m) if same_report(sh, cleaned[o])]
+        leader.append(leader[max(copied)[1]] if copied else n)
         if len(sh):
             lsh.insert(n, m)
     return leader
@@ -146,7 +162,8 @@ def vectors(articles: list[Article]):
     articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms."""
     from scipy.sparse import csr_matrix
 
-    rows = [_weighted(a) for a in articles]
+    lines = furniture(articles)
+    rows = [_weighted(a, lines) for a in articles]
     df: Counter = Counter()
     for r in rows:
         df.update(r.keys())
@@ -179,8 +196,30 @@ def reference_df() -> tuple[int, dict[str, int]]:
         return 0, {}
 
 
-def _weighted(a: Article) -> dict[str, float]:
-    w = {t: 1 + math.log(k) for t, k in zip(a.terms.split("\n"), a.counts.tolist()) if k > 0}
+def furniture(articles: list[Article]) -> set[tuple[str | None, int]]:
+    """(outlet, line hash) of the body lines found in ``FURNITURE_LINES`` or more of an outlet's articles."""
+    seen: Counter = Counter()
+    for a in articles:
+        seen.update((a.source, h) for h in set(a.lines.tolist()))
+    return {k for k, c in seen.items() if c >= FURNITURE_LINES}
+
+
+def _counts(a: Article, lines: set[tuple[str | None, int]]) -> np.ndarray:
+    """The article's term counts without its furniture lines (its first line always stays: an
+    article's lead is repeated in the sidebars of the outlet's other pages)."""
+    counts = a.counts.astype(np.int32)
+    start = int(a.line_ends[0]) if len(a.line_ends) else 0
+    for n in range(1, len(a.lines)):
+        end = int(a.line_ends[n])
+        if (a.source, int(a.lines[n])) in lines:
+            np.subtract.at(counts, a.line_terms[start:end], 1)
+        start = end
+    return counts
+
+
+def _weighted(a: Article, lines: set[tuple[str | None, int]] = frozenset()) -> dict[str, float]:
+    counts = _counts(a, lines) if lines and len(a.lines) > 1 else a.counts
+    w = {t: 1 + math.log(k) for t, k in zip(a.terms.split("\n"), counts.tolist()) if k > 0}
     for e in a.entities:
         w["@" + e] = w.get("@" + e, 0.0) + ENTITY_WEIGHT
     return w
@@ -189,7 +228,7 @@ def _weighted(a: Article) -> dict[str, float]:
 def group(articles: list[Article]) -> Groups:
     """Duplicate groups and stories of a whole collection."""
     articles = sorted(articles, key=_order_key)
-    leader = duplicate_leaders(articles, boilerplate(a.shingles for a in articles))
+    leader = duplicate_leaders(articles, boilerplate(articles))
     X, terms = vectors(articles)
     return Groups(articles, leader, assign_stories(articles, X, leader), X, terms)
 
@@ -223,13 +262,17 @@ def assign_stories(articles: list[Article], X, leader: list[int]) -> list[int]:
                 stories = story_of[cols + start]
                 keys, inv = np.unique(stories, return_inverse=True)
                 mean = np.bincount(inv, weights=row) / np.bincount(inv)
+                top = np.zeros(len(keys))
+                np.maximum.at(top, inv, row)
                 if i >= dated:
-                    top = np.zeros(len(keys))
-                    np.maximum.at(top, inv, row)
                     mean[top < UNDATED_MAX_COSINE] = 0.0
                 best = int(np.argmax(mean))
                 if mean[best] >= STORY_COSINE:
                     story_of[i] = keys[best]
+                    continue
+                closest = int(np.argmax(top))
+                if top[closest] >= LINK_COSINE:
+                    story_of[i] = keys[closest]
                     continue
             story_of[i] = i
     return story_of.tolist()

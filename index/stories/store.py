@@ -22,15 +22,18 @@ from index.stories import grouping
 from index.stories.grouping import Article, group
 
 DIRNAME = "stories"
-VERSION = 1
+VERSION = 2  # 2: articles keep their outlet and body lines (page furniture)
 
 
 def read_articles(gen: Path) -> dict[str, Article]:
-    """The articles a generation's stories were computed from (empty if it has none)."""
+    """The articles a generation's stories were computed from (empty if it has none, or if they
+    were kept in another version's form: the build then computes them again)."""
     try:
+        if json.loads((gen / DIRNAME / "meta.json").read_text(encoding="utf-8")).get("version") != VERSION:
+            return {}
         with open(gen / DIRNAME / "articles.pkl", "rb") as fh:
             return {a.id: a for a in pickle.load(fh)}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return {}
 
 
@@ -47,7 +50,8 @@ def write(gen: Path, articles: list[Article]) -> dict[str, str]:
         pickle.dump(g.articles, fh, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "window_days": grouping.WINDOW_DAYS,
-            "story_cosine": grouping.STORY_COSINE, "dup_jaccard": grouping.DUP_JACCARD,
+            "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,
+            "furniture_lines": grouping.FURNITURE_LINES, "lsh_threshold": grouping.LSH_THRESHOLD, "dup_jaccard": grouping.DUP_JACCARD,
             "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return g.story
