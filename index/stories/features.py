@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,13 +53,22 @@ def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
 
 
 def minhash_of(shingles: np.ndarray):
-    """The datasketch MinHash of hashed shingles (a fixed seed, so signatures compare across builds)."""
+    """The datasketch MinHash of hashed shingles (a fixed seed, so signatures compare across builds).
+    The shingles are already 32-bit hashes, so they are used as the input hashes themselves
+    (datasketch would hash each again with SHA-1: most of the cost), with one set of permutations."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=int, permutations=_permutations())
     if len(shingles):
-        m.update_batch(shingles.tobytes()[i:i + 4] for i in range(0, 4 * len(shingles), 4))
+        m.update_batch(shingles.tolist())
     return m
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
 def stems(words: list[str]) -> list[str]:

@@ -18,7 +18,6 @@ again (``index.stories.store`` keeps each article's features between builds).
 from __future__ import annotations
 
 import gzip
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,7 +146,7 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
     leader: list[int] = []
     cleaned: list[np.ndarray] = []
     for n, a in enumerate(articles):
-        sh = np.setdiff1d(a.shingles, common, assume_unique=True)
+        sh = _without(a.shingles, common)
         cleaned.append(sh)
         m = minhash_of(sh)
         copied = [(containment(sh, cleaned[o]), o) for o in lsh.query(m) if same_report(sh, cleaned[o])]
@@ -157,32 +156,60 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
     return leader
 
 
+def _without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
+    """``values`` (sorted, unique) without those in ``common`` (sorted): a binary search each."""
+    if not len(common) or not len(values):
+        return values
+    at = np.minimum(np.searchsorted(common, values), len(common) - 1)
+    return values[common[at] != values]
+
+
 def vectors(articles: list[Article]):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
     articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms."""
     from scipy.sparse import csr_matrix
 
     lines = furniture(articles)
-    rows = [_weighted(a, lines) for a in articles]
-    df: Counter = Counter()
-    for r in rows:
-        df.update(r.keys())
-    ref_n, ref = reference_df()
-    n = len(rows) + ref_n
-    idf = {t: math.log((n + 1) / (d + ref.get(t, 0) + 1)) + 1 for t, d in df.items()}
     vocab: dict[str, int] = {}
+    cols, vals, ends = [], [], []
+    for a in articles:  # each row's terms (sublinear tf) then its entities, in the article's order
+        counts = _counts(a, lines) if lines and len(a.lines) > 1 else a.counts
+        keep = counts > 0
+        terms = [t for t, k in zip(a.terms.split("\n"), keep.tolist()) if k]
+        ents = ["@" + e for e in a.entities]
+        cols.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms + ents), dtype=np.int64,
+                                count=len(terms) + len(ents)))
+        vals.append(np.concatenate([1 + np.log(counts[keep].astype(np.float64)), np.full(len(ents), ENTITY_WEIGHT)]))
+        ends.append(len(terms) + len(ents))
+    n_rows = len(articles)
+    rows = np.repeat(np.arange(n_rows), ends)
+    W = csr_matrix((np.concatenate(vals) if vals else np.zeros(0), (rows, np.concatenate(cols) if cols else rows)),
+                   shape=(n_rows, max(1, len(vocab))))
+    W.sum_duplicates()  # an entity named twice counts twice
+    names = list(vocab)
+    ref_n, ref = reference_df()
+    df = np.bincount(W.indices, minlength=W.shape[1]) + np.array([ref.get(t, 0) for t in names] or [0])
+    idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
+    W.data *= idf[W.indices]
     indptr, indices, data = [0], [], []
-    for r in rows:
-        w = {t: v * idf[t] for t, v in r.items()}
-        top = sorted(w.items(), key=lambda kv: -kv[1])[:TOP_TERMS]
-        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-        for t, v in top:
-            indices.append(vocab.setdefault(t, len(vocab)))
-            data.append(v / norm)
-        indptr.append(len(indices))
-    X = csr_matrix((np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
-                   shape=(len(rows), max(1, len(vocab))))
-    return X, list(vocab)
+    for r in range(n_rows):  # the heaviest TOP_TERMS of each row, L2-normalized
+        lo, hi = W.indptr[r], W.indptr[r + 1]
+        w, c = W.data[lo:hi], W.indices[lo:hi]
+        if hi - lo > TOP_TERMS:
+            top = np.argsort(-w, kind="stable")[:TOP_TERMS]
+            w, c = w[top], c[top]
+        indices.append(c)
+        data.append(w / (np.sqrt(np.dot(w, w)) or 1.0))
+        indptr.append(indptr[-1] + len(c))
+    X = csr_matrix((np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
+                    np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+                    np.array(indptr)), shape=W.shape)
+    X.sort_indices()
+    used = np.unique(X.indices)  # only the columns some row kept
+    remap = np.full(W.shape[1], -1, dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    X = csr_matrix((X.data, remap[X.indices], X.indptr), shape=(n_rows, max(1, len(used))))
+    return X, [names[k] for k in used]
 
 
 @lru_cache(maxsize=1)
@@ -215,14 +242,6 @@ def _counts(a: Article, lines: set[tuple[str | None, int]]) -> np.ndarray:
             np.subtract.at(counts, a.line_terms[start:end], 1)
         start = end
     return counts
-
-
-def _weighted(a: Article, lines: set[tuple[str | None, int]] = frozenset()) -> dict[str, float]:
-    counts = _counts(a, lines) if lines and len(a.lines) > 1 else a.counts
-    w = {t: 1 + math.log(k) for t, k in zip(a.terms.split("\n"), counts.tolist()) if k > 0}
-    for e in a.entities:
-        w["@" + e] = w.get("@" + e, 0.0) + ENTITY_WEIGHT
-    return w
 
 
 def group(articles: list[Article]) -> Groups:
