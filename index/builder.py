@@ -25,7 +25,7 @@ from pathlib import Path
 
 from index.documents import Document, Problem
 from index.ner import recognizer_version
-from index.pipeline import iter_items
+from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
 from index.stories.store import read_articles
@@ -170,9 +170,9 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                     existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
             else:
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
-            items = iter_items(collections, titles=titles, workers=workers, unchanged=existing,
-                               follow_links=follow_links, metadata=metadata)
-            _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles)
+            items = read_items(collections, titles, follow_links, metadata)
+            _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles,
+                   default_workers() if workers is None else workers)
             _checkpoint("commit")
             story_of = write_stories(tmp, story_articles.kept())
             summary.documents = ix.finish(story_of)
@@ -205,6 +205,13 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
+def story_article(doc: Document) -> Article:
+    """What a document (entities recognized) contributes to story detection."""
+    f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
+    day = doc.date if doc.date_precision in (None, "day") else None  # a month or year alone: no window
+    return Article.of(doc.id, day, f, tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations), doc.source)
+
+
 class StoryArticles:
     """What each article of the new generation contributes to story detection: computed in the
     worker processes for the articles written, kept from the previous generation for the
@@ -217,10 +224,10 @@ class StoryArticles:
         if unchanged and doc.id in self.previous:
             self.now[doc.id] = self.previous[doc.id]
             return
-        f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
-        day = doc.date if doc.date_precision in (None, "day") else None  # a month or year alone: no window
-        self.now[doc.id] = Article.of(doc.id, day, f, tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations),
-                                      doc.source)
+        self.put(story_article(doc))
+
+    def put(self, article: Article) -> None:
+        self.now[article.id] = article
 
     def kept(self) -> list[Article]:
         return list(self.now.values())
@@ -256,18 +263,43 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
-           on_problem, spellings: Spellings, stories: StoryArticles) -> None:
-    """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest)."""
+           on_problem, spellings: Spellings, stories: StoryArticles, workers: int) -> None:
+    """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest).
+
+    The first ``SERIAL_FIRST`` documents (all of a small collection) are written here; past
+    them, with more than one worker, :class:`~index.pipeline.SegmentWorkers` recognize, analyze
+    and write the rest, each into a segment of its own."""
     seen: set[str] = set()
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
-    with ix.writing() as w:
-        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=100,
-                                      on_unchanged=lambda doc: stories.add(doc, unchanged=True)):
-            (w.replace if replaces else w.add)(item)
-            spellings.add_title(item.title)
-            stories.add(item)
-        for doc_id in existing.keys() - seen:
-            w.delete(doc_id)
-            summary.deleted += 1
+    memo: dict = {}
+    parallel: SegmentWorkers | None = None
+    try:
+        with ix.writing() as w:
+            for n, (item, replaces) in enumerate(changes(items, existing, summary, on_problem, seen,
+                                                         write_checkpoint=100,
+                                                         on_unchanged=lambda doc: stories.add(doc, unchanged=True))):
+                if replaces:
+                    w.delete(item.id)
+                spellings.add_title(item.title)
+                if parallel is None and n >= SERIAL_FIRST and workers > 1:
+                    parallel = SegmentWorkers(ix.sink(), workers, story_article)
+                if parallel is not None:
+                    parallel.add(item)
+                    for article in parallel.collected():
+                        stories.put(article)
+                    continue
+                recognize(item, memo)
+                w.add(item)
+                stories.add(item)
+            for doc_id in existing.keys() - seen:
+                w.delete(doc_id)
+                summary.deleted += 1
+            if parallel is not None:
+                w.adopt(parallel.finish())
+                for article in parallel.collected():
+                    stories.put(article)
+    finally:
+        if parallel is not None:
+            parallel.close()

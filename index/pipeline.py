@@ -1,8 +1,15 @@
-"""Collections -> documents with their entities, in order, using every core.
+"""Collections -> documents with their entities, using every core.
 
-Reading and the duplicate check run in the calling process; entity recognition,
-the costly step, runs in worker processes on batches of documents.  At most a
-few batches are in flight, so memory stays bounded however large the
+Reading and the duplicate check run in the calling process; the rest runs in
+worker processes on batches of documents, two ways:
+
+* :func:`iter_items` (the cluster's builds): the workers recognize entities (and run
+  an engine's analysis) and the documents come back, in order, to be sent on;
+* :class:`SegmentWorkers` (the embedded index): each worker also analyzes and writes
+  the documents into a segment of its own, and only what story detection needs
+  comes back.
+
+At most a few batches are in flight, so memory stays bounded however large the
 collection.  Small collections (fewer than ``SERIAL_FIRST`` documents) never
 start a worker.
 """
@@ -21,6 +28,7 @@ from index.entities import extract_entities
 from index.readers import read_collection
 from index.sidecar import Sidecar
 from index.stories.features import features as story_features
+from search.errors import BuildError
 
 #: Documents handled in-process before workers are started.
 SERIAL_FIRST = 64
@@ -179,3 +187,163 @@ def _ordered(jobs, workers: int | None, prepare, stories: bool) -> Iterator[Docu
                 break
             if not batch or len(pending) >= 2 * workers + 1:
                 yield from pending.popleft().get()
+
+
+class SegmentWorkers:
+    """Worker processes that each recognize entities, compute story features (``article``: a
+    module-level function of the document, run in the worker) and write the documents they are
+    given into a segment of their own (``sink``: ``open()``, ``add(doc)``, ``finish()``).
+
+    Batches of ``BATCH`` documents are dealt round-robin, so which segment holds a document
+    does not depend on timing.  At most ``2 * workers`` batches wait, so memory stays bounded.
+    Nothing is shared but the queues: every step of a document runs in the same worker, and
+    the build's process only reads, deals and collects (what limits scaling: reading and
+    parsing the collection in one process).  A worker whose build dies (killed) notices
+    within a second and exits.
+    """
+
+    def __init__(self, sink, workers: int, article: Callable | None = None):
+        ctx = multiprocessing.get_context("forkserver")
+        self.results = ctx.Queue()
+        self.jobs = [ctx.Queue(2) for _ in range(workers)]
+        # a pipe only this process writes to: its end closes when this process dies, however it dies
+        # (a worker holds the forkserver's own lifeline, so that one never closes while workers live)
+        lifeline, self._lifeline = ctx.Pipe(duplex=False)
+        self.procs = [ctx.Process(target=_segment_worker, args=(k, sink, q, self.results, article, lifeline),
+                                  daemon=True) for k, q in enumerate(self.jobs)]
+        for p in self.procs:
+            p.start()
+        lifeline.close()
+        self.batch: list[Document] = []
+        self.sent = 0
+        self.segments: dict[int, object] = {}
+        self.done: list = []
+
+    def add(self, doc: Document) -> None:
+        self.batch.append(doc)
+        if len(self.batch) >= BATCH:
+            self._send()
+
+    def collected(self) -> list:
+        """What ``article`` returned for the documents finished since the last call."""
+        self._drain(block=False)
+        out, self.done = self.done, []
+        return out
+
+    def finish(self) -> list:
+        """Wait for every worker to write its segment; returns the segments, in worker order."""
+        if self.batch:
+            self._send()
+        for k in range(len(self.jobs)):
+            self._send(None, to=k)
+        while len(self.segments) < len(self.procs):
+            self._drain(block=True)
+        for p in self.procs:
+            p.join()
+        return [self.segments[k] for k in range(len(self.procs))]
+
+    def close(self) -> None:
+        """Stop the workers (after a failure: their segments are abandoned)."""
+        for p in self.procs:
+            if p.is_alive():
+                p.terminate()
+        for p in self.procs:
+            p.join()
+        self._lifeline.close()
+
+    def _send(self, batch: list | None = None, to: int | None = None) -> None:
+        import queue
+
+        k = self.sent % len(self.jobs) if to is None else to
+        while True:
+            try:
+                self.jobs[k].put(self.batch if to is None else batch, timeout=1)
+                break
+            except queue.Full:
+                self._drain(block=False)
+                self._check_alive()
+        if to is None:
+            self.sent += 1
+            self.batch = []
+        self._drain(block=False)
+
+    def _check_alive(self) -> None:
+        if not all(p.is_alive() or p.exitcode == 0 for p in self.procs):
+            dead = [p.exitcode for p in self.procs]
+            raise BuildError(f"an indexing worker died (exit codes {dead}); the previous index is still served")
+
+    def _drain(self, block: bool) -> None:
+        import queue
+
+        while True:
+            try:
+                kind, k, value = self.results.get(timeout=1) if block else self.results.get_nowait()
+            except queue.Empty:
+                if not block:
+                    return
+                self._check_alive()
+                continue
+            if kind == "error":
+                raise value
+            if kind == "segment":
+                self.segments[k] = value
+                return
+            self.done.extend(value)
+            if block:
+                return
+
+
+def recognize(doc: Document, memo: dict, stories: bool = True) -> None:
+    """Fill in a document's entities (and story features), from ``memo`` if its text was
+    recognized before (an exact copy), remembering it otherwise (at most ``MEMO_TEXTS``)."""
+    key = _text_key(doc)
+    known = memo.get(key)
+    if known is not None:  # (story features are not kept: a few KB a text, and cheap to compute again)
+        doc.persons, doc.places, doc.organizations = (list(v) for v in known)
+        if stories:
+            doc.story = story_features(doc.title, doc.body)
+        return
+    with_entities(doc, stories)
+    if len(memo) >= MEMO_TEXTS:
+        memo.clear()
+    memo[key] = (tuple(doc.persons), tuple(doc.places), tuple(doc.organizations))
+
+
+def _exit_with(lifeline) -> None:
+    """Wait for the build's end of ``lifeline``: end of file means the build is gone (killed), and
+    this worker leaves at once, whatever it is doing (a normal exit would wait forever to flush
+    results nobody reads)."""
+    try:
+        lifeline.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
+
+
+def _segment_worker(number: int, sink, jobs, results, article, lifeline) -> None:
+    import threading
+
+    threading.Thread(target=_exit_with, args=(lifeline,), daemon=True).start()
+    me = None
+    try:
+        sink = sink.open()
+        memo: dict[bytes, tuple] = {}
+        while True:
+            batch = jobs.get()
+            if batch is None:
+                break
+            out = []
+            for doc in batch:
+                me = doc
+                recognize(doc, memo, stories=article is not None)
+                sink.add(doc)
+                if article is not None:
+                    out.append(article(doc))
+            results.put(("done", 0, out))
+        results.put(("segment", number, sink.finish()))
+    except BaseException as exc:  # reported to the build, which fails and keeps the previous index
+        where = f" (document {me.id!r} from {me.origin})" if me is not None else ""
+        try:
+            results.put(("error", 0, type(exc)(f"{exc}{where}")))
+        except Exception:
+            results.put(("error", 0, RuntimeError(f"{type(exc).__name__}: {exc}{where}")))

@@ -310,7 +310,7 @@ def main() -> None:
     ap.add_argument("--skip-build", action="store_true", help="measure an existing --index")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3, help="passes over the query list per run")
-    ap.add_argument("--workers", type=int, help="entity-recognition processes (default: one per core)")
+    ap.add_argument("--workers", type=int, help="build worker processes (default: one per core)")
     ap.add_argument("--http-seconds", type=int, default=30)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--http-params", default="", help="more parameters of each HTTP request, e.g. '&group=off'")

@@ -272,19 +272,24 @@ def test_an_article_over_the_limit_is_reported_and_one_at_the_limit_is_indexed(t
 _WORKERS_STARTED = """
 import json, sys
 import multiprocessing.forkserver as fs
-from index.pipeline import iter_items
-items = list(iter_items([sys.argv[1]], workers=2))
-print(json.dumps({"documents": len(items), "workers_started": fs._forkserver._forkserver_pid is not None}))
+if sys.argv[2] == "cluster":  # the cluster's path: documents come back from the workers
+    from index.pipeline import iter_items
+    documents = len(list(iter_items([sys.argv[1]], workers=2)))
+else:  # the embedded index: the workers write segments
+    from index.builder import build_index
+    documents = build_index([sys.argv[1]], sys.argv[3], progress=False, workers=2).documents
+print(json.dumps({"documents": documents, "workers_started": fs._forkserver._forkserver_pid is not None}))
 """
 
 
+@pytest.mark.parametrize("path", ["cluster", "embedded"])
 @pytest.mark.parametrize("articles, started", [(24, False), (80, True)])
-def test_entity_workers_start_only_for_collections_past_the_serial_part(tmp_path, articles, started):
+def test_entity_workers_start_only_for_collections_past_the_serial_part(tmp_path, articles, started, path):
     texts = list(sample_texts().values())
     lines = [json.dumps({"id": f"a{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) for n in range(articles)]
     (tmp_path / "c.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-c", _WORKERS_STARTED, str(tmp_path / "c.jsonl")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", _WORKERS_STARTED, str(tmp_path / "c.jsonl"), path, str(tmp_path / "ix")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, check=True).stdout
     assert json.loads(out) == {"documents": articles, "workers_started": started}
 
 

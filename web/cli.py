@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--update", action="store_true", help="add new and changed articles, remove deleted ones")
     pi.add_argument("--no-progress", action="store_true", help="no progress bar")
     pi.add_argument("--workers", type=int, default=None, metavar="N",
-                    help="processes recognizing entities (default: one per core; 1: none)")
+                    help="worker processes recognizing entities and writing the index (default: one per core; 1: none)")
     pi.add_argument("--follow-links", action="store_true",
                     help="read symbolic links that lead out of a collection folder "
                          "(default: they are listed as skipped)")

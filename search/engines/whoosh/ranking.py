@@ -25,7 +25,7 @@ from whoosh import query as Q
 from search.engines.base import OLDEST
 from search.engines.whoosh.arrays import NO_DATE
 from search.engines.whoosh.docsets import _docs, postings
-from search.engines.whoosh.tables import dates, field_lengths
+from search.engines.whoosh.tables import dates, field_lengths, ties
 
 _FLOAT = np.float64
 
@@ -88,17 +88,18 @@ class Scorer:
 def order(searcher, gen: tuple, scoring_q, allowed: np.ndarray,
           by_date: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """(document numbers, their scores) of ``allowed`` (sorted document numbers), best score
-    first (ties: lower document number first), or newest first with ``by_date`` (ties: lower
-    document number first; no scores)."""
+    first, or newest first with ``by_date`` (no scores); ties in the order the articles were
+    read (:func:`tables.ties`)."""
+    tie = ties(searcher, gen)[allowed]
     if by_date:
         keys = dates(searcher, gen)[allowed]
         if by_date == OLDEST:  # undated (NO_DATE, the smallest key) last
             keys = np.where(keys == NO_DATE, np.iinfo(np.int64).max, keys)
-            return allowed[np.lexsort((allowed, keys))], None
-        return allowed[np.lexsort((allowed, -keys))], None
+            return allowed[np.lexsort((tie, keys))], None
+        return allowed[np.lexsort((tie, -keys))], None
     _mask, scores = Scorer(searcher, gen).score(scoring_q)
     s = scores[allowed]
-    ranks = np.lexsort((allowed, -s))
+    ranks = np.lexsort((tie, -s))
     return allowed[ranks], s[ranks]
 
 

@@ -27,6 +27,7 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         url=STORED(),
         category=KEYWORD(stored=True, commas=True, lowercase=False),
         digest=STORED(),
+        seq=STORED(),  # the order the articles were read in: ties rank in it, whichever segment holds them
         source=KEYWORD(**facet),
         persons=KEYWORD(**facet),
         places=KEYWORD(**facet),

@@ -1,4 +1,4 @@
-"""Per-generation tables every query needs: field lengths, dates, live documents.
+"""Per-generation tables every query needs: field lengths, dates, tie ranks, live documents.
 
 Read from the generation's :mod:`arrays` when the build wrote them (memory-mapped,
 nothing to compute), else computed from Whoosh once per generation and kept
@@ -53,6 +53,15 @@ def dates(searcher, gen: tuple) -> np.ndarray:
     if arrays is not None:
         return arrays.dates()
     return _table((gen, "dates"), lambda: _arrays.dates_of(searcher.reader()))
+
+
+def ties(searcher, gen: tuple) -> np.ndarray:
+    """Every document's place among equal scores: the order the articles were read in."""
+    arrays = arrays_of(searcher)
+    found = arrays.ties() if arrays is not None else None
+    if found is not None:
+        return found
+    return _table((gen, "ties"), lambda: _arrays.stored_columns(searcher.reader())[2])
 
 
 def live(searcher, gen: tuple) -> np.ndarray:

@@ -4,6 +4,12 @@
 ``current``) and decides what to write (``index.builder.changes``); this module
 is what it calls to create or copy the Whoosh index, write documents into it,
 and finish it (commit, then the generation's numpy arrays: ``arrays``).
+
+Documents are written by the build's process or, in parallel, by worker processes
+that each write a segment of their own (:class:`SegmentSink`, opened in the worker):
+the build's writer keeps the index lock, deletes replaced documents, and on commit
+lists the workers' segments beside its own in the index's table of contents (as
+Whoosh's multi-process writer does with ``multisegment=True``).
 """
 from __future__ import annotations
 
@@ -19,12 +25,17 @@ from search.fields import FILTER_FIELDS, SCORED_TEXT_FIELDS, scored_text
 
 #: What a failing Whoosh write raises, besides OSError and ValueError.
 ERRORS = (OSError, ValueError, windex.IndexError)
+#: Memory (MB) of postings a writer holds before it writes a sorted run to disk (Whoosh's
+#: estimate: the Python objects holding them take several times more) ...
+LIMIT_MB = 256
+#: ... and each worker's writer (one per core: together about the single writer's).
+WORKER_LIMIT_MB = 96
 
 
 def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     """The Whoosh fields of one document (``index.documents.Document``, entities already extracted)."""
     text = scored_text(doc.title, doc.body)
-    fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest}
+    fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest, "seq": doc.seq}
     fields.update(dict.fromkeys(scored_fields, text))
     if doc.date is not None:
         fields["date"] = doc.date  # a month or year known alone: its first day, for sorting and date ranges
@@ -69,14 +80,36 @@ class WhooshWriter:
         with self.ix.searcher() as s:
             return {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
 
+    def sink(self) -> SegmentSink:
+        """What a worker process opens to write documents into a segment of its own."""
+        return SegmentSink(str(self.path), WORKER_LIMIT_MB)
+
     @contextmanager
     def writing(self):
-        """A writer whose ``add(doc)``, ``replace(doc)`` and ``delete(id)`` are committed on leaving."""
+        """A writer whose ``add(doc)``, ``replace(doc)`` and ``delete(id)`` are committed on leaving,
+        with the segments given to its ``adopt(segments)`` (written by :class:`SegmentSink`)."""
         scored = tuple(f for f in SCORED_TEXT_FIELDS if f in self.ix.schema)
         # compound=False: whoosh3 copies a compound segment's sub-files into memory on every open
         # (BytesIO of the mmap), which cost ~50 ms and tens of MB per search on ANT
-        with self.ix.writer(limitmb=256, compound=False) as w:
-            yield _Writes(w, scored)
+        w = self.ix.writer(limitmb=LIMIT_MB, compound=False)
+        writes = _Writes(w, scored)
+        try:
+            yield writes
+        except BaseException:
+            w.cancel()
+            raise
+        if not writes.adopted:
+            w.commit()
+            return
+        # as whoosh.multiproc.MpWriter commits with multisegment=True: small existing segments
+        # merged as a plain commit would, this writer's own segment, then the workers'
+        segments = w._merge_segments(None, False, True)
+        if w._added:
+            segments.append(w._finalize_segment())
+        else:
+            w._close_segment()
+        w._commit_toc(segments + writes.adopted)
+        w._finish()
 
     def finish(self, story_of: dict[str, str] | None = None) -> int:
         """Close the index and write its arrays (``story_of``: article id -> its story's id);
@@ -90,6 +123,11 @@ class WhooshWriter:
 class _Writes:
     def __init__(self, w, scored):
         self.w, self.scored = w, scored
+        self.adopted: list = []
+
+    def adopt(self, segments: list) -> None:
+        """Add segments written by :class:`SegmentSink` in other processes (on commit)."""
+        self.adopted.extend(s for s in segments if s is not None)
 
     def add(self, doc) -> None:
         self.w.add_document(**to_fields(doc, self.scored))
@@ -99,3 +137,44 @@ class _Writes:
 
     def delete(self, doc_id: str) -> None:
         self.w.delete_by_term("id", doc_id)
+
+
+class SegmentSink:
+    """A segment of the index at ``path`` written by one worker process: ``open()`` there,
+    ``add(doc)`` documents, ``finish()`` returns the segment for the build's writer to adopt
+    (None if no document was added)."""
+
+    def __init__(self, path: str, limitmb: int = LIMIT_MB):
+        self.path, self.limitmb = path, limitmb
+        self.w = None
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "limitmb": self.limitmb}
+
+    def __setstate__(self, state: dict) -> None:
+        self.path, self.limitmb, self.w = state["path"], state["limitmb"], None
+
+    def open(self) -> SegmentSink:
+        from whoosh.writing import SegmentWriter
+
+        ix = windex.open_dir(self.path)
+        # _lk=False: the build's own writer holds the index lock (as whoosh.multiproc's sub-writers do)
+        w = SegmentWriter(ix, _lk=False, limitmb=self.limitmb, compound=False)
+        self.w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in ix.schema))
+        return self
+
+    def add(self, doc) -> None:
+        self.w.add(doc)
+
+    def finish(self):
+        w = self.w.w
+        if not w._added:
+            self.cancel()
+            return None
+        return w._finalize_segment()
+
+    def cancel(self) -> None:
+        """Close the segment unlisted (its files are removed on commit).  Not ``w.cancel()``: that
+        would remove the temporary folder every writer of the index shares."""
+        if self.w is not None:
+            self.w.w._close_segment()
