@@ -86,7 +86,7 @@ class WhooshWriter:
 
     @contextmanager
     def writing(self):
-        """A writer whose ``add(doc)``, ``replace(doc)`` and ``delete(id)`` are committed on leaving,
+        """A writer whose ``add(doc)`` and ``delete(id)`` are committed on leaving,
         with the segments given to its ``adopt(segments)`` (written by :class:`SegmentSink`)."""
         scored = tuple(f for f in SCORED_TEXT_FIELDS if f in self.ix.schema)
         # compound=False: whoosh3 copies a compound segment's sub-files into memory on every open
@@ -124,16 +124,22 @@ class _Writes:
     def __init__(self, w, scored):
         self.w, self.scored = w, scored
         self.adopted: list = []
+        # an index built before ``seq`` was stored, being updated, goes on without it (ties then rank
+        # by document number, as they did when it was built)
+        self.drop = () if "seq" in w.schema else ("seq",)
 
     def adopt(self, segments: list) -> None:
         """Add segments written by :class:`SegmentSink` in other processes (on commit)."""
         self.adopted.extend(s for s in segments if s is not None)
 
     def add(self, doc) -> None:
-        self.w.add_document(**to_fields(doc, self.scored))
+        self.w.add_document(**self._fields(doc))
 
-    def replace(self, doc) -> None:
-        self.w.update_document(**to_fields(doc, self.scored))
+    def _fields(self, doc) -> dict:
+        fields = to_fields(doc, self.scored)
+        for name in self.drop:
+            fields.pop(name, None)
+        return fields
 
     def delete(self, doc_id: str) -> None:
         self.w.delete_by_term("id", doc_id)
