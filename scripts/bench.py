@@ -60,6 +60,11 @@ def queries() -> list[str]:
 HTTP_PARAMS = ""
 
 
+#: Requests that wait for a server process's derived tables (built in the background at start):
+#: sent several times, so that every process has built them before anything is measured.
+WARM_TABLES = ["/suggest?q=" + urllib.parse.quote("ترا"), "/search?format=json&q=Trump"]
+
+
 def search_paths() -> list[str]:
     """The /search JSON requests of the HTTP load: the bench queries, with ``HTTP_PARAMS``."""
     return [f"/search?format=json&q={urllib.parse.quote(q)}{HTTP_PARAMS}" for q in queries()]
@@ -267,6 +272,8 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
                 time.sleep(0.1)
         for path in search_paths():  # warm, as a server that has been up a while
             urllib.request.urlopen(base + path, timeout=30).read()
+        for path in WARM_TABLES * 8:  # each process's suggestion and Latin-name tables built (waits for them)
+            urllib.request.urlopen(base + path, timeout=120).read()
         for path in search_paths():  # each process and thread opens its searcher and fills its caches
             urllib.request.urlopen(base + path, timeout=30).read()
         rss_before = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid))

@@ -14,6 +14,7 @@ from index.pipeline import SERIAL_FIRST
 from search.engines import open_engine
 from search.engines.whoosh.store import current_dir
 from search.searching import search
+from search.suggest import Suggester
 from tests.conftest import sample_texts
 
 ARTICLES = 300
@@ -47,6 +48,9 @@ def _everything(root) -> dict:
         out[q] = ([(r["id"], round(r["score"], 4)) for r in res["results"]], res["facets"], res["total"])
         by_date = search(engine, q, page_size=ARTICLES, sort="newest", facets=False, snippets=False)
         out[q + " newest"] = [r["id"] for r in by_date["results"]]
+    for field in ("text_exact", "persons", "places"):  # what suggestions and the Latin names read
+        out["terms " + field] = list(engine.terms(field))
+    out["suggest"] = [s.as_dict() for s in Suggester.from_engine(engine).suggest("طر")]
     stories = engine.stories()
     out["stories"] = {i: (stories.story_of(i), stories.duplicate_of(i)) for i in stories.ids}
     return out
@@ -68,6 +72,7 @@ def test_two_workers_write_two_segments_and_the_index_is_the_same(two_builds):
     assert _segments(tmp / "two") == 3  # the first SERIAL_FIRST articles here, then one per worker
     a, b = _everything(tmp / "one"), _everything(tmp / "two")
     assert a["طرابلس"][2] > SERIAL_FIRST  # the query reaches articles the workers wrote
+    assert a["suggest"] and a["terms persons"]
     assert a == b
 
 

@@ -280,8 +280,8 @@ class WhooshEngine:
         return self.searcher().reader().doc_frequency(field, term)
 
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
-        for raw, info in self.searcher().reader().iter_field(field):
-            yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), info.doc_frequency()
+        for raw, df in arrays.term_frequencies(self.searcher().reader(), field):
+            yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), df
 
     def spellings(self) -> dict[str, str]:
         """Read once per generation, when first asked (a search never needs them)."""

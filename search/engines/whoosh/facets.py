@@ -66,9 +66,10 @@ def _build(reader) -> dict[str, _Column]:
     for field in COUNTED_FIELDS:
         postings: dict[str, list[int]] = {}
         if field in reader.schema:
-            for term in reader.lexicon(field):
-                value = term.decode("utf-8") if isinstance(term, bytes) else term
-                postings[value] = list(reader.postings(field, term).all_ids())
+            for leaf, offset in reader.leaf_readers():  # segment by segment: a multi-segment lexicon
+                for term in leaf.lexicon(field):        # looks each term up in every segment
+                    value = term.decode("utf-8") if isinstance(term, bytes) else term
+                    postings.setdefault(value, []).extend(offset + d for d in leaf.postings(field, term).all_ids())
         shown = _spellings(postings) if field in ENTITY_FIELDS else {v: v for v in postings}
         values = sorted(set(shown.values()))
         number = {v: i for i, v in enumerate(values)}

@@ -184,3 +184,15 @@ class SegmentSink:
         would remove the temporary folder every writer of the index shares."""
         if self.w is not None:
             self.w.w._close_segment()
+
+
+def merge_segments(gen_dir: str | Path, story_of: dict[str, str] | None = None) -> tuple[int, int]:
+    """Merge the segments of the Whoosh index in ``gen_dir`` into one and write its arrays again
+    (document numbers change; ``story_of``: article id -> story id, as the build passes to
+    :func:`arrays.write`).  Not part of the build: on ANT it costs more than half the build
+    (docs/performance.md).  Returns the number of segments before and after."""
+    ix = windex.open_dir(str(gen_dir))
+    before = len(ix._segments())
+    ix.writer(limitmb=LIMIT_MB, compound=False).commit(optimize=True)
+    arrays.write(gen_dir, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
+    return before, len(windex.open_dir(str(gen_dir))._segments())
