@@ -198,16 +198,19 @@ def _brief(engine, doc_id: str) -> dict | None:
 def story_articles(engine, stories, doc_id: str) -> list[dict]:
     """Every article of ``doc_id``'s story (itself included, ``"this": true``), oldest first,
     the oldest dated one marked ``"first": true`` (the first report); each with ``duplicate_of``
-    when it is a copy of another article of the story.  Empty when the story is the article alone."""
+    when it is a copy of another article of the story, and ``same_report`` when it and ``doc_id``
+    are copies of one report (pair by pair).  Empty when the story is the article alone."""
     if stories is None or stories.size(doc_id) < 2:
         return []
     out = []
+    copies = set(stories.copies(doc_id))
     for member in stories.members(doc_id)[:MAX_STORY_ARTICLES]:
         brief = _brief(engine, member)
         if brief is None:
             continue
         dup = stories.duplicate_of(member)
-        brief.update({"this": member == doc_id, "first": False, "duplicate_of": dup if dup != member else None})
+        brief.update({"this": member == doc_id, "first": False, "duplicate_of": dup if dup != member else None,
+                      "same_report": member in copies})
         out.append(brief)
     dated = [a for a in out if a["date"]]
     if dated:

@@ -25,6 +25,10 @@ class StoryIndex:
         self.ids: list[str] = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         self.row = {doc_id: n for n, doc_id in enumerate(self.ids)}
         self.story, self.dup = load("story.npy"), load("dup.npy")
+        try:  # each row's copies, pair by pair (a generation built before them has only the groups)
+            self._copies = (load("copies.indptr.npy"), load("copies.indices.npy"))
+        except OSError:
+            self._copies = None
         self._vec = (load("vec.indptr.npy"), load("vec.indices.npy"), load("vec.data.npy"))
         self._inv = (load("inv.indptr.npy"), load("inv.indices.npy"), load("inv.data.npy"))
         order = np.argsort(np.asarray(self.story), kind="stable")  # rows by story, date order within
@@ -68,6 +72,23 @@ class StoryIndex:
         n = self.row.get(doc_id)
         return None if n is None else self.ids[int(self.dup[n])]
 
+    def copies(self, doc_id: str) -> list[str]:
+        """The articles that are the same report as ``doc_id``, pair by pair (not transitive:
+        a compilation of two wire reports is a copy of both, which are not copies of each
+        other), oldest first; its duplicate group's other members where the index predates pairs."""
+        n = self.row.get(doc_id)
+        if n is None:
+            return []
+        if self._copies is None:
+            dup = np.asarray(self.dup)
+            return [self.ids[int(r)] for r in np.flatnonzero(dup == dup[n]) if r != n]
+        indptr, indices = self._copies
+        return [self.ids[int(r)] for r in sorted(np.asarray(indices[int(indptr[n]):int(indptr[n + 1])]).tolist())]
+
+    def is_copy(self, a: str, b: str) -> bool:
+        """Whether two articles are the same report (see :meth:`copies`)."""
+        return a != b and b in self.copies(a)
+
     def related(self, doc_id: str, count: int = 10) -> list[tuple[str, float]]:
         """The articles nearest ``doc_id`` by terms and entities (cosine of their tf-idf
         vectors, from the article's ``RELATED_TERMS`` heaviest terms), leaving out its own
@@ -88,5 +109,6 @@ class StoryIndex:
         scores[story == story[n]] = 0.0
         dup = np.asarray(self.dup)
         scores[dup == dup[n]] = 0.0
+        scores[[self.row[c] for c in self.copies(doc_id)]] = 0.0
         best = np.argsort(-scores, kind="stable")[:count]
         return [(self.ids[int(r)], float(scores[r])) for r in best if scores[r] > 0]

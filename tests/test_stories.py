@@ -240,3 +240,49 @@ def test_a_short_cut_copy_of_a_long_report_is_found():
     g = group([report, copy] + others)
     assert g.dup["copy"] == "report"
     assert {g.dup[d] for d in (EGYPT_TRIPOLI[1],) + OTHERS} == {EGYPT_TRIPOLI[1], *OTHERS}
+
+
+def test_a_compilation_of_two_reports_is_a_copy_of_both_pair_by_pair(tmp_path):
+    """"The same report" is not transitive: an outlet's page running two wire reports is a copy
+    of each, and they are not copies of each other.  The duplicate groups (a partition) put the
+    compilation with one of them; the pairs keep both, in the index and in ``eval-stories``."""
+    from index.stories.evaluate import score
+    from index.stories.grouping import group
+    from index.stories.store import write
+
+    a_title, a_body = _title_body(EGYPT_TRIPOLI[0])
+    b_title, b_body = _title_body(OTHERS[0])
+    report_a, report_b = _article("a", a_title, a_body, "CNN", 27), _article("b", b_title, b_body, "الجزيرة", 27)
+    both = _article("both", "موجز الأخبار", a_body + "\n" + b_body, "BBC", 28)
+    g = group([report_a, report_b, both, _article(OTHERS[1], *_title_body(OTHERS[1]), "X", 29)])
+    assert g.copies == {"a": {"both"}, "b": {"both"}, "both": {"a", "b"}}
+    assert g.dup["both"] in ("a", "b") and g.dup["a"] != g.dup["b"]   # a partition holds one of the two
+
+    write(tmp_path, g.articles)
+    stories = StoryIndex.open(tmp_path)
+    assert stories.copies("both") == ["a", "b"] and stories.copies("a") == ["both"]
+    assert stories.is_copy("a", "both") and stories.is_copy("both", "b") and not stories.is_copy("a", "b")
+    assert stories.copies(OTHERS[1]) == [] and not stories.is_copy("a", "a")
+    pairs = [{"id_a": "both", "id_b": "a", "label": "same_report"}, {"id_a": "both", "id_b": "b", "label": "same_report"},
+             {"id_a": "a", "id_b": "b", "label": "different"}]
+    story = {i: stories.story_of(i) for i in stories.ids}
+    assert (score(pairs, stories.is_copy, story).dup_precision, score(pairs, stories.is_copy, story).dup_recall) == (1, 1)
+    as_groups = score(pairs, lambda x, y: stories.duplicate_of(x) == stories.duplicate_of(y), story)
+    assert as_groups.dup_recall == 0.5
+
+
+def test_the_article_page_marks_the_same_report_pair_by_pair(tmp_path, collection):
+    """A copy of 000 added to the sample: on 000's page the copy is the same report, 002 (the
+    same day's other write-up) and 001 (the next day's follow-up) are the story, not the report."""
+    from web import create_app
+
+    (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
+    build_index([collection], tmp_path / "ix", progress=False)
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    art = client.get("/article", query_string={"id": EGYPT_TRIPOLI[0], "format": "json"}).get_json()
+    same = {a["id"]: a["same_report"] for a in art["story"]}
+    assert same == {EGYPT_TRIPOLI[0]: False, EGYPT_TRIPOLI[1]: False, EGYPT_TRIPOLI[2]: False, "005_copy": True}
+    html = client.get("/article", query_string={"id": EGYPT_TRIPOLI[0]}).get_data(as_text=True)
+    assert html.count("التقرير نفسه") == 1
+    other = client.get("/article", query_string={"id": EGYPT_TRIPOLI[1], "format": "json"}).get_json()
+    assert not any(a["same_report"] for a in other["story"])

@@ -204,7 +204,7 @@ def cmd_eval_stories(args) -> int:
     pairs = read_pairs(args.pairs)
     dup = {i: stories.duplicate_of(i) for i in stories.ids}
     story = {i: stories.story_of(i) for i in stories.ids}
-    result = score(pairs, dup, story)
+    result = score(pairs, stories.is_copy, story)
     if result.pairs == 0:
         print(f"{args.index}: none of the pairs' articles is in this index (they are ANT articles: "
               "index ../shared/corpus/ant-multisource-v2.1.tar.gz)", file=sys.stderr)
@@ -212,7 +212,8 @@ def cmd_eval_stories(args) -> int:
     sizes = Counter(story.values())
     out = {**result.as_dict(), "articles": len(story), "stories": len(sizes),
            "stories_of_2_or_more": sum(1 for n in sizes.values() if n > 1), "largest_story": max(sizes.values(), default=0),
-           "duplicate_groups_of_2_or_more": len({d for i, d in dup.items() if d != i})}
+           "duplicate_groups_of_2_or_more": len({d for i, d in dup.items() if d != i}),
+           "articles_with_copies": sum(1 for i in stories.ids if stories.copies(i))}
     print(json.dumps(out))
     return 0
 

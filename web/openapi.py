@@ -100,11 +100,13 @@ def spec() -> dict:
             "story_id": {"type": ["string", "null"]},
             "story": {"type": "array", "description": "the articles of its story, oldest first (empty: it is alone)",
                       "items": {"allOf": [{"$ref": "#/components/schemas/Brief"}, {
-                          "type": "object", "required": ["this", "first", "duplicate_of"],
+                          "type": "object", "required": ["this", "first", "duplicate_of", "same_report"],
                           "properties": {"this": {"type": "boolean"},
                                          "first": {"type": "boolean", "description": "the first report (oldest dated)"},
                                          "duplicate_of": {"type": ["string", "null"],
-                                                          "description": "the report it is a copy of"}}}]}},
+                                                          "description": "the report it is a copy of"},
+                                         "same_report": {"type": "boolean", "description":
+                                                         "a copy of this article's report, or the report it copies"}}}]}},
             "related": {"type": "array", "description": "nearest articles outside its story (terms and entities)",
                         "items": {"allOf": [{"$ref": "#/components/schemas/Brief"}, {
                             "type": "object", "required": ["similarity"],

@@ -9,6 +9,7 @@ same_report or same_event.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +43,11 @@ def _pr(pred: list[bool], gold: list[bool]) -> tuple[float, float]:
     return (tp / max(1, sum(pred)), tp / max(1, sum(gold)))
 
 
-def score(pairs: list[dict], dup_of: dict[str, str], story_of: dict[str, str]) -> Scores:
-    """Figures for ``pairs`` given each article's duplicate group and story (pairs with an
-    article missing from the maps are left out)."""
+def score(pairs: list[dict], is_copy: Callable[[str, str], bool], story_of: dict[str, str]) -> Scores:
+    """Figures for ``pairs`` given whether two articles are copies of one report (pair by pair)
+    and each article's story (pairs with an article missing from ``story_of`` are left out)."""
     kept = [p for p in pairs if p["id_a"] in story_of and p["id_b"] in story_of]
-    dup_p, dup_r = _pr([dup_of[p["id_a"]] == dup_of[p["id_b"]] for p in kept],
+    dup_p, dup_r = _pr([is_copy(p["id_a"], p["id_b"]) for p in kept],
                        [p["label"] == "same_report" for p in kept])
     st_p, st_r = _pr([story_of[p["id_a"]] == story_of[p["id_b"]] for p in kept],
                      [p["label"] in SAME_STORY for p in kept])

@@ -3,8 +3,11 @@
 Duplicates: two articles are the same report when their word-shingle sets
 overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``);
 candidates come from datasketch's MinHash LSH, so no pair is compared that
-shares no band.  Taken in date order, an article joins the duplicate group of the
-first earlier article it is a copy of; a group is named after its first article.
+shares no band.  Every pair found is kept (an article's copies), and taken in date
+order an article joins the duplicate group of the earlier copy it shares the most
+of; a group is named after its first article.  The pairs are the relation itself
+("the same report" is not transitive: a compilation of two wire reports is a copy of
+both, and a partition can put it with only one); the groups collapse rows.
 
 Stories: articles are taken in date order; each joins the story whose members
 dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
@@ -101,11 +104,22 @@ class Groups:
     story_rows: list[int]
     vectors: object  # scipy CSR matrix, a row per article
     terms: list[str]  # the vectors' columns
+    copy_pairs: list[tuple[int, int]] = field(default_factory=list)  # (row, earlier row) of every copy found
 
     @property
     def dup(self) -> dict[str, str]:
         """Article id -> the id of its duplicate group's first article."""
         return {a.id: self.articles[k].id for a, k in zip(self.articles, self.dup_rows)}
+
+    @property
+    def copies(self) -> dict[str, set[str]]:
+        """Article id -> the ids of the articles it is the same report as (pair by pair)."""
+        out: dict[str, set[str]] = {}
+        for r, o in self.copy_pairs:
+            a, b = self.articles[r].id, self.articles[o].id
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+        return out
 
     @property
     def story(self) -> dict[str, str]:
@@ -135,15 +149,17 @@ def boilerplate(articles: list[Article], limit: int | None = None) -> np.ndarray
     return values[counts > limit]
 
 
-def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
+def duplicate_leaders(articles: list[Article], common: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
     """For each article (taken in the given order), the index of the first article of its
     duplicate group: the group of the earlier article it shares the most of (the highest
-    containment; the latest of equals), or its own.  Shingles in ``common`` are left out of every comparison (without that, an outlet's
-    page furniture chained hundreds of its articles into one "report")."""
+    containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
+    Shingles in ``common`` are left out of every comparison (without that, an outlet's page
+    furniture chained hundreds of its articles into one "report")."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     leader: list[int] = []
+    pairs: list[tuple[int, int]] = []
     cleaned: list[np.ndarray] = []
     for n, a in enumerate(articles):
         sh = _without(a.shingles, common)
@@ -151,9 +167,10 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> list[int]:
         m = minhash_of(sh)
         copied = [(containment(sh, cleaned[o]), o) for o in lsh.query(m) if same_report(sh, cleaned[o])]
         leader.append(leader[max(copied)[1]] if copied else n)
+        pairs.extend((n, o) for _, o in sorted(copied, key=lambda c: c[1]))
         if len(sh):
             lsh.insert(n, m)
-    return leader
+    return leader, pairs
 
 
 def _without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
@@ -247,9 +264,9 @@ def _counts(a: Article, lines: set[tuple[str | None, int]]) -> np.ndarray:
 def group(articles: list[Article]) -> Groups:
     """Duplicate groups and stories of a whole collection."""
     articles = sorted(articles, key=_order_key)
-    leader = duplicate_leaders(articles, boilerplate(articles))
+    leader, pairs = duplicate_leaders(articles, boilerplate(articles))
     X, terms = vectors(articles)
-    return Groups(articles, leader, assign_stories(articles, X, leader), X, terms)
+    return Groups(articles, leader, assign_stories(articles, X, leader), X, terms, pairs)
 
 
 def assign_stories(articles: list[Article], X, leader: list[int]) -> list[int]:

@@ -6,6 +6,7 @@
   terms, entities), so that ``--update`` analyzes only the articles it adds or changes;
 * ``ids.json``      article ids, in date order (undated last): row numbers below;
 * ``story.npy``, ``dup.npy``  each row's story and duplicate group (the row of its first article);
+* ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
 * ``terms.json``, ``vec.*.npy``, ``inv.*.npy``  the rows' tf-idf vectors by row (CSR) and by
   term (CSC), memory-mapped by readers, for "related articles";
 * ``meta.json``     the settings they were computed with.
@@ -44,17 +45,25 @@ def write(gen: Path, articles: list[Article]) -> dict[str, str]:
     g = group(articles)
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
+    _write_copies(out, g.copy_pairs, len(g.articles))
     (out / "ids.json").write_text(json.dumps([a.id for a in g.articles], ensure_ascii=False), encoding="utf-8")
     _write_vectors(out, g.vectors, g.terms)
     with open(out / "articles.pkl", "wb") as fh:
         pickle.dump(g.articles, fh, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
-            "duplicate_groups": len(set(g.dup_rows)), "window_days": grouping.WINDOW_DAYS,
+            "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,
             "furniture_lines": grouping.FURNITURE_LINES, "lsh_threshold": grouping.LSH_THRESHOLD, "dup_jaccard": grouping.DUP_JACCARD,
             "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return g.story
+
+
+def _write_copies(out: Path, pairs: list[tuple[int, int]], rows: int) -> None:
+    both = np.array(pairs + [(b, a) for a, b in pairs], dtype=np.int32).reshape(-1, 2)
+    both = both[np.lexsort((both[:, 1], both[:, 0]))]
+    np.save(out / "copies.indptr.npy", np.searchsorted(both[:, 0], np.arange(rows + 1)).astype(np.int64))
+    np.save(out / "copies.indices.npy", both[:, 1].copy())
 
 
 def _write_vectors(out: Path, X, terms: list[str]) -> None:

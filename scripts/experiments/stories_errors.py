@@ -32,13 +32,16 @@ def main() -> None:
             a.date = None
     g = group(articles)
     pairs = read_pairs()
-    dup, story = g.dup, g.story
-    print(" ".join(f"{k}={v}" for k, v in score(pairs, dup, story).as_dict().items()))
+    dup, story, copies = g.dup, g.story, g.copies
+    is_copy = lambda a, b: b in copies.get(a, ())  # noqa: E731
+    print(" ".join(f"{k}={v}" for k, v in score(pairs, is_copy, story).as_dict().items()))
+    print("as groups: duplicate precision/recall", " / ".join(
+        f"{v:.3f}" for v in list(score(pairs, lambda a, b: dup[a] == dup[b], story).as_dict().values())[1:3]))
     sizes = Counter(Counter(story.values()).values())
     print("story sizes (size: stories):", ", ".join(f"{k}: {v}" for k, v in sorted(sizes.items())))
     for p in pairs:
         same_story = story[p["id_a"]] == story[p["id_b"]]
-        same_dup = dup[p["id_a"]] == dup[p["id_b"]]
+        same_dup = is_copy(p["id_a"], p["id_b"])
         gold_story = p["label"] in ("same_report", "same_event")
         if same_story != gold_story or same_dup != (p["label"] == "same_report"):
             print(f"{p['pair']}\t{p['label']}\tgrouped={'dup' if same_dup else 'story' if same_story else 'no'}\t"
