@@ -83,7 +83,7 @@ class StoryIndex:
             dup = np.asarray(self.dup)
             return [self.ids[int(r)] for r in np.flatnonzero(dup == dup[n]) if r != n]
         indptr, indices = self._copies
-        return [self.ids[int(r)] for r in sorted(np.asarray(indices[int(indptr[n]):int(indptr[n + 1])]).tolist())]
+        return [self.ids[r] for r in np.asarray(indices[int(indptr[n]):int(indptr[n + 1])]).tolist()]  # sorted when written
 
     def is_copy(self, a: str, b: str) -> bool:
         """Whether two articles are the same report (see :meth:`copies`)."""
