@@ -286,3 +286,33 @@ def test_the_article_page_marks_the_same_report_pair_by_pair(tmp_path, collectio
     assert html.count("التقرير نفسه") == 1
     other = client.get("/article", query_string={"id": EGYPT_TRIPOLI[1], "format": "json"}).get_json()
     assert not any(a["same_report"] for a in other["story"])
+
+
+def test_the_lsh_offers_the_pairs_datasketch_offers_with_the_same_signatures():
+    """``index.stories.lsh`` computes a whole collection's MinHash signatures and LSH candidates in
+    one pass: the values must be datasketch's MinHash values and the candidate pairs those its
+    MinHashLSH (same threshold, same permutations) returns, on real texts cut and mixed."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from index.stories.grouping import LSH_THRESHOLD
+    from index.stories.lsh import NUM_PERM, candidate_pairs, permutations, signatures
+
+    paras = [p for d in EGYPT_TRIPOLI + OTHERS for p in _paragraphs(d)]
+    texts = [paras[i:i + w] for w in (1, 2, 4) for i in range(0, len(paras) - w, 2)] + [[]]
+    sets = [features("", "\n".join(t)).shingles for t in texts]
+    hashes = [MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int,
+                      permutations=permutations()) for _ in sets]
+    for m, s in zip(hashes, sets):
+        m.update_batch(s.tolist())
+    assert (signatures(sets, NUM_PERM) == np.array([m.hashvalues for m in hashes])).all()
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    expected = set()
+    for n, (m, s) in enumerate(zip(hashes, sets)):
+        expected |= {(n, o) for o in lsh.query(m)}
+        if len(s):
+            lsh.insert(n, m)
+    got = candidate_pairs(sets, LSH_THRESHOLD)
+    assert len(expected) > 20 and {tuple(p) for p in got.tolist()} == expected
+    assert got.tolist() == sorted(got.tolist())

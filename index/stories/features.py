@@ -3,26 +3,21 @@
 Computed once per article (in the build's worker processes): the article's
 content words as the exact analyzer gives them (normalized, stopwords dropped)
 for shingles, and its stemmed terms with counts for the term vector.  The
-shingles are hashed to 32-bit integers and summarized by a MinHash, so what a
-build keeps per article is a few hundred bytes.
+shingles are hashed to 32-bit integers (the MinHash LSH of ``index.stories.lsh`` takes them
+as they are).
 """
 from __future__ import annotations
 
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from search.analysis import analyze, exact_analyzer, stem_function, stemmed_analyzer
+from search.analysis import MEMO_WORDS, TOKEN_RE, exact_analyzer, stem_function, stemmed_analyzer
 
 #: Words per shingle: three content words survive light rewording but not a shared topic.
 SHINGLE = 3
-#: Permutations of the MinHash: the Jaccard estimate's standard error is about 0.04.
-NUM_PERM = 128
-#: datasketch's permutation scheme (32-bit values: 512 bytes an article).
-SCHEME = "affine32"
 #: A title's terms count this many times in the term vector (the headline says what the event is).
 TITLE_WEIGHT = 2
 #: Body lines of at least this many content words are remembered (hash and terms), so that lines an
@@ -52,25 +47,6 @@ def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint32))
 
 
-def minhash_of(shingles: np.ndarray):
-    """The datasketch MinHash of hashed shingles (a fixed seed, so signatures compare across builds).
-    The shingles are already 32-bit hashes, so they are used as the input hashes themselves
-    (datasketch would hash each again with SHA-1: most of the cost), with one set of permutations."""
-    from datasketch import MinHash
-
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=int, permutations=_permutations())
-    if len(shingles):
-        m.update_batch(shingles.tolist())
-    return m
-
-
-@lru_cache(maxsize=1)
-def _permutations():
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
-
-
 def stems(words: list[str]) -> list[str]:
     """The stemmed terms of analyzed words, in order."""
     return [s for w in words for s in _STEM(w)]
@@ -82,36 +58,66 @@ def line_hash(words: list[str]) -> int:
     return zlib.crc32(" ".join(words).encode("utf-8"))
 
 
+#: Each word as written -> (its exact forms, their stems): one look-up a token (bounded like the analyzers' memos).
+_FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    out = _FORMS.get(word)
+    if out is None:
+        exact = _EXACT.forms(word)
+        out = (exact, tuple(stems(list(exact))))
+        if len(_FORMS) >= MEMO_WORDS:
+            _FORMS.clear()
+        _FORMS[word] = out
+    return out
+
+
+def _line(text: str) -> tuple[list[str], list[str]]:
+    """A line's content words as the exact analyzer gives them, and their stems."""
+    words: list[str] = []
+    terms: list[str] = []
+    for w in TOKEN_RE.findall(text):
+        exact, stemmed = _FORMS.get(w) or _forms(w)
+        if exact:
+            words.extend(exact)
+            terms.extend(stemmed)
+    return words, terms
+
+
 def features(title: str, body: str) -> Features:
     """What an article contributes: computed from its title and body."""
     words: list[str] = []
     terms: Counter = Counter()
     lines: list[tuple[int, list[str]]] = []
     for line in body.split("\n"):
-        lw = analyze(_EXACT, line)
+        lw, ls = _line(line)
         if not lw:
             continue
         words.extend(lw)
-        ls = stems(lw)
         terms.update(ls)
         if len(lw) >= LINE_WORDS:
             lines.append((line_hash(lw), ls))
-    for s in stems(analyze(_EXACT, title)):
+    for s in _line(title)[1]:
         terms[s] += TITLE_WEIGHT
     return Features(shingles=shingle_hashes(words), terms=terms, lines=lines)
 
 
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment) of two sorted shingle-hash arrays: the share of shingles they
+    have in common, and the share of the smaller text's shingles found in the other (a short
+    copy of a longer report); 0 when either is empty."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted shingle-hash arrays."""
-    if not len(a) and not len(b):
-        return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / (len(a) + len(b) - inter)
+    return overlap(a, b)[0]
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:
-    """The share of the smaller text's shingles found in the other (a short copy of a longer report)."""
-    if not len(a) or not len(b):
-        return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / min(len(a), len(b))
+    """The share of the smaller text's shingles found in the other."""
+    return overlap(a, b)[1]

@@ -2,7 +2,7 @@
 
 Duplicates: two articles are the same report when their word-shingle sets
 overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``);
-candidates come from datasketch's MinHash LSH, so no pair is compared that
+candidates come from MinHash LSH (``index.stories.lsh``), so no pair is compared that
 shares no band.  Every pair found is kept (an article's copies), and taken in date
 order an article joins the duplicate group of the earlier copy it shares the most
 of; a group is named after its first article.  The pairs are the relation itself
@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.stories.features import NUM_PERM, Features, containment, jaccard, minhash_of
+from index.stories.features import Features, overlap
+from index.stories.lsh import candidate_pairs
 
 #: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
 DUP_JACCARD = 0.16
@@ -133,7 +134,11 @@ def _order_key(a: Article) -> tuple:
 
 def same_report(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two shingle sets are copies of one report (checked exactly)."""
-    return jaccard(a, b) >= DUP_JACCARD or containment(a, b) >= DUP_CONTAINMENT
+    return _copies(*overlap(a, b))
+
+
+def _copies(jaccard: float, containment: float) -> bool:
+    return jaccard >= DUP_JACCARD or containment >= DUP_CONTAINMENT
 
 
 def boilerplate(articles: list[Article], limit: int | None = None) -> np.ndarray:
@@ -155,21 +160,16 @@ def duplicate_leaders(articles: list[Article], common: np.ndarray) -> tuple[list
     containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
     Shingles in ``common`` are left out of every comparison (without that, an outlet's page
     furniture chained hundreds of its articles into one "report")."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    cleaned = [_without(a.shingles, common) for a in articles]
+    candidates = candidate_pairs(cleaned, LSH_THRESHOLD)
+    by_article = np.searchsorted(candidates[:, 0], np.arange(len(articles) + 1))
     leader: list[int] = []
     pairs: list[tuple[int, int]] = []
-    cleaned: list[np.ndarray] = []
-    for n, a in enumerate(articles):
-        sh = _without(a.shingles, common)
-        cleaned.append(sh)
-        m = minhash_of(sh)
-        copied = [(containment(sh, cleaned[o]), o) for o in lsh.query(m) if same_report(sh, cleaned[o])]
+    for n, sh in enumerate(cleaned):
+        earlier = candidates[by_article[n]:by_article[n + 1], 1].tolist()  # in row order
+        copied = [(c, o) for o, (j, c) in ((o, overlap(sh, cleaned[o])) for o in earlier) if _copies(j, c)]
         leader.append(leader[max(copied)[1]] if copied else n)
-        pairs.extend((n, o) for _, o in sorted(copied, key=lambda c: c[1]))
-        if len(sh):
-            lsh.insert(n, m)
+        pairs.extend((n, o) for _, o in copied)
     return leader, pairs
 
 
