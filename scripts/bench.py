@@ -7,7 +7,8 @@
 
 Prints, as a markdown table with medians over ``--runs``:
 - index build (``akhbar index`` in a subprocess): wall time, documents/s, peak
-  memory (the sum of the resident memory of the build's processes, sampled), index size;
+  memory (the sum of the resident memory of the build's processes, sampled), their CPU time
+  (user + system, summed: steadier than wall time on a shared machine), index size;
 - query latency through ``search()`` with facets and highlighted snippets, over
   the query list in ``scripts/bench_queries.txt``: p50, p95, p99 (and ranking only);
 - HTTP: the production server (``akhbar serve``, waitress) on loopback under
@@ -106,16 +107,37 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 class PeakMemory(threading.Thread):
-    """Samples the summed RSS of a process and its descendants every 0.2 s."""
+    """Samples the summed RSS of a process and its descendants every 0.2 s, and the CPU time each
+    has used (``cpu_s``: their sum, as last seen: a steadier figure than wall time on a shared
+    machine, short by at most 0.2 s of each process's last moments)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_kb, self._done = pid, 0, threading.Event()
+        self.cpu: dict[int, float] = {}
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
 
     def run(self) -> None:
         while not self._done.wait(0.2):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in _tree(self.pid)))
+            tree = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            for p in tree:
+                used = _cpu_s(p)
+                if used is not None:
+                    self.cpu[p] = used
 
     def stop(self) -> int:
         self._done.set()
@@ -174,7 +196,7 @@ def measure_build(collection: Path, index: Path, workers: int | None) -> dict:
     docs = int(re.search(r"indexed (\d+) documents", out).group(1))
     size = sum(f.stat().st_size for f in current_dir(index).resolve().iterdir())
     return {"build_s": seconds, "docs": docs, "docs_per_s": docs / seconds, "build_peak_mb": peak / 1024,
-            "index_mb": size / 2**20}
+            "build_cpu_s": sampler.cpu_s, "index_mb": size / 2**20}
 
 
 def measure_queries(index: Path, repeat: int, engine: tuple[str, str] | None = None) -> dict:
@@ -381,6 +403,9 @@ def main() -> None:
         ratio = f"{b['build_s'] / lu['build_s']:.1f}x" if lu else "-"
         print(f"| index build, {b['docs']} articles | {b['build_s']:.1f} s ({b['docs_per_s']:.0f} docs/s) | {lb} | {ratio} |")
         print(f"| build peak memory (all processes) | {b['build_peak_mb']:.0f} MB | | |")
+        if "build_cpu_s" in b:
+            print(f"| build CPU time (all processes) | {b['build_cpu_s']:.0f} s "
+                  f"({b['build_cpu_s'] / b['docs'] * 1000:.1f} ms an article) | | |")
         print(f"| index size | {b['index_mb']:.0f} MB | | |")
     lq = (lambda k: f"{lu[k]:.1f} ms") if lu else (lambda k: "-")
     rq = (lambda k: f"{q[k] / lu[k]:.0f}x") if lu else (lambda k: "-")

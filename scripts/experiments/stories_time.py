@@ -1,0 +1,59 @@
+"""How long grouping an index's articles takes, step by step (one core, the build's last stage).
+
+    python scripts/experiments/stories_time.py --index var/ant [--runs 3]
+
+Reads the articles the index's stories were computed from (``stories/articles.pkl``) and times
+each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from index.stories import grouping  # noqa: E402
+from index.stories.store import read_articles  # noqa: E402
+from search.engines.whoosh.store import current_dir  # noqa: E402
+
+
+def timed(articles: list) -> dict[str, float]:
+    out: dict[str, float] = {}
+    t = time.perf_counter()
+    ordered = sorted(articles, key=grouping._order_key)
+    common = grouping.boilerplate(ordered)
+    out["boilerplate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    leader, _ = grouping.duplicate_leaders(ordered, common)
+    out["duplicates"] = time.perf_counter() - t
+    t = time.perf_counter()
+    X, _ = grouping.vectors(ordered)
+    out["vectors"] = time.perf_counter() - t
+    t = time.perf_counter()
+    grouping.assign_stories(ordered, X, leader)
+    out["stories"] = time.perf_counter() - t
+    out["total"] = sum(out.values())
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", default="var/ant")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    articles = list(read_articles(current_dir(args.index)).values())
+    if not articles:
+        sys.exit(f"no stories in {args.index} (build it with this version of Akhbar)")
+    grouping.reference_df()
+    runs = [timed(articles) for _ in range(args.runs)]
+    print(f"{len(articles):,} articles, median of {args.runs} runs (s):")
+    for step in runs[0]:
+        print(f"  {step:<12} {statistics.median(r[step] for r in runs):6.2f}")
+
+
+if __name__ == "__main__":
+    main()
