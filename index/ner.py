@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
 from bisect import bisect_right
 from collections import Counter
@@ -174,7 +175,14 @@ def _class_features(prefix: str, word: str) -> list[str]:
     return [f"{prefix}{k}={c}" for k, c in enumerate(classes)]
 
 
-@lru_cache(maxsize=500_000)
+#: Distinct words whose features are remembered, and (word, offset) pairs whose neighbour features
+#: are: news repeats its words, so these catch most look-ups; bounded so that a build worker's
+#: memory stays flat however large the collection (at 500,000 each they held about 700 MB).
+WORD_CACHE = 100_000
+NEIGHBOUR_CACHE = 200_000
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def word_features(token: str) -> tuple[str, ...]:
     """Features of a token on its own (cached: news repeats its words)."""
     norm = normalize_word(token)
@@ -201,7 +209,7 @@ def word_features(token: str) -> tuple[str, ...]:
     feats += _class_features("c", norm)
     if bare != norm:
         feats += _class_features("bc", bare)
-    return tuple(feats)
+    return tuple(map(sys.intern, feats))  # one copy of each feature string ("len=5", "c1=…")
 
 
 def _gazetteer_tags(norms: list[str], breaks: list[bool]) -> list[str]:
@@ -228,11 +236,11 @@ def _breaks(tokens: list[str]) -> list[bool]:
 _CONTEXT_FEATURES = ("b=", "title", "given_name", "breaker", "shape=", "article", "c1=", "c2=", "bc1=")
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=NEIGHBOUR_CACHE)
 def _neighbour_features(token: str, offset: int) -> tuple[str, ...]:
     """What a token contributes to the features of the token ``offset`` places away."""
     return (f"{offset}:w={normalize_word(token)}",
-            *(f"{offset}:{f}" for f in word_features(token) if f.startswith(_CONTEXT_FEATURES)))
+            *(sys.intern(f"{offset}:{f}") for f in word_features(token) if f.startswith(_CONTEXT_FEATURES)))
 
 
 def sentence_features(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
