@@ -177,7 +177,7 @@ def _class_features(prefix: str, word: str) -> list[str]:
 
 #: Distinct words whose features are remembered, and (word, offset) pairs whose neighbour features
 #: are: news repeats its words, so these catch most look-ups; bounded so that a build worker's
-#: memory stays flat however large the collection (at 500,000 each they held about 700 MB).
+#: memory stays flat however large the collection (scripts/experiments/worker_memory.py).
 WORD_CACHE = 100_000
 NEIGHBOUR_CACHE = 200_000
 

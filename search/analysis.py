@@ -76,6 +76,10 @@ class ArabicTokenizer(Stage):
         for m in TOKEN_RE.finditer(text):
             yield m.group(), m.start(), m.end()
 
+    def words(self, text: str) -> list[str]:
+        """The words alone, without their offsets."""
+        return TOKEN_RE.findall(text)
+
 
 class Filter(Stage):
     """Rewrites one word into zero or more words (zero: the word is dropped).
@@ -177,6 +181,10 @@ class Analyzer:
                 memo.clear()
             memo[word] = out
         return out
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as the tokenizer splits them, before any filter (see :meth:`forms`)."""
+        return self.items[0].words(text)
 
     def __call__(self, text: str) -> Iterator[Token]:
         pos = None

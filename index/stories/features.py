@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.analysis import MEMO_WORDS, TOKEN_RE, exact_analyzer, stem_function, stemmed_analyzer
+from search.analysis import exact_analyzer, stemmed_analyzer
 
 #: Words per shingle: three content words survive light rewording but not a shared topic.
 SHINGLE = 3
@@ -25,7 +25,7 @@ TITLE_WEIGHT = 2
 LINE_WORDS = 6
 
 _EXACT = exact_analyzer()
-_STEM = stem_function(stemmed_analyzer())
+_STEMMED = stemmed_analyzer()
 
 
 @dataclass
@@ -47,41 +47,21 @@ def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint32))
 
 
-def stems(words: list[str]) -> list[str]:
-    """The stemmed terms of analyzed words, in order."""
-    return [s for w in words for s in _STEM(w)]
-
-
 def line_hash(words: list[str]) -> int:
     """A line's identity: the hash of its analyzed words (so spacing, diacritics and punctuation
     do not tell two copies of one line apart)."""
     return zlib.crc32(" ".join(words).encode("utf-8"))
 
 
-#: Each word as written -> (its exact forms, their stems): one look-up a token (bounded like the analyzers' memos).
-_FORMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _forms(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    out = _FORMS.get(word)
-    if out is None:
-        exact = _EXACT.forms(word)
-        out = (exact, tuple(stems(list(exact))))
-        if len(_FORMS) >= MEMO_WORDS:
-            _FORMS.clear()
-        _FORMS[word] = out
-    return out
-
-
 def _line(text: str) -> tuple[list[str], list[str]]:
     """A line's content words as the exact analyzer gives them, and their stems."""
     words: list[str] = []
     terms: list[str] = []
-    for w in TOKEN_RE.findall(text):
-        exact, stemmed = _FORMS.get(w) or _forms(w)
+    for w in _EXACT.words(text):
+        exact = _EXACT.forms(w)  # each analyzer remembers each word's forms
         if exact:
             words.extend(exact)
-            terms.extend(stemmed)
+            terms.extend(_STEMMED.forms(w))
     return words, terms
 
 

@@ -1,9 +1,13 @@
 """How long grouping an index's articles takes, step by step (one core, the build's last stage).
 
     python scripts/experiments/stories_time.py --index var/ant [--runs 3]
+    python scripts/experiments/stories_time.py --features ../shared/corpus/ant-multisource-v2.1.tar.gz
 
 Reads the articles the index's stories were computed from (``stories/articles.pkl``) and times
 each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs.
+``--features COLLECTION``: instead, the CPU time of ``features()`` (what the build's workers
+compute per article) over the first ``--articles`` of a collection, the analyzers' word memos
+warmed by a first pass.
 """
 from __future__ import annotations
 
@@ -40,11 +44,33 @@ def timed(articles: list) -> dict[str, float]:
     return out
 
 
+def feature_ms(collection: str, articles: int, runs: int) -> None:
+    from itertools import islice
+
+    from index.documents import Document
+    from index.readers import read_collection
+    from index.stories.features import features
+
+    docs = [d for d in islice(read_collection(collection), articles) if isinstance(d, Document)]
+    times = []
+    for _ in range(runs + 1):
+        t = time.process_time()
+        for d in docs:
+            features(d.title, d.body)
+        times.append((time.process_time() - t) / len(docs) * 1000)
+    print(f"features(): {statistics.median(times[1:]):.2f} ms of CPU an article ({len(docs):,} articles, "
+          f"median of {runs} runs after a first, {times[0]:.2f} ms)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", default="var/ant")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--features", metavar="COLLECTION")
+    ap.add_argument("--articles", type=int, default=6000)
     args = ap.parse_args()
+    if args.features:
+        return feature_ms(args.features, args.articles, args.runs)
     articles = list(read_articles(current_dir(args.index)).values())
     if not articles:
         sys.exit(f"no stories in {args.index} (build it with this version of Akhbar)")
