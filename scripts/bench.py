@@ -13,7 +13,7 @@ Prints, as a markdown table with medians over ``--runs``:
   the query list in ``scripts/bench_queries.txt``: p50, p95, p99 (and ranking only);
 - HTTP: the production server (``akhbar serve``, waitress) on loopback under
   ``wrk`` (or a bounded Python client when wrk is missing) at ``--concurrency``:
-  requests/s, p95, errors, the server's memory before and after;
+  requests/s, p95, errors, the server's CPU time a request and its memory before and after;
 - Lucene 4.10 (``../shared/anchors/run-lucene.sh speed``) on the same articles and
   queries, and the ratios.  Timings vary with machine load: compare within a run.
 """
@@ -277,12 +277,16 @@ def _python_load(base: str, seconds: int, concurrency: int) -> dict:
             "p95_ms": percentile(lat, 95), "p50_ms": statistics.median(lat)}
 
 
+def _tree_cpu_s(pid: int) -> float:
+    return sum(_cpu_s(p) or 0.0 for p in _tree(pid))
+
+
 def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, processes: int = 1,
-                 engine: tuple[str, str] | None = None) -> dict:
+                 engine: tuple[str, str] | None = None, threads: int | None = None) -> dict:
     port = _free_port()
     where = ["--engine", "opensearch", "--url", engine[0], "--index-name", engine[1]] if engine else ["--index", str(index)]
-    server = subprocess.Popen(AKHBAR + ["serve", *where, "--port", str(port),
-                                        "--processes", str(processes)], cwd=ROOT,
+    server = subprocess.Popen(AKHBAR + ["serve", *where, "--port", str(port), "--processes", str(processes),
+                                        *(["--threads", str(threads)] if threads else [])], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -299,7 +303,10 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
         for path in search_paths():  # each process and thread opens its searcher and fills its caches
             urllib.request.urlopen(base + path, timeout=30).read()
         rss_before = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid))
+        cpu_before = _tree_cpu_s(server.pid)
         r = _wrk(base, seconds, concurrency, folder) if shutil.which("wrk") else _python_load(base, seconds, concurrency)
+        # the server's CPU time a request: steadier than req/s on a shared machine
+        r["server_cpu_ms"] = (_tree_cpu_s(server.pid) - cpu_before) * 1000 / max(1, r["requests"])
         r["client"] = "wrk" if shutil.which("wrk") else "python"
         r["server_mb_before"] = rss_before / 1024  # private memory of all server processes
         r["server_mb_after"] = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid)) / 1024
@@ -345,6 +352,7 @@ def main() -> None:
     ap.add_argument("--http-params", default="", help="more parameters of each HTTP request, e.g. '&group=off'")
     ap.add_argument("--server-processes", type=int, default=os.cpu_count() or 1,
                     help="akhbar serve --processes (default: one per core)")
+    ap.add_argument("--server-threads", type=int, help="akhbar serve --threads (default: akhbar serve's)")
     ap.add_argument("--no-lucene", action="store_true")
     ap.add_argument("--zero-weight", metavar="FIELD", action="append", default=[],
                     help="measure queries as if this scored field had weight 0, e.g. text_broad "
@@ -381,7 +389,7 @@ def main() -> None:
             print(f"run {run + 1}: queries {query_runs[-1]}", file=sys.stderr)
             if args.http_seconds:
                 http_runs.append(measure_http(index, args.http_seconds, args.concurrency, folder,
-                                              args.server_processes, cluster))
+                                              args.server_processes, cluster, args.server_threads))
                 print(f"run {run + 1}: http {http_runs[-1]}", file=sys.stderr)
             if lucene_in:
                 lucene = measure_lucene(*lucene_in, folder)
@@ -418,6 +426,8 @@ def main() -> None:
         print(f"| HTTP ({h['client']}, {args.concurrency} connections, {args.http_seconds} s, "
               f"{args.server_processes} server processes) | {h['rps']:.1f} req/s, "
               f"p95 {h['p95_ms']:.0f} ms, {h['errors'] + h['timeouts'] + h['non2xx']:.0f} errors | | |")
+        if "server_cpu_ms" in h:
+            print(f"| server CPU time a request (all processes) | {h['server_cpu_ms']:.1f} ms | | |")
         print("| server private memory (all processes) before / after load | "
               f"{h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
         print("| server mapped files after load (shared page cache, counted once per process) | "

@@ -55,8 +55,8 @@ def test_serve_with_several_processes_answers_and_stops_cleanly(sample_index, tm
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(sample_index), "--port",
-                             str(port), "--processes", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                             str(port), "--processes", "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/search?format=json&q=%D8%AD%D9%81%D8%AA%D8%B1"
         for _ in range(100):
@@ -70,8 +70,11 @@ def test_serve_with_several_processes_answers_and_stops_cleanly(sample_index, tm
                 assert json.loads(r.read())["total"] == 4
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert len(children) == 2
+        # an embedded index: two threads a process (more only contend for Python's lock)
+        assert proc.stdout.readline().rstrip().endswith("(2 process(es) x 2 threads)")
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
+        proc.stdout.close()
     time.sleep(0.5)
     assert not subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.strip()

@@ -2,7 +2,7 @@
 
     akhbar index  [--collection PATH ...] [--index DIR] [--update] [--workers N]
     akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
-    akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 8] [--processes 1]
+    akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 2] [--processes 1]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
     (index, search, serve and eval take --engine opensearch --url URL [--index-name NAME] for a cluster;
      index also --shards N --replicas N, and --part K/N --build-id ID then --publish ID across machines)
@@ -218,17 +218,26 @@ def cmd_eval_stories(args) -> int:
     return 0
 
 
+#: ``akhbar serve``'s threads per process for each engine.  An embedded search is Python
+#: work, and one process runs one thread at a time: past two threads they only contend
+#: for the lock (ANT, 2 processes, wrk with 8 connections: 8 threads 21-28 ms of server
+#: CPU a request, 2 threads 17-20 ms; docs/performance.md).  A cluster's searches wait on
+#: the network, so more threads overlap the waits.
+SERVE_THREADS = {"whoosh": 2, "opensearch": 8}
+
+
 def cmd_serve(args) -> int:
     from search.engines.opensearch.connection import redact
     from web import create_app
     from web.server import serve_app
 
+    threads = args.threads or SERVE_THREADS[args.engine]
     app = create_app({"INDEX_DIR": os.path.abspath(args.index), "ENGINE": args.engine, "OPENSEARCH_URL": args.url,
                       "OPENSEARCH_INDEX": args.index_name})
     what = (f"{args.index_name} on {redact(args.url)}" if args.engine == "opensearch" else os.path.abspath(args.index))
     print(f"Akhbar: serving {what} on http://{args.host}:{args.port}/"
-          f" ({args.processes} process(es) x {args.threads} threads)", flush=True)
-    return serve_app(app, args.host, args.port, threads=args.threads, processes=args.processes)
+          f" ({args.processes} process(es) x {threads} threads)", flush=True)
+    return serve_app(app, args.host, args.port, threads=threads, processes=args.processes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -305,7 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--index", default=default_index(), metavar="DIR")
     pv.add_argument("--host", default="127.0.0.1")
     pv.add_argument("--port", type=int, default=8000)
-    pv.add_argument("--threads", type=int, default=8, help="threads per process")
+    pv.add_argument("--threads", type=int, default=None,
+                    help=f"threads per process (default: {SERVE_THREADS['whoosh']} with the embedded index, whose searches "
+                         f"hold Python's lock; {SERVE_THREADS['opensearch']} with a cluster, whose searches wait on it)")
     pv.add_argument("--processes", type=int, default=1,
                     help="server processes sharing the port (one per core to use them all; each holds its caches)")
     add_engine_arguments(pv)

@@ -37,7 +37,7 @@ def _raise_file_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def serve_app(app, host: str, port: int, *, threads: int = 8, processes: int = 1) -> int:
+def serve_app(app, host: str, port: int, *, threads: int, processes: int = 1) -> int:
     """Serve ``app`` until stopped; with ``processes`` > 1, pre-forked processes on one socket."""
     from waitress import serve
 
