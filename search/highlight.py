@@ -39,9 +39,28 @@ class MatchTerms:
     def __bool__(self) -> bool:
         return bool(self.forms or self.phrases or any(stems for _, stems in self.stemmed))
 
+    #: each word as written -> (normalized, stopword, matched), for the texts of one query
+    readings: dict[str, tuple[str, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
+
     def matches(self, norm: str) -> bool:
         """Whether a normalized token matches a word: its exact form or a stem in some field."""
-        return norm in self.forms or any(any(x in stems for x in fn(norm)) for fn, stems in self.stemmed)
+        if norm in self.forms:
+            return True
+        for fn, stems in self.stemmed:
+            for x in fn(norm):
+                if x in stems:
+                    return True
+        return False
+
+    def reading(self, word: str) -> tuple[str, bool, bool]:
+        """A word as written: its normalized form ("" for none), whether it is a stopword, whether
+        it matches; remembered, since the hits of one query share most of their words."""
+        found = self.readings.get(word)
+        if found is None:
+            norm = normalize_word(word)
+            stopped = norm in stopwords()
+            found = self.readings[word] = (norm, stopped, bool(norm) and not stopped and self.matches(norm))
+        return found
 
 
 def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
@@ -64,40 +83,42 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
     return terms
 
 
-def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
-    """Tokens of ``text`` with ``matched`` set, offsets in the original string.
+#: A word of a text as the highlighter sees it: (normalized form, start, end, stopword, matched),
+#: offsets in the original string.  Tuples, not :class:`Token` s: a snippet reads every word of
+#: an article and most are only context.
+Mark = tuple[str, int, int, bool, bool]
 
-    The exact analyzer's tokens (its tokenizer pattern, normalization and
-    stopwords; a test holds them equal) and its stopwords too, marked
-    ``stopped``: they are context for the passages.
-    """
-    stops = stopwords()
-    seen: dict[str, bool] = {}
-    tokens, content = [], []
+
+def _marks(text: str, terms: MatchTerms) -> list[Mark]:
+    """The words of ``text``, matched or not: the exact analyzer's tokens (its tokenizer pattern,
+    normalization and stopwords; a test holds them equal) and its stopwords too, marked
+    stopwords: they are context for the passages."""
+    reading = terms.reading
+    marks = []
     for m in TOKEN_RE.finditer(text):
-        norm = normalize_word(m.group())
-        if not norm:
-            continue
-        t = Token(norm, len(tokens), m.start(), m.end(), stopped=norm in stops)
-        if not t.stopped:
-            content.append(len(tokens))
-            if norm not in seen:
-                seen[norm] = terms.matches(norm)
-            t.matched = seen[norm]
-        else:
-            t.matched = False
-        tokens.append(t)
+        norm, stopped, matched = reading(m.group())
+        if norm:
+            start, end = m.span()
+            marks.append((norm, start, end, stopped, matched))
     if terms.phrases:
+        content = [k for k, mark in enumerate(marks) if not mark[3]]
         starts: dict[str, list[int]] = {}  # word -> where it stands among the content words
         for k, i in enumerate(content):
-            starts.setdefault(tokens[i].text, []).append(k)
+            starts.setdefault(marks[i][0], []).append(k)
         for phrase in terms.phrases:
             n = len(phrase)
             for k in starts.get(phrase[0], ()):
-                if k + n <= len(content) and all(tokens[content[k + j]].text == phrase[j] for j in range(1, n)):
+                if k + n <= len(content) and all(marks[content[k + j]][0] == phrase[j] for j in range(1, n)):
                     for j in range(n):
-                        tokens[content[k + j]].matched = True
-    return tokens
+                        norm, start, end, stopped, _ = marks[content[k + j]]
+                        marks[content[k + j]] = (norm, start, end, stopped, True)
+    return marks
+
+
+def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
+    """The words of ``text`` (:func:`_marks`) as tokens, ``matched`` set."""
+    return [Token(norm, k, start, end, stopped, matched)
+            for k, (norm, start, end, stopped, matched) in enumerate(_marks(text, terms))]
 
 
 @dataclass
@@ -106,38 +127,38 @@ class Passage:
 
     startchar: int
     endchar: int
-    matches: list[Token]
+    matches: list[Mark]
 
     def score(self) -> int:
         """Matches times distinct words matched (Whoosh's BasicFragmentScorer)."""
-        return len(self.matches) * ((len({t.text for t in self.matches}) * 100) or 1)
+        return len(self.matches) * ((len({t[0] for t in self.matches}) * 100) or 1)
 
 
-def passages(tokens: Iterable[Token], maxchars: int, surround: int) -> Iterator[Passage]:
+def passages(marks: Iterable[Mark], maxchars: int, surround: int) -> Iterator[Passage]:
     """Runs of matched tokens with ``surround`` characters of context each side, at most
     ``maxchars`` long (Whoosh's ContextFragmenter, step for step)."""
     first = None  # where the passage under way starts
     firsts: deque[int] = deque()  # starts of the unmatched tokens just before it
     countdown = -1  # characters of context still to take; < 0: no passage under way
-    matches: list[Token] = []
+    matches: list[Mark] = []
     endchar = 0
     length = 0
-    for t in tokens:
-        endchar = t.endchar
-        tlength = endchar - t.startchar
-        if countdown < 0 and not t.matched:
-            firsts.append(t.startchar)
+    for t in marks:
+        _, startchar, endchar, _, matched = t
+        tlength = endchar - startchar
+        if countdown < 0 and not matched:
+            firsts.append(startchar)
             while firsts and endchar - firsts[0] > surround:
                 firsts.popleft()
         elif length + tlength > maxchars:
             countdown = 0
-        elif t.matched:
+        elif matched:
             countdown = surround
             if first is None:
                 if firsts:
                     first = firsts[0]
                 else:
-                    first = t.startchar
+                    first = startchar
                     countdown += surround
             matches.append(t)
         if countdown >= 0:
@@ -157,14 +178,14 @@ def _format(text: str, spans: list[Passage], between: str = " … ") -> str:
     out = []
     for p in spans:
         parts, index = [], p.startchar
-        for t in sorted(p.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if t.startchar < index:
+        for _, start, end, _, _ in sorted(p.matches, key=lambda t: (t[1], t[1] - t[2])):
+            if start < index:
                 continue
-            parts.append(escape(text[index:t.startchar], quote=False))
-            word = escape(text[t.startchar:t.endchar], quote=False)
+            parts.append(escape(text[index:start], quote=False))
+            word = escape(text[start:end], quote=False)
             n = seen.setdefault(word, len(seen) % 5)
             parts.append(f'<mark class="hl t{n}">{word}</mark>')
-            index = t.endchar
+            index = end
         parts.append(escape(text[index:p.endchar], quote=False))
         out.append("".join(parts))
     return between.join(out)
@@ -176,7 +197,7 @@ def snippet_html(text: str, terms: MatchTerms, maxchars: int = SNIPPET_CHARS) ->
     With no match in the text (the title matched, say) it is the text's opening.
     """
     if terms:
-        found = passages(_marked_tokens(text, terms), maxchars, maxchars // 4)
+        found = passages(_marks(text, terms), maxchars, maxchars // 4)
         # the best two; of equal scores the later passage, as Whoosh's top_fragments
         best = [p for score, _, p in heapq.nlargest(SNIPPET_FRAGMENTS, ((p.score(), p.startchar, p) for p in found))
                 if score >= 1]
@@ -191,5 +212,5 @@ def highlight_all(text: str, terms: MatchTerms) -> str:
     """The whole of ``text``, escaped, with every match in <mark> (for the article page)."""
     if not terms:
         return escape(text, quote=False)
-    matches = [t for t in _marked_tokens(text, terms) if t.matched]
+    matches = [t for t in _marks(text, terms) if t[4]]
     return _format(text, [Passage(0, len(text), matches)])
