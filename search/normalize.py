@@ -80,7 +80,7 @@ def normalize_arabic(text: str) -> str:
     return text.lower()
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=50_000)
 def normalize_word(word: str) -> str:
     """:func:`normalize_arabic` for one token, cached (news vocabulary repeats a lot)."""
     return normalize_arabic(word)

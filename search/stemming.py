@@ -28,6 +28,13 @@ from tashaphyne.stemming import ArabicLightStemmer
 
 from search.lexicon import protected_words
 
+#: Words each stemming function remembers (least recently used first out).  Each analyzer
+#: already keeps every word's forms (``search.analysis.MEMO_WORDS``), so these caches only
+#: serve what the analyzers share within a while (the stemmed and the broad analyzer stem the
+#: same word) and the callers without a memo; larger, they held hundreds of MB in each build
+#: worker for a few points of hit rate (scripts/experiments/analysis_memory.py).
+STEM_CACHE = 20_000
+
 #: Proclitics removed before any word (normalized spelling).
 PROCLITICS = ("ال", "وال", "بال", "كال", "فال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال")
 
@@ -67,7 +74,7 @@ def _segmenter() -> ArabicLightStemmer:
     return seg
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE)
 def clitic_readings(word: str, clitics: tuple[str, ...] = NAME_CLITICS, shortest: int = 3) -> tuple[str, ...]:
     """The word, then what it may be without one of ``clitics``, the article restored
     where the clitic absorbed it: «وبالقاهره» -> (…, «القاهره»), «للقاهره» -> (…, «القاهره»).
@@ -111,7 +118,7 @@ def _choose_segment(word: str, segments) -> tuple[int, int]:
     return best
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE)
 def stem(word: str) -> str:
     """Light stem of one normalized token: «والمصريين» -> «مصر», «ليبيا» -> «ليبيا»."""
     if len(word) < 3 or not ("\u0621" <= word[0] <= "\u064a"):
@@ -129,7 +136,7 @@ def stem(word: str) -> str:
 BARE_CLITICS = "".join(c for c in NAME_CLITICS if len(c) == 1)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE)
 def clitic_alternative(word: str) -> str | None:
     """The stem of ``word`` without a leading one-letter clitic, when that reading is possible.
 
@@ -147,7 +154,7 @@ def clitic_alternative(word: str) -> str | None:
     return alternative if alternative != stem(word) and len(alternative) >= 3 else None
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE)
 def tashaphyne_stem(word: str) -> str:
     """Tashaphyne's light stemmer exactly as shipped (for comparison only: it over-stems)."""
     seg = getattr(_local, "shipped", None)
@@ -156,7 +163,7 @@ def tashaphyne_stem(word: str) -> str:
     return seg.light_stem(word) or word
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE)
 def broad_stem(word: str) -> str:
     """A deliberately aggressive stem for the low-weight ``text_broad`` field.
 
