@@ -7,7 +7,8 @@
 
 Prints, as a markdown table with medians over ``--runs``:
 - index build (``akhbar index`` in a subprocess): wall time, documents/s, peak
-  memory (the sum of the resident memory of the build's processes, sampled), their CPU time
+  memory (the sum of the resident memory of the build's processes, sampled; and the peaks of
+  the build's own process and of its largest worker), their CPU time
   (user + system, summed: steadier than wall time on a shared machine), index size;
 - query latency through ``search()`` with facets and highlighted snippets, over
   the query list in ``scripts/bench_queries.txt``: p50, p95, p99 (and ranking only);
@@ -125,6 +126,7 @@ class PeakMemory(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.peak_kb, self._done = pid, 0, threading.Event()
         self.cpu: dict[int, float] = {}
+        self.peaks: dict[int, int] = {}  # each process's own peak (kB)
 
     @property
     def cpu_s(self) -> float:
@@ -133,7 +135,10 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self._done.wait(0.2):
             tree = _tree(self.pid)
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            rss = {p: _rss_kb(p) for p in tree}
+            self.peak_kb = max(self.peak_kb, sum(rss.values()))
+            for p, kb in rss.items():
+                self.peaks[p] = max(self.peaks.get(p, 0), kb)
             for p in tree:
                 used = _cpu_s(p)
                 if used is not None:
@@ -195,7 +200,10 @@ def measure_build(collection: Path, index: Path, workers: int | None) -> dict:
         raise SystemExit(f"build failed: {' '.join(cmd)}")
     docs = int(re.search(r"indexed (\d+) documents", out).group(1))
     size = sum(f.stat().st_size for f in current_dir(index).resolve().iterdir())
+    others = [kb for p, kb in sampler.peaks.items() if p != proc.pid]
     return {"build_s": seconds, "docs": docs, "docs_per_s": docs / seconds, "build_peak_mb": peak / 1024,
+            "build_main_peak_mb": sampler.peaks.get(proc.pid, 0) / 1024,  # the build's own process
+            "build_worker_peak_mb": max(others, default=0) / 1024,       # the largest of the others
             "build_cpu_s": sampler.cpu_s, "index_mb": size / 2**20}
 
 
@@ -411,6 +419,9 @@ def main() -> None:
         ratio = f"{b['build_s'] / lu['build_s']:.1f}x" if lu else "-"
         print(f"| index build, {b['docs']} articles | {b['build_s']:.1f} s ({b['docs_per_s']:.0f} docs/s) | {lb} | {ratio} |")
         print(f"| build peak memory (all processes) | {b['build_peak_mb']:.0f} MB | | |")
+        if "build_main_peak_mb" in b:
+            print(f"| peak of the build's own process / of the largest worker | {b['build_main_peak_mb']:.0f} / "
+                  f"{b['build_worker_peak_mb']:.0f} MB | | |")
         if "build_cpu_s" in b:
             print(f"| build CPU time (all processes) | {b['build_cpu_s']:.0f} s "
                   f"({b['build_cpu_s'] / b['docs'] * 1000:.1f} ms an article) | | |")
