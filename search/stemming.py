@@ -32,7 +32,7 @@ from search.lexicon import protected_words
 #: already keeps every word's forms (``search.analysis.MEMO_WORDS``), so these caches only
 #: serve what the analyzers share within a while (the stemmed and the broad analyzer stem the
 #: same word) and the callers without a memo; larger, they held hundreds of MB in each build
-#: worker for a few points of hit rate (scripts/experiments/analysis_memory.py).
+#: worker for a few points of hit rate (scripts/experiments/worker_memory.py --analysis).
 STEM_CACHE = 20_000
 
 #: Proclitics removed before any word (normalized spelling).

@@ -1,10 +1,13 @@
-"""The memory and CPU of what one build worker does to each article (entities and story features).
+"""The memory and CPU of what one build worker does to each article: its entities, or its analysis.
 
     python scripts/experiments/worker_memory.py [--collection ANT] [--articles 6000]
+    python scripts/experiments/worker_memory.py --analysis [--articles 10000]
 
-Recognizes the first ``--articles`` of a collection in this process, as a worker does, and
-prints its resident memory before and after, the CPU time an article and how full the
-recognizer's word caches are.  The Whoosh segment writing a worker also does is not included.
+Does to the first ``--articles`` of a collection, in this process, what a worker does: recognizes
+their entities, or with ``--analysis`` analyzes their title and body with the index's three
+analyzers (exact, stemmed, broad) and computes their story features.  Prints the resident memory
+before and after, the CPU time an article and how full and how useful each word cache is.  The
+Whoosh segment writing a worker also does is not included.
 """
 from __future__ import annotations
 
@@ -21,6 +24,9 @@ from index import ner  # noqa: E402
 from index.documents import Document  # noqa: E402
 from index.pipeline import recognize  # noqa: E402
 from index.readers import read_collection  # noqa: E402
+from index.stories.features import features  # noqa: E402
+from search import normalize, stemming  # noqa: E402
+from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer  # noqa: E402
 
 
 def rss_mb() -> int:
@@ -30,12 +36,15 @@ def rss_mb() -> int:
     return 0
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--collection", default=str(ROOT.parent / "shared/corpus/ant-multisource-v2.1.tar.gz"))
-    ap.add_argument("--articles", type=int, default=6000)
-    args = ap.parse_args()
-    docs = [d for d in islice(read_collection(args.collection), args.articles) if isinstance(d, Document)]
+def _print_caches(functions) -> None:
+    for f in functions:
+        info = f.cache_info()
+        asked = info.hits + info.misses
+        print(f"  {f.__name__}: {info.currsize:,} of {info.maxsize:,} entries, "
+              f"hit rate {info.hits / max(1, asked):.1%} of {asked:,} calls")
+
+
+def entities(docs: list[Document]) -> None:
     memo: dict = {}
     recognize(docs[0], memo)
     print(f"after loading the recognizer: {rss_mb()} MB")
@@ -43,9 +52,34 @@ def main() -> None:
     for d in docs:
         recognize(d, memo)
     print(f"after {len(docs):,} articles: {rss_mb()} MB, {(time.process_time() - t) / len(docs) * 1000:.1f} ms of CPU an article")
-    for f in (ner.word_features, ner._neighbour_features):
-        info = f.cache_info()
-        print(f"  {f.__name__}: {info.currsize:,} of {info.maxsize:,} entries, hit rate {info.hits / (info.hits + info.misses):.1%}")
+    _print_caches((ner.word_features, ner._neighbour_features))
+
+
+def analysis(docs: list[Document]) -> None:
+    analyzers = [exact_analyzer(), stemmed_analyzer(), broad_analyzer()]
+    print(f"before: {rss_mb()} MB")
+    t = time.process_time()
+    for d in docs:
+        for a in analyzers:
+            for text in (d.title, d.body):
+                for _ in a(text):
+                    pass
+        features(d.title, d.body)
+    print(f"after {len(docs):,} articles: {rss_mb()} MB, {(time.process_time() - t) / len(docs) * 1000:.2f} ms of CPU an article")
+    _print_caches((normalize.normalize_word, stemming.stem, stemming.clitic_alternative, stemming.broad_stem,
+                   stemming.clitic_readings))
+    for a in analyzers:
+        print(f"  the memo of {a!r}: {len(a._memo):,} words")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--collection", default=str(ROOT.parent / "shared/corpus/ant-multisource-v2.1.tar.gz"))
+    ap.add_argument("--articles", type=int, default=6000)
+    ap.add_argument("--analysis", action="store_true", help="the analyzers and story features, not the entities")
+    args = ap.parse_args()
+    docs = [d for d in islice(read_collection(args.collection), args.articles) if isinstance(d, Document)]
+    (analysis if args.analysis else entities)(docs)
 
 
 if __name__ == "__main__":
