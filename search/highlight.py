@@ -35,12 +35,11 @@ class MatchTerms:
     stemmed: list[tuple[Callable[[str], tuple[str, ...]], set[str]]] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
+    #: each word as written -> (normalized, stopword, matched), for the texts of one query
+    readings: dict[str, tuple[str, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.forms or self.phrases or any(stems for _, stems in self.stemmed))
-
-    #: each word as written -> (normalized, stopword, matched), for the texts of one query
-    readings: dict[str, tuple[str, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     def matches(self, norm: str) -> bool:
         """Whether a normalized token matches a word: its exact form or a stem in some field."""
