@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 
-from search.analysis import TOKEN_RE, Token, analyze, stem_function
+from search.analysis import TOKEN_RE, analyze, stem_function
 from search.normalize import normalize_word
 from search.query import ParsedQuery, scored_fields
 from search.stopwords import stopwords
@@ -83,7 +83,7 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
 
 
 #: A word of a text as the highlighter sees it: (normalized form, start, end, stopword, matched),
-#: offsets in the original string.  Tuples, not :class:`Token` s: a snippet reads every word of
+#: offsets in the original string.  Tuples, not :class:`~search.analysis.Token` s: a snippet reads every word of
 #: an article and most are only context.
 Mark = tuple[str, int, int, bool, bool]
 
@@ -112,12 +112,6 @@ def _marks(text: str, terms: MatchTerms) -> list[Mark]:
                         norm, start, end, stopped, _ = marks[content[k + j]]
                         marks[content[k + j]] = (norm, start, end, stopped, True)
     return marks
-
-
-def _marked_tokens(text: str, terms: MatchTerms) -> list[Token]:
-    """The words of ``text`` (:func:`_marks`) as tokens, ``matched`` set."""
-    return [Token(norm, k, start, end, stopped, matched)
-            for k, (norm, start, end, stopped, matched) in enumerate(_marks(text, terms))]
 
 
 @dataclass

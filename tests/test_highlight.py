@@ -13,7 +13,7 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatt
 
 from search.analysis import TOKEN_PATTERN, analyze, exact_analyzer, stemmed_analyzer
 from search.engines.whoosh.analysis import WhooshAnalyzer
-from search.highlight import SNIPPET_CHARS, SNIPPET_FRAGMENTS, _marked_tokens, highlight_all, match_terms, snippet_html
+from search.highlight import SNIPPET_CHARS, SNIPPET_FRAGMENTS, _marks, highlight_all, match_terms, snippet_html
 from search.normalize import normalize_word
 from search.query import parse_query
 from search.stopwords import stopwords
@@ -70,8 +70,8 @@ class _Engine:
 
 
 def _whoosh_snippet(text, terms, maxchars=SNIPPET_CHARS):
-    tokens = [WhooshToken(positions=True, chars=True, text=t.text, pos=t.pos, startchar=t.startchar,
-                          endchar=t.endchar, matched=t.matched) for t in _marked_tokens(text, terms)]
+    tokens = [WhooshToken(positions=True, chars=True, text=norm, pos=k, startchar=start, endchar=end, matched=matched)
+              for k, (norm, start, end, _stopped, matched) in enumerate(_marks(text, terms))]
     fragmenter = ContextFragmenter(maxchars=maxchars, surround=maxchars // 4, charlimit=None)
     frags = top_fragments(fragmenter.fragment_tokens(text, tokens), SNIPPET_FRAGMENTS, BasicFragmentScorer(),
                           lambda f: f.startchar, minscore=1)

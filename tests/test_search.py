@@ -200,17 +200,17 @@ def test_total_is_what_whoosh_itself_matches(engine, q):
 def test_highlighter_tokens_are_the_exact_analyzers(engine):
     """The snippet tokenizer mirrors the index's exact analyzer: same words and offsets; the
     words it keeps besides are the stopwords, marked as such."""
-    from search.highlight import _marked_tokens, match_terms
+    from search.highlight import _marks, match_terms
     from search.stopwords import stopwords
 
     terms = match_terms(parse_query("حفتر"), engine)
     analyzer = engine.analyzer("text_exact")
     for text in sample_texts().values():
-        marked = _marked_tokens(text, terms)
+        marked = _marks(text, terms)  # (normalized, start, end, stopword, matched)
         expected = [(t.text, t.startchar, t.endchar) for t in analyzer(text)]
-        assert [(t.text, t.startchar, t.endchar) for t in marked if not t.stopped] == expected
-        assert all(t.text in stopwords() for t in marked if t.stopped)
-        assert any(t.matched for t in marked) == ("حفتر" in text)
+        assert [(word, start, end) for word, start, end, stopped, _ in marked if not stopped] == expected
+        assert all(word in stopwords() for word, _, _, stopped, _ in marked if stopped)
+        assert any(matched for *_, matched in marked) == ("حفتر" in text)
 
 
 def test_broad_stems_serve_long_queries_only(tmp_path):

@@ -219,10 +219,9 @@ def cmd_eval_stories(args) -> int:
 
 
 #: ``akhbar serve``'s threads per process for each engine.  An embedded search is Python
-#: work, and one process runs one thread at a time: past two threads they only contend
-#: for the lock (ANT, 2 processes, wrk with 8 connections: 8 threads 21-28 ms of server
-#: CPU a request, 2 threads 17-20 ms; docs/performance.md).  A cluster's searches wait on
-#: the network, so more threads overlap the waits.
+#: work, and one process runs one thread at a time: past two threads they only contend for
+#: the lock (more server CPU a request, fewer requests a second: docs/performance.md,
+#: "Server threads").  A cluster's searches wait on the network, so more threads overlap the waits.
 SERVE_THREADS = {"whoosh": 2, "opensearch": 8}
 
 
