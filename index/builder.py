@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import shutil
 import signal
 import sys
@@ -43,6 +44,8 @@ LOCK = ".build.lock"
 KILL_AT = "AKHBAR_KILL_AT"
 TMP_PREFIX = "tmp-"
 GEN_PREFIX = "gen-"
+#: The new generation's story articles, while the build runs (``StoryArticles``).
+STORY_SPILL = "stories-spill.pkl"
 
 
 @dataclass
@@ -161,7 +164,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         try:
             live = current_dir(root)
             spellings = Spellings()
-            story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {})
+            story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {},
+                                           tmp / STORY_SPILL)
             if update and live.is_dir():
                 spellings.merge(read_spellings(root))  # deleted articles' spellings stay: display only
                 ix = WhooshWriter.copy(live, tmp)
@@ -215,22 +219,41 @@ def story_article(doc: Document) -> Article:
 class StoryArticles:
     """What each article of the new generation contributes to story detection: computed in the
     worker processes for the articles written, kept from the previous generation for the
-    unchanged ones (or computed here if it has none: an index built before stories)."""
+    unchanged ones (or computed here if it has none: an index built before stories).
 
-    def __init__(self, previous: dict[str, Article]):
-        self.previous, self.now = previous, {}
+    The new articles are written to ``spill`` (a file in the new generation's folder) as they
+    come, and read back only for grouping, once the workers are done: the build's process does
+    not hold every article's features while the workers run (docs/performance.md, "Build memory").
+    """
+
+    def __init__(self, previous: dict[str, Article], spill: Path):
+        self.previous, self.spill = previous, spill
+        self.reused: list[str] = []
+        self.written = 0
+        self._fh = None
 
     def add(self, doc: Document, unchanged: bool = False) -> None:
         if unchanged and doc.id in self.previous:
-            self.now[doc.id] = self.previous[doc.id]
+            self.reused.append(doc.id)
             return
         self.put(story_article(doc))
 
     def put(self, article: Article) -> None:
-        self.now[article.id] = article
+        if self._fh is None:
+            self._fh = open(self.spill, "wb")
+        pickle.dump(article, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.written += 1
 
     def kept(self) -> list[Article]:
-        return list(self.now.values())
+        """Every article of the new generation (the spill file is read back and removed)."""
+        out = [self.previous[i] for i in self.reused]
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+            with open(self.spill, "rb") as fh:
+                out.extend(pickle.load(fh) for _ in range(self.written))
+            self.spill.unlink()
+        return out
 
 
 def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],

@@ -9,7 +9,7 @@ import json
 import pytest
 from whoosh import index as windex
 
-from index.builder import build_index
+from index.builder import STORY_SPILL, build_index
 from index.pipeline import SERIAL_FIRST
 from search.engines import open_engine
 from search.engines.whoosh.store import current_dir
@@ -74,6 +74,9 @@ def test_two_workers_write_two_segments_and_the_index_is_the_same(two_builds):
     assert a["طرابلس"][2] > SERIAL_FIRST  # the query reaches articles the workers wrote
     assert a["suggest"] and a["terms persons"]
     assert a == b
+    for root in (tmp / "one", tmp / "two"):  # the build's story articles, read back, are not left behind
+        assert not (current_dir(root) / STORY_SPILL).exists()
+        assert len(json.loads((current_dir(root) / "stories" / "ids.json").read_text(encoding="utf-8"))) == ARTICLES
 
 
 def test_an_update_with_workers_replaces_adds_and_deletes(two_builds, tmp_path):
