@@ -19,6 +19,7 @@ before).  The engines adapt these chains to their own token types
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 #: Distinct words whose forms an analyzer keeps; past this the memo starts again (bounded memory).
 MEMO_WORDS = 200_000
+#: The memos, one per chain: equal analyzers (the index schema's and the story features' exact and
+#: stemmed chains, each built separately) share one, so a word is analyzed and kept once a process.
+_MEMOS: dict[tuple, dict[str, tuple[str, ...]]] = {}
 
 
 @dataclass(slots=True)
@@ -152,7 +156,7 @@ class Analyzer:
             raise TypeError("an analyzer is a tokenizer followed by filters")
         self.items = tuple(items)
         self.renumber = any(f.renumber for f in items[1:])
-        self._memo: dict[str, tuple[str, ...]] = {}
+        self._memo = _MEMOS.setdefault(self.items, {})
 
     def __or__(self, other: Stage) -> Analyzer:
         return Analyzer(self, other)
@@ -170,7 +174,8 @@ class Analyzer:
         return {"items": self.items, "renumber": self.renumber}
 
     def __setstate__(self, state: dict) -> None:
-        self.items, self.renumber, self._memo = state["items"], state["renumber"], {}
+        self.items, self.renumber = state["items"], state["renumber"]
+        self._memo = _MEMOS.setdefault(self.items, {})
 
     def forms(self, word: str) -> tuple[str, ...]:
         """What the filters make of one word (empty: it is dropped), computed once per word."""
@@ -184,7 +189,9 @@ class Analyzer:
                     break
             if len(memo) >= MEMO_WORDS:
                 memo.clear()
-            memo[word] = out
+            # interned: the memos of the other chains, and the words of one stem, share one copy
+            out = tuple(map(sys.intern, out))
+            memo[sys.intern(word)] = out
         return out
 
     def words(self, text: str) -> list[str]:
