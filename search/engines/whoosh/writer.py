@@ -29,7 +29,7 @@ ERRORS = (OSError, ValueError, windex.IndexError)
 #: estimate: the Python objects holding them take several times more) ...
 LIMIT_MB = 256
 #: ... and each worker's writer (one per core: together about the single writer's).
-WORKER_LIMIT_MB = 96
+WORKER_LIMIT_MB = 32
 
 
 def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
