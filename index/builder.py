@@ -29,7 +29,7 @@ from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
-from index.stories.store import read_articles
+from index.stories.store import PICKLE_PROTOCOL, read_articles
 from index.stories.store import write as write_stories
 from search.analysis import ANALYZER_VERSION
 from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
@@ -241,7 +241,7 @@ class StoryArticles:
     def put(self, article: Article) -> None:
         if self._fh is None:
             self._fh = open(self.spill, "wb")
-        pickle.dump(article, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(article, self._fh, protocol=PICKLE_PROTOCOL)
         self.written += 1
 
     def kept(self) -> list[Article]:

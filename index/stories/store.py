@@ -24,6 +24,9 @@ from index.stories.grouping import Article, group
 
 DIRNAME = "stories"
 VERSION = 2  # 2: articles keep their outlet and body lines (page furniture)
+#: Articles are pickled with protocol 4: protocol 5 loads each numpy array as a view of its own
+#: bytearray: ANT's 31.5k articles took 311 MB loaded against 247 MB (docs/performance.md).
+PICKLE_PROTOCOL = 4
 
 
 def read_articles(gen: Path) -> dict[str, Article]:
@@ -49,7 +52,7 @@ def write(gen: Path, articles: list[Article]) -> dict[str, str]:
     (out / "ids.json").write_text(json.dumps([a.id for a in g.articles], ensure_ascii=False), encoding="utf-8")
     _write_vectors(out, g.vectors, g.terms)
     with open(out / "articles.pkl", "wb") as fh:
-        pickle.dump(g.articles, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(g.articles, fh, protocol=PICKLE_PROTOCOL)
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,

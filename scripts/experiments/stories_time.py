@@ -1,10 +1,12 @@
 """How long grouping an index's articles takes, step by step (one core, the build's last stage).
 
-    python scripts/experiments/stories_time.py --index var/ant [--runs 3]
+    python scripts/experiments/stories_time.py --index var/ant [--runs 3] [--protocol 5]
     python scripts/experiments/stories_time.py --features ../shared/corpus/ant-multisource-v2.1.tar.gz
 
 Reads the articles the index's stories were computed from (``stories/articles.pkl``) and times
-each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs.
+each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs, the
+process's resident memory with the articles loaded and its peak.  ``--protocol N``: first pickle
+the articles one by one with protocol N and read them back, as the build's spill file does.
 ``--features COLLECTION``: instead, the CPU time of ``features()`` (what the build's workers
 compute per article) over the first ``--articles`` of a collection, the analyzers' word memos
 warmed by a first pass.
@@ -12,8 +14,11 @@ warmed by a first pass.
 from __future__ import annotations
 
 import argparse
+import pickle
+import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,6 +49,23 @@ def timed(articles: list) -> dict[str, float]:
     return out
 
 
+def rss_mb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def through_pickle(articles: list, protocol: int) -> list:
+    """The articles written one by one with ``protocol`` and read back (the originals dropped)."""
+    n = len(articles)
+    with tempfile.TemporaryFile() as fh:
+        while articles:
+            pickle.dump(articles.pop(), fh, protocol=protocol)
+        fh.seek(0)
+        return [pickle.load(fh) for _ in range(n)]
+
+
 def feature_ms(collection: str, articles: int, runs: int) -> None:
     from itertools import islice
 
@@ -67,6 +89,7 @@ def main() -> None:
     ap.add_argument("--index", default="var/ant")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--features", metavar="COLLECTION")
+    ap.add_argument("--protocol", type=int, help="pickle the articles with this protocol and read them back first")
     ap.add_argument("--articles", type=int, default=6000)
     args = ap.parse_args()
     if args.features:
@@ -74,11 +97,16 @@ def main() -> None:
     articles = list(read_articles(current_dir(args.index)).values())
     if not articles:
         sys.exit(f"no stories in {args.index} (build it with this version of Akhbar)")
+    if args.protocol is not None:
+        articles = through_pickle(articles, args.protocol)
     grouping.reference_df()
+    loaded = rss_mb()
     runs = [timed(articles) for _ in range(args.runs)]
     print(f"{len(articles):,} articles, median of {args.runs} runs (s):")
     for step in runs[0]:
         print(f"  {step:<12} {statistics.median(r[step] for r in runs):6.2f}")
+    print(f"resident memory with the articles loaded: {loaded} MB; peak: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 
 
 if __name__ == "__main__":
