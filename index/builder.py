@@ -13,12 +13,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import pickle
 import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,7 +28,7 @@ from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
-from index.stories.store import PICKLE_PROTOCOL, read_articles
+from index.stories.store import ArticleFile, ArticleWriter, read_articles
 from index.stories.store import write as write_stories
 from search.analysis import ANALYZER_VERSION
 from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
@@ -179,6 +178,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                    default_workers() if workers is None else workers)
             _checkpoint("commit")
             story_of = write_stories(tmp, story_articles.kept())
+            story_articles.remove()
             summary.documents = ix.finish(story_of)
             _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
@@ -221,39 +221,39 @@ class StoryArticles:
     worker processes for the articles written, kept from the previous generation for the
     unchanged ones (or computed here if it has none: an index built before stories).
 
-    The new articles are written to ``spill`` (a file in the new generation's folder) as they
-    come, and read back only for grouping, once the workers are done: the build's process does
-    not hold every article's features while the workers run (docs/performance.md, "Build memory").
+    They are written to ``spill`` (a file in the new generation's folder) as they come, and
+    grouping reads them back from it one at a time: the build's process never holds every
+    article's features (docs/performance.md, "Build memory").
     """
 
     def __init__(self, previous: dict[str, Article], spill: Path):
         self.previous, self.spill = previous, spill
-        self.reused: list[str] = []
-        self.written = 0
-        self._fh = None
+        self._out: ArticleWriter | None = None
+        self._file: ArticleFile | None = None
 
     def add(self, doc: Document, unchanged: bool = False) -> None:
         if unchanged and doc.id in self.previous:
-            self.reused.append(doc.id)
+            self.put(self.previous[doc.id])
             return
         self.put(story_article(doc))
 
     def put(self, article: Article) -> None:
-        if self._fh is None:
-            self._fh = open(self.spill, "wb")
-        pickle.dump(article, self._fh, protocol=PICKLE_PROTOCOL)
-        self.written += 1
+        if self._out is None:
+            self._out = ArticleWriter(self.spill)
+        self._out.add(article)
 
-    def kept(self) -> list[Article]:
-        """Every article of the new generation (the spill file is read back and removed)."""
-        out = [self.previous[i] for i in self.reused]
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
-            with open(self.spill, "rb") as fh:
-                out.extend(pickle.load(fh) for _ in range(self.written))
-            self.spill.unlink()
-        return out
+    def kept(self) -> Sequence[Article]:
+        """Every article of the new generation, read from the spill file when used."""
+        if self._out is None:
+            return []
+        self._file = self._out.close()
+        return self._file
+
+    def remove(self) -> None:
+        """Remove the spill file (after grouping)."""
+        if self._file is not None:
+            self._file.close()
+        self.spill.unlink(missing_ok=True)
 
 
 def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -100,7 +101,7 @@ class Groups:
     """A collection grouped: its articles in date order (undated last), each one's duplicate
     group and story as the row of their first article, and the rows' tf-idf vectors."""
 
-    articles: list[Article]
+    articles: Sequence[Article]  # a list, or articles read back one at a time (``InOrder``)
     dup_rows: list[int]
     story_rows: list[int]
     vectors: object  # scipy CSR matrix, a row per article
@@ -132,6 +133,24 @@ def _order_key(a: Article) -> tuple:
     return (a.date is None, a.date.timestamp() if a.date else 0.0, a.id)
 
 
+class InOrder(Sequence):
+    """``articles`` in the order ``order`` (positions in it), without copying them: over a file of
+    articles (``index.stories.store.ArticleFile``) each is read when it is used, so grouping
+    holds what it computes from the articles, not the articles themselves."""
+
+    def __init__(self, articles: Sequence[Article], order: list[int]):
+        self.base, self.order = articles, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, k: int) -> Article:
+        return self.base[self.order[k]]
+
+    def __iter__(self) -> Iterator[Article]:
+        return (self.base[k] for k in self.order)
+
+
 def same_report(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two shingle sets are copies of one report (checked exactly)."""
     return _copies(*overlap(a, b))
@@ -141,7 +160,7 @@ def _copies(jaccard: float, containment: float) -> bool:
     return jaccard >= DUP_JACCARD or containment >= DUP_CONTAINMENT
 
 
-def boilerplate(articles: list[Article], limit: int | None = None) -> np.ndarray:
+def boilerplate(articles: Sequence[Article], limit: int | None = None) -> np.ndarray:
     """Shingles that say nothing about whether two texts are one report: those found in more
     articles than ``limit`` (default: ``BOILERPLATE_DF``, or the number of outlets if greater,
     since a wire report can be copied once by every outlet): an outlet's page furniture (links to
@@ -158,7 +177,7 @@ def boilerplate(articles: list[Article], limit: int | None = None) -> np.ndarray
     return np.unique(head[head == every[limit:limit + len(head)]])
 
 
-def duplicate_leaders(articles: list[Article], common: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
+def duplicate_leaders(articles: Sequence[Article], common: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
     """For each article (taken in the given order), the index of the first article of its
     duplicate group: the group of the earlier article it shares the most of (the highest
     containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
@@ -185,7 +204,7 @@ def _without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
     return values[common[at] != values]
 
 
-def vectors(articles: list[Article]):
+def vectors(articles: Sequence[Article]):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
     articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms."""
     from scipy.sparse import csr_matrix
@@ -248,7 +267,7 @@ def reference_df() -> tuple[int, dict[str, int]]:
         return 0, {}
 
 
-def furniture(articles: list[Article]) -> set[tuple[str | None, int]]:
+def furniture(articles: Sequence[Article]) -> set[tuple[str | None, int]]:
     """(outlet, line hash) of the body lines found in ``FURNITURE_LINES`` or more of an outlet's articles."""
     seen: Counter = Counter()
     for a in articles:
@@ -269,15 +288,17 @@ def _counts(a: Article, lines: set[tuple[str | None, int]]) -> np.ndarray:
     return counts
 
 
-def group(articles: list[Article]) -> Groups:
-    """Duplicate groups and stories of a whole collection."""
-    articles = sorted(articles, key=_order_key)
+def group(articles: Sequence[Article]) -> Groups:
+    """Duplicate groups and stories of a whole collection (read in a few passes: ``articles``
+    may be a file of them, read back one at a time)."""
+    keys = [_order_key(a) for a in articles]
+    articles = InOrder(articles, sorted(range(len(keys)), key=keys.__getitem__))
     leader, pairs = duplicate_leaders(articles, boilerplate(articles))
     X, terms = vectors(articles)
     return Groups(articles, leader, assign_stories(articles, X, leader), X, terms, pairs)
 
 
-def assign_stories(articles: list[Article], X, leader: list[int]) -> list[int]:
+def assign_stories(articles: Sequence[Article], X, leader: list[int]) -> list[int]:
     """Each article's story, as the row of its first article (the articles are in date
     order, undated last; ``leader``: each one's duplicate group, as a row)."""
     n = len(articles)

@@ -3,7 +3,8 @@
 ``ROOT/gen-*/stories/``:
 
 * ``articles.pkl``  every article's :class:`~index.stories.grouping.Article` (shingles,
-  terms, entities), so that ``--update`` analyzes only the articles it adds or changes;
+  terms, entities), pickled one after another in date order, so that ``--update`` analyzes
+  only the articles it adds or changes;
 * ``ids.json``      article ids, in date order (undated last): row numbers below;
 * ``story.npy``, ``dup.npy``  each row's story and duplicate group (the row of its first article);
 * ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,59 @@ from index.stories import grouping
 from index.stories.grouping import Article, group
 
 DIRNAME = "stories"
-VERSION = 2  # 2: articles keep their outlet and body lines (page furniture)
+VERSION = 3  # 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one
 #: Articles are pickled with protocol 4: protocol 5 loads each numpy array as a view of its own
 #: bytearray: ANT's 31.5k articles took 311 MB loaded against 247 MB (docs/performance.md).
 PICKLE_PROTOCOL = 4
+
+
+class ArticleWriter:
+    """Articles pickled one after another into ``path``; :meth:`close` gives them back as an
+    :class:`ArticleFile`."""
+
+    def __init__(self, path: Path):
+        self.path, self.offsets = path, []
+        self._fh = open(path, "wb")
+
+    def add(self, article: Article) -> None:
+        self.offsets.append(self._fh.tell())
+        pickle.dump(article, self._fh, protocol=PICKLE_PROTOCOL)
+
+    def close(self) -> ArticleFile:
+        self._fh.close()
+        return ArticleFile(self.path, self.offsets)
+
+
+class ArticleFile(Sequence):
+    """The articles of a file written by :class:`ArticleWriter`, each read (unpickled) when it is
+    asked for: a build's grouping holds what it computes from them, not the articles."""
+
+    def __init__(self, path: Path, offsets: list[int]):
+        self.path, self.offsets = path, offsets
+        self._fh = open(path, "rb")
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, k: int) -> Article:
+        self._fh.seek(self.offsets[k])
+        return pickle.load(self._fh)
+
+    def __iter__(self) -> Iterator[Article]:
+        self._fh.seek(0)
+        for _ in self.offsets:
+            yield pickle.load(self._fh)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def _each(fh) -> Iterator[Article]:
+    while True:
+        try:
+            yield pickle.load(fh)
+        except EOFError:
+            return
 
 
 def read_articles(gen: Path) -> dict[str, Article]:
@@ -36,12 +87,12 @@ def read_articles(gen: Path) -> dict[str, Article]:
         if json.loads((gen / DIRNAME / "meta.json").read_text(encoding="utf-8")).get("version") != VERSION:
             return {}
         with open(gen / DIRNAME / "articles.pkl", "rb") as fh:
-            return {a.id: a for a in pickle.load(fh)}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            return {a.id: a for a in _each(fh)}
+    except (OSError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
         return {}
 
 
-def write(gen: Path, articles: list[Article]) -> dict[str, str]:
+def write(gen: Path, articles: Sequence[Article]) -> dict[str, str]:
     """Group ``articles`` and write the folder; returns id -> story id (its first article's id)."""
     out = gen / DIRNAME
     out.mkdir(exist_ok=True)
@@ -49,10 +100,13 @@ def write(gen: Path, articles: list[Article]) -> dict[str, str]:
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
     _write_copies(out, g.copy_pairs, len(g.articles))
-    (out / "ids.json").write_text(json.dumps([a.id for a in g.articles], ensure_ascii=False), encoding="utf-8")
     _write_vectors(out, g.vectors, g.terms)
-    with open(out / "articles.pkl", "wb") as fh:
-        pickle.dump(g.articles, fh, protocol=PICKLE_PROTOCOL)
+    kept, ids = ArticleWriter(out / "articles.pkl"), []
+    for a in g.articles:  # one pass: they may be read back from a file one at a time
+        kept.add(a)
+        ids.append(a.id)
+    kept.close().close()
+    (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,

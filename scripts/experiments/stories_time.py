@@ -1,12 +1,13 @@
 """How long grouping an index's articles takes, step by step (one core, the build's last stage).
 
-    python scripts/experiments/stories_time.py --index var/ant [--runs 3] [--protocol 5]
+    python scripts/experiments/stories_time.py --index var/ant [--runs 3] [--protocol 5 | --file]
     python scripts/experiments/stories_time.py --features ../shared/corpus/ant-multisource-v2.1.tar.gz
 
 Reads the articles the index's stories were computed from (``stories/articles.pkl``) and times
 each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs, the
 process's resident memory with the articles loaded and its peak.  ``--protocol N``: first pickle
-the articles one by one with protocol N and read them back, as the build's spill file does.
+the articles one by one with protocol N and read them back (all held in memory).  ``--file``:
+group them as the build does, from a file of them read one at a time (``ArticleFile``).
 ``--features COLLECTION``: instead, the CPU time of ``features()`` (what the build's workers
 compute per article) over the first ``--articles`` of a collection, the analyzers' word memos
 warmed by a first pass.
@@ -26,14 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from index.stories import grouping  # noqa: E402
-from index.stories.store import read_articles  # noqa: E402
+from index.stories.store import ArticleWriter, read_articles  # noqa: E402
 from search.engines.whoosh.store import current_dir  # noqa: E402
 
 
 def timed(articles: list) -> dict[str, float]:
     out: dict[str, float] = {}
     t = time.perf_counter()
-    ordered = sorted(articles, key=grouping._order_key)
+    keys = [grouping._order_key(a) for a in articles]  # as group() does
+    ordered = grouping.InOrder(articles, sorted(range(len(keys)), key=keys.__getitem__))
     common = grouping.boilerplate(ordered)
     out["boilerplate"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -90,6 +92,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--features", metavar="COLLECTION")
     ap.add_argument("--protocol", type=int, help="pickle the articles with this protocol and read them back first")
+    ap.add_argument("--file", action="store_true", help="group from a file of the articles, as the build does")
     ap.add_argument("--articles", type=int, default=6000)
     args = ap.parse_args()
     if args.features:
@@ -99,6 +102,11 @@ def main() -> None:
         sys.exit(f"no stories in {args.index} (build it with this version of Akhbar)")
     if args.protocol is not None:
         articles = through_pickle(articles, args.protocol)
+    if args.file:
+        spill = ArticleWriter(Path(tempfile.mkdtemp()) / "articles.pkl")
+        while articles:
+            spill.add(articles.pop())
+        articles = spill.close()
     grouping.reference_df()
     loaded = rss_mb()
     runs = [timed(articles) for _ in range(args.runs)]
