@@ -21,6 +21,7 @@ again (``index.stories.store`` keeps each article's features between builds).
 from __future__ import annotations
 
 import gzip
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class Groups:
     group and story as the row of their first article, and the rows' tf-idf vectors."""
 
     articles: Sequence[Article]  # a list, or articles read back one at a time (``InOrder``)
+    ids: list[str]  # the articles' ids, in the same order
     dup_rows: list[int]
     story_rows: list[int]
     vectors: object  # scipy CSR matrix, a row per article
@@ -111,14 +113,14 @@ class Groups:
     @property
     def dup(self) -> dict[str, str]:
         """Article id -> the id of its duplicate group's first article."""
-        return {a.id: self.articles[k].id for a, k in zip(self.articles, self.dup_rows)}
+        return {i: self.ids[k] for i, k in zip(self.ids, self.dup_rows)}
 
     @property
     def copies(self) -> dict[str, set[str]]:
         """Article id -> the ids of the articles it is the same report as (pair by pair)."""
         out: dict[str, set[str]] = {}
         for r, o in self.copy_pairs:
-            a, b = self.articles[r].id, self.articles[o].id
+            a, b = self.ids[r], self.ids[o]
             out.setdefault(a, set()).add(b)
             out.setdefault(b, set()).add(a)
         return out
@@ -126,7 +128,7 @@ class Groups:
     @property
     def story(self) -> dict[str, str]:
         """Article id -> the id of its story's first article."""
-        return {a.id: self.articles[k].id for a, k in zip(self.articles, self.story_rows)}
+        return {i: self.ids[k] for i, k in zip(self.ids, self.story_rows)}
 
 
 def _order_key(a: Article) -> tuple:
@@ -160,16 +162,15 @@ def _copies(jaccard: float, containment: float) -> bool:
     return jaccard >= DUP_JACCARD or containment >= DUP_CONTAINMENT
 
 
-def boilerplate(articles: Sequence[Article], limit: int | None = None) -> np.ndarray:
-    """Shingles that say nothing about whether two texts are one report: those found in more
-    articles than ``limit`` (default: ``BOILERPLATE_DF``, or the number of outlets if greater,
-    since a wire report can be copied once by every outlet): an outlet's page furniture (links to
-    its other stories), standing notices and everyone's stock phrases."""
-    if not articles:
+def boilerplate(shingles: Sequence[np.ndarray], outlets: int = 0) -> np.ndarray:
+    """Shingles that say nothing about whether two texts are one report: those found in more of
+    the articles' ``shingles`` than ``BOILERPLATE_DF``, or than ``outlets`` (their number of
+    outlets) if greater, since a wire report can be copied once by every outlet: an outlet's page
+    furniture (links to its other stories), standing notices and everyone's stock phrases."""
+    if not len(shingles):
         return np.zeros(0, dtype=np.uint32)
-    if limit is None:
-        limit = max(BOILERPLATE_DF, len({a.source for a in articles}))
-    every = np.concatenate([a.shingles for a in articles])
+    limit = max(BOILERPLATE_DF, outlets)
+    every = np.concatenate(shingles)
     every.sort()
     # sorted: a value is in more than ``limit`` articles when it is still there ``limit`` places on
     # (no counts of every distinct shingle: half the memory of np.unique's)
@@ -177,15 +178,14 @@ def boilerplate(articles: Sequence[Article], limit: int | None = None) -> np.nda
     return np.unique(head[head == every[limit:limit + len(head)]])
 
 
-def duplicate_leaders(articles: Sequence[Article], common: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
+def duplicate_leaders(cleaned: Sequence[np.ndarray]) -> tuple[list[int], list[tuple[int, int]]]:
     """For each article (taken in the given order), the index of the first article of its
     duplicate group: the group of the earlier article it shares the most of (the highest
     containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
-    Shingles in ``common`` are left out of every comparison (without that, an outlet's page
-    furniture chained hundreds of its articles into one "report")."""
-    cleaned = [_without(a.shingles, common) for a in articles]
+    ``cleaned``: each article's shingles without the boilerplate (:func:`without`; with it, an
+    outlet's page furniture chained hundreds of its articles into one "report")."""
     candidates = candidate_pairs(cleaned, LSH_THRESHOLD)
-    by_article = np.searchsorted(candidates[:, 0], np.arange(len(articles) + 1))
+    by_article = np.searchsorted(candidates[:, 0], np.arange(len(cleaned) + 1))
     leader: list[int] = []
     pairs: list[tuple[int, int]] = []
     for n, sh in enumerate(cleaned):
@@ -196,7 +196,7 @@ def duplicate_leaders(articles: Sequence[Article], common: np.ndarray) -> tuple[
     return leader, pairs
 
 
-def _without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
+def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
     """``values`` (sorted, unique) without those in ``common`` (sorted): a binary search each."""
     if not len(common) or not len(values):
         return values
@@ -204,12 +204,13 @@ def _without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
     return values[common[at] != values]
 
 
-def vectors(articles: Sequence[Article]):
+def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
-    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms."""
+    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms.
+    ``lines``: the articles' :func:`furniture`, if known (one pass over the articles less)."""
     from scipy.sparse import csr_matrix
 
-    lines = furniture(articles)
+    lines = furniture(articles) if lines is None else lines
     vocab: dict[str, int] = {}
     cols, vals, ends = [], [], []
     for a in articles:  # each row's terms (sublinear tf) then its entities, in the article's order
@@ -271,7 +272,16 @@ def furniture(articles: Sequence[Article]) -> set[tuple[str | None, int]]:
     """(outlet, line hash) of the body lines found in ``FURNITURE_LINES`` or more of an outlet's articles."""
     seen: Counter = Counter()
     for a in articles:
-        seen.update((a.source, h) for h in set(a.lines.tolist()))
+        count_lines(seen, a)
+    return frequent_lines(seen)
+
+
+def count_lines(seen: Counter, a: Article) -> None:
+    """Count each distinct (outlet, line hash) of an article's body in ``seen``."""
+    seen.update((a.source, h) for h in set(a.lines.tolist()))
+
+
+def frequent_lines(seen: Counter) -> set[tuple[str | None, int]]:
     return {k for k, c in seen.items() if c >= FURNITURE_LINES}
 
 
@@ -288,21 +298,53 @@ def _counts(a: Article, lines: set[tuple[str | None, int]]) -> np.ndarray:
     return counts
 
 
-def group(articles: Sequence[Article]) -> Groups:
-    """Duplicate groups and stories of a whole collection (read in a few passes: ``articles``
-    may be a file of them, read back one at a time)."""
-    keys = [_order_key(a) for a in articles]
-    articles = InOrder(articles, sorted(range(len(keys)), key=keys.__getitem__))
-    leader, pairs = duplicate_leaders(articles, boilerplate(articles))
-    X, terms = vectors(articles)
-    return Groups(articles, leader, assign_stories(articles, X, leader), X, terms, pairs)
+def group(articles: Sequence[Article], times: dict[str, float] | None = None) -> Groups:
+    """Duplicate groups and stories of a whole collection, reading ``articles`` twice (they may
+    be a file of them, read back one at a time: ``index.stories.store.ArticleFile``).
+    ``times``: filled with each step's seconds (scripts/experiments/stories_time.py)."""
+    lap = _laps(times)
+    keys, shingles, outlets, lines = [], [], set(), Counter()
+    for a in articles:  # one pass gathers what the steps need but the terms
+        keys.append(_order_key(a))
+        shingles.append(a.shingles)
+        outlets.add(a.source)
+        count_lines(lines, a)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    shingles = [shingles[k] for k in order]
+    lap("read")
+    common = boilerplate(shingles, len(outlets))
+    for k, sh in enumerate(shingles):  # in place: one array copied at a time
+        shingles[k] = without(sh, common)
+    lap("boilerplate")
+    leader, pairs = duplicate_leaders(shingles)
+    del shingles
+    lap("duplicates")
+    articles = InOrder(articles, order)
+    X, terms = vectors(articles, frequent_lines(lines))
+    lap("vectors")
+    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+    stories = assign_stories(days, X, leader)
+    lap("stories")
+    return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs)
 
 
-def assign_stories(articles: Sequence[Article], X, leader: list[int]) -> list[int]:
-    """Each article's story, as the row of its first article (the articles are in date
-    order, undated last; ``leader``: each one's duplicate group, as a row)."""
-    n = len(articles)
-    days = np.array([a.date.timestamp() / 86400 if a.date else np.inf for a in articles])
+def _laps(times: dict[str, float] | None):
+    """A function that records in ``times`` the seconds since its last call (or since this one)."""
+    last = [time.perf_counter()]
+
+    def lap(step: str) -> None:
+        now = time.perf_counter()
+        if times is not None:
+            times[step] = now - last[0]
+        last[0] = now
+    return lap
+
+
+def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
+    """Each article's story, as the row of its first article (``days``: each one's date in days
+    since 1970, in order, the undated last as infinity; ``leader``: each one's duplicate group,
+    as a row)."""
+    n = len(days)
     dated = int(np.count_nonzero(np.isfinite(days)))
     story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
     block = 256

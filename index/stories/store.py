@@ -3,7 +3,7 @@
 ``ROOT/gen-*/stories/``:
 
 * ``articles.pkl``  every article's :class:`~index.stories.grouping.Article` (shingles,
-  terms, entities), pickled one after another in date order, so that ``--update`` analyzes
+  terms, entities), pickled one after another, so that ``--update`` analyzes
   only the articles it adds or changes;
 * ``ids.json``      article ids, in date order (undated last): row numbers below;
 * ``story.npy``, ``dup.npy``  each row's story and duplicate group (the row of its first article);
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -100,13 +101,15 @@ def write(gen: Path, articles: Sequence[Article]) -> dict[str, str]:
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
     _write_copies(out, g.copy_pairs, len(g.articles))
+    (out / "ids.json").write_text(json.dumps(g.ids, ensure_ascii=False), encoding="utf-8")
     _write_vectors(out, g.vectors, g.terms)
-    kept, ids = ArticleWriter(out / "articles.pkl"), []
-    for a in g.articles:  # one pass: they may be read back from a file one at a time
-        kept.add(a)
-        ids.append(a.id)
-    kept.close().close()
-    (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+    if isinstance(articles, ArticleFile):  # (the build's spill file: kept as it is)
+        shutil.copyfile(articles.path, out / "articles.pkl")
+    else:
+        kept = ArticleWriter(out / "articles.pkl")
+        for a in articles:
+            kept.add(a)
+        kept.close().close()
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,

@@ -4,7 +4,7 @@
     python scripts/experiments/stories_time.py --features ../shared/corpus/ant-multisource-v2.1.tar.gz
 
 Reads the articles the index's stories were computed from (``stories/articles.pkl``) and times
-each step of ``index.stories.grouping.group`` on them; prints the median of ``--runs`` runs, the
+each step of ``index.stories.grouping.group`` on them (``group(times=...)``); prints the median of ``--runs`` runs, the
 process's resident memory with the articles loaded and its peak.  ``--protocol N``: first pickle
 the articles one by one with protocol N and read them back (all held in memory).  ``--file``:
 group them as the build does, from a file of them read one at a time (``ArticleFile``).
@@ -31,22 +31,9 @@ from index.stories.store import ArticleWriter, read_articles  # noqa: E402
 from search.engines.whoosh.store import current_dir  # noqa: E402
 
 
-def timed(articles: list) -> dict[str, float]:
+def timed(articles) -> dict[str, float]:
     out: dict[str, float] = {}
-    t = time.perf_counter()
-    keys = [grouping._order_key(a) for a in articles]  # as group() does
-    ordered = grouping.InOrder(articles, sorted(range(len(keys)), key=keys.__getitem__))
-    common = grouping.boilerplate(ordered)
-    out["boilerplate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    leader, _ = grouping.duplicate_leaders(ordered, common)
-    out["duplicates"] = time.perf_counter() - t
-    t = time.perf_counter()
-    X, _ = grouping.vectors(ordered)
-    out["vectors"] = time.perf_counter() - t
-    t = time.perf_counter()
-    grouping.assign_stories(ordered, X, leader)
-    out["stories"] = time.perf_counter() - t
+    grouping.group(articles, times=out)
     out["total"] = sum(out.values())
     return out
 
