@@ -122,6 +122,27 @@ def test_update_adds_a_copy_to_its_story_and_equals_a_full_build(tmp_path, colle
     assert _groups(tmp_path / "full") == groups
 
 
+def test_an_update_reads_the_articles_an_earlier_version_kept_as_one_list(tmp_path, collection):
+    import json
+    import pickle
+
+    from index.stories.store import read_articles
+
+    build_index([collection], tmp_path / "ix", progress=False)
+    folder = (tmp_path / "ix" / "current").resolve() / "stories"
+    kept = read_articles(folder.parent)
+    assert len(kept) == 5
+    with open(folder / "articles.pkl", "wb") as fh:  # stories version 2: one pickled list
+        pickle.dump(list(kept.values()), fh)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "meta.json").write_text(json.dumps(dict(meta, version=2)), encoding="utf-8")
+    assert {i: a.terms for i, a in read_articles(folder.parent).items()} == {i: a.terms for i, a in kept.items()}
+    (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
+    build_index([collection], tmp_path / "ix", update=True, progress=False)
+    build_index([collection], tmp_path / "full", progress=False)
+    assert _groups(tmp_path / "ix") == _groups(tmp_path / "full")
+
+
 def test_a_deleted_article_leaves_its_story(tmp_path, collection):
     build_index([collection], tmp_path / "ix", progress=False)
     next(collection.glob(EGYPT_TRIPOLI[1].split("_")[0] + "_*.txt")).unlink()

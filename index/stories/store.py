@@ -27,6 +27,8 @@ from index.stories.grouping import Article, group
 
 DIRNAME = "stories"
 VERSION = 3  # 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one
+#: Versions whose articles ``read_articles`` reads (2 and 3 hold the same articles).
+READS = (2, 3)
 #: Articles are pickled with protocol 4: protocol 5 loads each numpy array as a view of its own
 #: bytearray: ANT's 31.5k articles took 311 MB loaded against 247 MB (docs/performance.md).
 PICKLE_PROTOCOL = 4
@@ -83,12 +85,16 @@ def _each(fh) -> Iterator[Article]:
 
 def read_articles(gen: Path) -> dict[str, Article]:
     """The articles a generation's stories were computed from (empty if it has none, or if they
-    were kept in another version's form: the build then computes them again)."""
+    were kept in an older version's form: the build then computes them again)."""
     try:
-        if json.loads((gen / DIRNAME / "meta.json").read_text(encoding="utf-8")).get("version") != VERSION:
+        if json.loads((gen / DIRNAME / "meta.json").read_text(encoding="utf-8")).get("version") not in READS:
             return {}
+        out: dict[str, Article] = {}
         with open(gen / DIRNAME / "articles.pkl", "rb") as fh:
-            return {a.id: a for a in _each(fh)}
+            for item in _each(fh):
+                for a in item if isinstance(item, list) else (item,):  # version 2: one list of them
+                    out[a.id] = a
+        return out
     except (OSError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
         return {}
 
