@@ -62,14 +62,9 @@ class ArticleFile(Sequence):
     def __len__(self) -> int:
         return len(self.offsets)
 
-    def __getitem__(self, k: int) -> Article:
+    def __getitem__(self, k: int) -> Article:  # (iterating reads them in file order: a seek within the buffer)
         self._fh.seek(self.offsets[k])
         return pickle.load(self._fh)
-
-    def __iter__(self) -> Iterator[Article]:
-        self._fh.seek(0)
-        for _ in self.offsets:
-            yield pickle.load(self._fh)
 
     def close(self) -> None:
         self._fh.close()
