@@ -156,9 +156,12 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
                 continue
             np.save(out / f"{field}.lengths.npy", lengths_of(reader, field))
             with_positions = positional(ix.schema, field)
-            terms, starts, pstarts = [], [0], [0]
+            terms, starts, positions = [], [0], 0
+            # each posting's first position, streamed like the postings (a list held 1.8 GB at 300k)
+            pstarts_raw = out / f"{field}.pstarts.raw"
             with open(out / f"{field}.ids.raw", "wb") as f_ids, open(out / f"{field}.tf.raw", "wb") as f_tf, \
-                    open(out / f"{field}.pos.raw", "wb") as f_pos:
+                    open(out / f"{field}.pos.raw", "wb") as f_pos, open(pstarts_raw, "wb") as f_pst:
+                f_pst.write(np.zeros(1, dtype=np.int64).tobytes())
                 for raw, df in term_frequencies(reader, field):
                     if df < min_df:
                         continue
@@ -172,10 +175,12 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
                     starts.append(starts[-1] + len(p.ids))
                     if with_positions:
                         f_pos.write(p.positions.astype(np.int32).tobytes())
-                        pstarts.extend((p.starts[1:] + pstarts[-1]).tolist())
+                        f_pst.write((p.starts[1:] + positions).astype(np.int64).tobytes())
+                        positions += int(p.starts[-1])
             np.save(out / f"{field}.starts.npy", np.asarray(starts, dtype=np.int64))
             if with_positions:
-                np.save(out / f"{field}.pstarts.npy", np.asarray(pstarts, dtype=np.int64))
+                _raw_to_npy(pstarts_raw, out / f"{field}.pstarts.npy", np.int64)
+            pstarts_raw.unlink()
             (out / f"{field}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
             written["terms"] += len(terms)
             written["postings"] += starts[-1]
@@ -183,6 +188,16 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
                 "documents": reader.doc_count_all(), "fields": [f for f in fields if f in ix.schema]}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return written
+
+
+def _raw_to_npy(raw: Path, npy: Path, dtype, chunk: int = 1 << 24) -> None:
+    """``raw`` (numbers of ``dtype`` one after another) as a ``.npy`` file, copied a chunk at a time."""
+    count = raw.stat().st_size // np.dtype(dtype).itemsize
+    with open(raw, "rb") as src, open(npy, "wb") as dst:
+        np.lib.format.write_array_header_1_0(dst, {"descr": np.dtype(dtype).str, "fortran_order": False,
+                                                   "shape": (count,)})
+        while block := src.read(chunk):
+            dst.write(block)
 
 
 _opened: dict[tuple, Arrays | None] = {}
