@@ -246,7 +246,8 @@ class StoryArticles:
         """Every article of the new generation, read from the spill file when used."""
         if self._out is None:
             return []
-        self._file = self._out.close()
+        self._out.close()
+        self._file = ArticleFile(self.spill, self._out.offsets)
         return self._file
 
     def remove(self) -> None:

@@ -35,8 +35,8 @@ PICKLE_PROTOCOL = 4
 
 
 class ArticleWriter:
-    """Articles pickled one after another into ``path``; :meth:`close` gives them back as an
-    :class:`ArticleFile`."""
+    """Articles pickled one after another into ``path`` (read back with
+    ``ArticleFile(path, offsets)`` once closed)."""
 
     def __init__(self, path: Path):
         self.path, self.offsets = path, []
@@ -46,9 +46,8 @@ class ArticleWriter:
         self.offsets.append(self._fh.tell())
         pickle.dump(article, self._fh, protocol=PICKLE_PROTOCOL)
 
-    def close(self) -> ArticleFile:
+    def close(self) -> None:
         self._fh.close()
-        return ArticleFile(self.path, self.offsets)
 
 
 class ArticleFile(Sequence):
@@ -110,7 +109,7 @@ def write(gen: Path, articles: Sequence[Article]) -> dict[str, str]:
         kept = ArticleWriter(out / "articles.pkl")
         for a in articles:
             kept.add(a)
-        kept.close().close()
+        kept.close()
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,

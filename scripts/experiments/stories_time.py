@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from index.stories import grouping  # noqa: E402
-from index.stories.store import ArticleWriter, read_articles  # noqa: E402
+from index.stories.store import ArticleFile, ArticleWriter, read_articles  # noqa: E402
 from search.engines.whoosh.store import current_dir  # noqa: E402
 
 
@@ -93,7 +93,8 @@ def main() -> None:
         spill = ArticleWriter(Path(tempfile.mkdtemp()) / "articles.pkl")
         while articles:
             spill.add(articles.pop())
-        articles = spill.close()
+        spill.close()
+        articles = ArticleFile(spill.path, spill.offsets)
     grouping.reference_df()
     loaded = rss_mb()
     runs = [timed(articles) for _ in range(args.runs)]
