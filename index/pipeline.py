@@ -6,7 +6,7 @@ worker processes on batches of documents, two ways:
 * :func:`iter_items` (the cluster's builds): the workers recognize entities (and run
   an engine's analysis) and the documents come back, in order, to be sent on;
 * :class:`SegmentWorkers` (the embedded index): each worker also analyzes and writes
-  the documents into a segment of its own, and only what story detection needs
+  the documents into segments of its own, and only what story detection needs
   comes back.
 
 At most a few batches are in flight, so memory stays bounded however large the
@@ -192,7 +192,7 @@ def _ordered(jobs, workers: int | None, prepare, stories: bool) -> Iterator[Docu
 class SegmentWorkers:
     """Worker processes that each recognize entities, compute story features (``article``: a
     module-level function of the document, run in the worker) and write the documents they are
-    given into a segment of their own (``sink``: ``open()``, ``add(doc)``, ``finish()``).
+    given into segments of their own (``sink``: ``open()``, ``add(doc)``, ``finish()`` -> its segments).
 
     Batches of ``BATCH`` documents are dealt round-robin, so which segment holds a document
     does not depend on timing.  At most ``2 * workers`` batches wait, so memory stays bounded.
@@ -216,7 +216,7 @@ class SegmentWorkers:
         lifeline.close()
         self.batch: list[Document] = []
         self.sent = 0
-        self.segments: dict[int, object] = {}
+        self.segments: dict[int, list] = {}
         self.done: list = []
 
     def add(self, doc: Document) -> None:
@@ -231,7 +231,7 @@ class SegmentWorkers:
         return out
 
     def finish(self) -> list:
-        """Wait for every worker to write its segment; returns the segments, in worker order."""
+        """Wait for every worker to finish its segments; returns them, in worker order."""
         if self.batch:
             self._send()
         for k in range(len(self.jobs)):
@@ -240,7 +240,7 @@ class SegmentWorkers:
             self._drain(block=True)
         for p in self.procs:
             p.join()
-        return [self.segments[k] for k in range(len(self.procs))]
+        return [segment for k in range(len(self.procs)) for segment in self.segments[k]]
 
     def close(self) -> None:
         """Stop the workers (after a failure: their segments are abandoned)."""

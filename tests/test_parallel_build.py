@@ -79,6 +79,19 @@ def test_two_workers_write_two_segments_and_the_index_is_the_same(two_builds):
         assert len(json.loads((current_dir(root) / "stories" / "ids.json").read_text(encoding="utf-8"))) == ARTICLES
 
 
+def test_workers_start_a_new_segment_every_segment_docs_and_the_index_is_the_same(two_builds, monkeypatch):
+    """A worker finishes its segment after SEGMENT_DOCS articles and starts another (what keeps its
+    memory flat on a large collection): more segments, the same answers as one process's."""
+    from search.engines.whoosh import writer
+
+    tmp, _one, _two = two_builds
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 50)
+    build_index([tmp / "c.jsonl"], tmp / "small", progress=False, workers=2)
+    # the first SERIAL_FIRST articles, then the workers' 128 and 108 in segments of 50, 50 and the rest
+    assert _segments(tmp / "small") == 1 + 2 * 3
+    assert _everything(tmp / "small") == _everything(tmp / "one")
+
+
 def test_an_update_with_workers_replaces_adds_and_deletes(two_builds, tmp_path):
     tmp, _one, _two = two_builds
     root = tmp_path / "ix"

@@ -30,6 +30,11 @@ ERRORS = (OSError, ValueError, windex.IndexError)
 LIMIT_MB = 256
 #: ... and each worker's writer (one per core: together about the single writer's).
 WORKER_LIMIT_MB = 32
+#: Articles in one worker's segment: a worker finishes its segment and starts another after
+#: this many, so what Whoosh's segment writer keeps per article (the id terms' hash index,
+#: per-document columns) and the sorted runs its last merge reads stay bounded however large
+#: the collection (ANT's 31.5k articles on 2 workers stay at one segment a worker).
+SEGMENT_DOCS = 20_000
 
 
 def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
@@ -82,7 +87,7 @@ class WhooshWriter:
 
     def sink(self) -> SegmentSink:
         """What a worker process opens to write documents into a segment of its own."""
-        return SegmentSink(str(self.path), WORKER_LIMIT_MB)
+        return SegmentSink(str(self.path), WORKER_LIMIT_MB, SEGMENT_DOCS)
 
     @contextmanager
     def writing(self):
@@ -146,42 +151,50 @@ class _Writes:
 
 
 class SegmentSink:
-    """A segment of the index at ``path`` written by one worker process: ``open()`` there,
-    ``add(doc)`` documents, ``finish()`` returns the segment for the build's writer to adopt
-    (None if no document was added)."""
+    """Segments of the index at ``path`` written by one worker process: ``open()`` there,
+    ``add(doc)`` documents (a new segment every ``max_docs``), ``finish()`` returns the
+    segments for the build's writer to adopt (none if no document was added)."""
 
-    def __init__(self, path: str, limitmb: int = LIMIT_MB):
-        self.path, self.limitmb = path, limitmb
-        self.w = None
+    def __init__(self, path: str, limitmb: int = LIMIT_MB, max_docs: int = SEGMENT_DOCS):
+        self.path, self.limitmb, self.max_docs = path, limitmb, max_docs
+        self.w, self.done = None, []
 
     def __getstate__(self) -> dict:
-        return {"path": self.path, "limitmb": self.limitmb}
+        return {"path": self.path, "limitmb": self.limitmb, "max_docs": self.max_docs}
 
     def __setstate__(self, state: dict) -> None:
-        self.path, self.limitmb, self.w = state["path"], state["limitmb"], None
+        self.__init__(state["path"], state["limitmb"], state["max_docs"])
 
     def open(self) -> SegmentSink:
+        self._ix = windex.open_dir(self.path)
+        self._start()
+        return self
+
+    def _start(self) -> None:
         from whoosh.writing import SegmentWriter
 
-        ix = windex.open_dir(self.path)
         # _lk=False: the build's own writer holds the index lock (as whoosh.multiproc's sub-writers do)
-        w = SegmentWriter(ix, _lk=False, limitmb=self.limitmb, compound=False)
-        self.w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in ix.schema))
-        return self
+        w = SegmentWriter(self._ix, _lk=False, limitmb=self.limitmb, compound=False)
+        self.w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in self._ix.schema))
 
     def add(self, doc) -> None:
         self.w.add(doc)
+        if self.w.w.docnum >= self.max_docs:
+            self.done.append(self.w.w._finalize_segment())
+            self._start()
 
-    def finish(self):
+    def finish(self) -> list:
         w = self.w.w
-        if not w._added:
+        if w._added:
+            self.done.append(w._finalize_segment())
+        else:
             self.cancel()
-            return None
-        return w._finalize_segment()
+        return self.done
 
     def cancel(self) -> None:
-        """Close the segment unlisted (its files are removed on commit).  Not ``w.cancel()``: that
-        would remove the temporary folder every writer of the index shares."""
+        """Close the open segment unlisted (its files, and those of segments finished but never
+        adopted, are removed on commit).  Not ``w.cancel()``: that would remove the temporary
+        folder every writer of the index shares."""
         if self.w is not None:
             self.w.w._close_segment()
 
