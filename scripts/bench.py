@@ -184,13 +184,14 @@ def lucene_inputs(collection: Path, folder: Path) -> tuple[Path, Path]:
 
 # -- measurements -------------------------------------------------------------------------------------------
 
-def measure_build(collection: Path, index: Path, workers: int | None) -> dict:
+def measure_build(collection: Path, index: Path, workers: int | None, code: Path = ROOT) -> dict:
+    """One build of ``collection`` by the checkout at ``code`` (this one unless ``--checkout``)."""
     shutil.rmtree(index, ignore_errors=True)
     cmd = AKHBAR + ["index", "--collection", str(collection), "--index", str(index), "--no-progress"]
     if workers:
         cmd += ["--workers", str(workers)]
     began = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(cmd, cwd=code, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     sampler = PeakMemory(proc.pid)
     sampler.start()
     out, _ = proc.communicate()
@@ -366,12 +367,20 @@ def main() -> None:
                     help="measure queries as if this scored field had weight 0, e.g. text_broad "
                          "(in-process query figures only: no HTTP run)")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--checkout", metavar="DIR",
+                    help="build with the code of another checkout (e.g. a git worktree of an earlier commit) "
+                         "to compare its build time, CPU time and memory with this one's in one session; "
+                         "only the build is measured")
     ap.add_argument("--opensearch", nargs=2, metavar=("URL", "INDEX_NAME"),
                     help="measure queries and HTTP on this cluster index instead (with --skip-build)")
     args = ap.parse_args()
     global HTTP_PARAMS
     HTTP_PARAMS = args.http_params
     cluster = tuple(args.opensearch) if args.opensearch else None
+    if args.checkout and args.skip_build:
+        ap.error("--checkout measures a build: drop --skip-build")
+    if args.checkout:
+        args.no_lucene, args.http_seconds = True, 0
     if cluster and not args.skip_build:
         ap.error("--opensearch measures an index already on the cluster: add --skip-build")
     for name in args.zero_weight:
@@ -391,8 +400,11 @@ def main() -> None:
         lucene_in = None if args.no_lucene else lucene_inputs(collection, folder)
         for run in range(args.runs):
             if not args.skip_build:
-                builds.append(measure_build(collection, index, args.workers))
+                builds.append(measure_build(collection, index, args.workers,
+                                            Path(args.checkout).resolve() if args.checkout else ROOT))
                 print(f"run {run + 1}: build {builds[-1]}", file=sys.stderr)
+                if args.checkout:  # another checkout's index: this checkout's queries may not read it
+                    continue
             query_runs.append(measure_queries(index, args.repeat, cluster))
             print(f"run {run + 1}: queries {query_runs[-1]}", file=sys.stderr)
             if args.http_seconds:
@@ -406,7 +418,8 @@ def main() -> None:
                     print(f"run {run + 1}: lucene {lucene}", file=sys.stderr)
         figures = {"collection": str(collection if not args.scale else f"{args.collection} x{args.scale}"),
                    "runs": args.runs, "cpus": os.cpu_count(),
-                   "build": median_of(builds) if builds else None, "queries": median_of(query_runs),
+                   "build": median_of(builds) if builds else None,
+                   "queries": median_of(query_runs) if query_runs else None,
                    "http": median_of(http_runs) if http_runs else None,
                    "lucene": median_of(lucene_runs) if lucene_runs else None}
     print(json.dumps(figures, indent=1, ensure_ascii=False))
@@ -426,6 +439,8 @@ def main() -> None:
             print(f"| build CPU time (all processes) | {b['build_cpu_s']:.0f} s "
                   f"({b['build_cpu_s'] / b['docs'] * 1000:.1f} ms an article) | | |")
         print(f"| index size | {b['index_mb']:.0f} MB | | |")
+    if not q:
+        return
     lq = (lambda k: f"{lu[k]:.1f} ms") if lu else (lambda k: "-")
     rq = (lambda k: f"{q[k] / lu[k]:.0f}x") if lu else (lambda k: "-")
     print(f"| query p50, {q['queries']} queries, facets + snippets | {q['q_p50']:.1f} ms | {lq('q_p50')} | {rq('q_p50')} |")

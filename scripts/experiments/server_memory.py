@@ -1,0 +1,75 @@
+"""What one server process holds, step by step: the private memory a serving process adds
+opening an index, building its tables and answering the benchmark's queries.
+
+    python scripts/experiments/server_memory.py --index var/ant [--top 15]
+
+Does in one process what a server process does (``web.index_access.warm_tables``: open the
+engine, the suggestions, the Latin names' contexts), then answers ``scripts/bench_queries.txt``
+once with facets and snippets, as the server's JSON does.  Prints the private memory
+(``RssAnon``, what ``bench.py`` reports for the server) after each step and, with
+``--top``, the lines that allocated most of what is still held at the end (``tracemalloc``,
+which slows every step: the steps' memory is measured in a run without it).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from search.engines import open_engine  # noqa: E402
+from search.latin import contexts  # noqa: E402
+from search.searching import search  # noqa: E402
+from search.suggest import suggesters  # noqa: E402
+
+QUERIES = ROOT / "scripts" / "bench_queries.txt"
+
+
+def private_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", default="var/ant")
+    ap.add_argument("--top", type=int, default=0, help="also list the N lines holding most (tracemalloc)")
+    args = ap.parse_args()
+    if args.top:
+        tracemalloc.start(1)
+    queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip() and not q.startswith("#")]
+    steps = [("imports", lambda: None)]
+    engine = None
+
+    def opened():
+        nonlocal engine
+        engine = open_engine(args.index)
+        engine.searcher()
+
+    steps += [("engine opened", opened),
+              ("suggestions", lambda: suggesters.get(engine)),
+              ("Latin contexts", lambda: contexts.get(engine)),
+              (f"{len(queries)} queries", lambda: [search(engine, q) for q in queries]),
+              ("the queries again", lambda: [search(engine, q) for q in queries])]
+    before = 0.0
+    for name, step in steps:
+        step()
+        now = private_mb()
+        print(f"{name:<20} {now:8.1f} MB  (+{now - before:.1f})")
+        before = now
+    if args.top:
+        snapshot = tracemalloc.take_snapshot()
+        for stat in snapshot.statistics("lineno")[:args.top]:
+            frame = stat.traceback[0]
+            where = Path(frame.filename)
+            where = where.relative_to(ROOT) if where.is_relative_to(ROOT) else Path(*where.parts[-2:])
+            print(f"{stat.size / 2**20:8.1f} MB  {stat.count:>9,} blocks  {where}:{frame.lineno}")
+
+
+if __name__ == "__main__":
+    main()
