@@ -19,7 +19,7 @@ from whoosh import query as Q
 from index.builder import build_index
 from search.analysis import analyze
 from search.engines import open_engine
-from search.engines.whoosh import arrays, docsets, tables
+from search.engines.whoosh import arrays, docsets, facet_columns, facets, tables
 from search.engines.whoosh.docsets import generation_key
 from search.searching import search
 from tests.conftest import SAMPLE
@@ -173,7 +173,9 @@ def test_an_update_that_deletes_and_changes_articles_leaves_matching_arrays(tmp_
         # the arrays and Whoosh's own reading give the same page, scores included
         engine.searcher().akhbar_arrays = None
         docsets.clear()
-        assert search(engine, "حفتر", page_size=10)["results"] == after["results"]
+        whooshs = search(engine, "حفتر", page_size=10)
+        assert whooshs["results"] == after["results"]
+        assert whooshs["facets"] == after["facets"]  # the build's facet columns left the deleted article out
 
 
 def test_tables_come_from_the_arrays_when_present(engine):
@@ -182,6 +184,15 @@ def test_tables_come_from_the_arrays_when_present(engine):
     kept = searcher.akhbar_arrays
     assert tables.field_lengths(searcher, gen, "text") is kept.lengths("text")
     assert np.array_equal(tables.dates(searcher, gen), arrays.dates_of(searcher.reader()))
+    # the facet columns: the build's, memory-mapped, the same as those read from Whoosh
+    columns = kept.facets()
+    assert facets.doc_values(searcher) is columns
+    built = facet_columns.build(searcher.reader())
+    assert set(columns) == set(built) == set(facet_columns.COUNTED_FIELDS)
+    assert all(isinstance(c.docs, np.memmap) for c in columns.values())
+    for field, c in built.items():
+        assert columns[field].values == c.values and c.values, field
+        assert columns[field].docs.tolist() == c.docs.tolist() and columns[field].value_ids.tolist() == c.value_ids.tolist()
 
 
 @pytest.mark.slow

@@ -11,7 +11,9 @@ not in the per-process cache.  A build therefore also writes, in ``ROOT/gen-*/ar
   for positional fields their positions: a search reads them memory-mapped,
   shared by every process and never decoded;
 * each document's field lengths, date and whether it is live (not deleted),
-  which ranking and date filters need for every query.
+  which ranking and date filters need for every query;
+* the facet fields' (document, value) pairs (:mod:`facet_columns`), which every
+  query's facet counts read.
 
 A term below ``min_df`` is still read from Whoosh: its cost is bounded by
 ``min_df`` postings.  The arrays carry the generation's segment ids; arrays that
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.engines.whoosh import facet_columns
 from search.engines.whoosh.postings import TermPostings, read_term
 
 DIRNAME = "arrays"
@@ -151,6 +154,13 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
         np.save(out / "ties.npy", ties)
         if story_of is not None:
             np.save(out / "story.npy", stories_of(ids, story_of))
+        for field in facet_columns.COUNTED_FIELDS:
+            column = facet_columns.column(reader, field)
+            np.save(out / f"facets.{field}.docs.npy", column.docs)
+            np.save(out / f"facets.{field}.ids.npy", column.value_ids)
+            (out / f"facets.{field}.values.json").write_text(json.dumps(column.values, ensure_ascii=False),
+                                                             encoding="utf-8")
+            del column
         for field in fields:
             if field not in ix.schema:
                 continue
@@ -230,6 +240,7 @@ class Arrays:
         self.path, self.meta, self.min_df = path, meta, meta["min_df"]
         self._maps: dict[str, np.ndarray] = {}
         self._terms: dict[str, dict[str, int]] = {}
+        self._facets: dict[str, facet_columns.Column] | None = None
         for f in path.iterdir():
             if f.suffix == ".npy":
                 self._maps[f.name] = np.load(f, mmap_mode="r")
@@ -273,6 +284,19 @@ class Arrays:
     def stories(self) -> np.ndarray | None:
         """Each document's story (the document number of its first article), if the build wrote them."""
         return self._maps.get("story.npy")
+
+    def facets(self) -> dict[str, facet_columns.Column] | None:
+        """The facet fields' columns (memory-mapped pairs), None if the build did not write them."""
+        if self._facets is None:
+            try:
+                self._facets = {
+                    field: facet_columns.Column(
+                        json.loads((self.path / f"facets.{field}.values.json").read_text(encoding="utf-8")),
+                        self._maps[f"facets.{field}.docs.npy"], self._maps[f"facets.{field}.ids.npy"])
+                    for field in facet_columns.COUNTED_FIELDS}
+            except (OSError, ValueError, KeyError):
+                self._facets = {}
+        return self._facets or None
 
     def term(self, field: str, text: str, positions: bool = False) -> TermPostings | None:
         """A frequent term's postings (views of the mapped files), None if the term is not kept here."""
