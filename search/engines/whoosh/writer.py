@@ -31,9 +31,9 @@ LIMIT_MB = 256
 #: ... and each worker's writer (one per core: together about the single writer's).
 WORKER_LIMIT_MB = 32
 #: Articles in one worker's segment: a worker finishes its segment and starts another after
-#: this many, so what Whoosh's segment writer keeps per article (the id terms' hash index,
-#: per-document columns) and the sorted runs its last merge reads stay bounded however large
-#: the collection (ANT's 31.5k articles on 2 workers stay at one segment a worker).
+#: this many, so what Whoosh's segment writer holds about a segment's articles and the sorted
+#: runs its last merge reads stay bounded however large the collection (ANT's 31.5k articles
+#: on 2 workers stay at one segment a worker; docs/performance.md, "Flat from 31.5k to 300k").
 SEGMENT_DOCS = 20_000
 
 
