@@ -144,9 +144,12 @@ def _text_key(doc: Document) -> bytes:
     return hashlib.sha1(f"{doc.title}\x00{doc.body}".encode()).digest()
 
 
-def _remembered(doc: Document) -> tuple[tuple[str, ...], ...]:
-    """What the memo keeps of a recognized text: its names, interned (a name recurs across texts)."""
-    return tuple(tuple(map(sys.intern, names)) for names in (doc.persons, doc.places, doc.organizations))
+def _remember(memo: dict, key: bytes, doc: Document) -> None:
+    """Keep a recognized text's names in ``memo`` (interned: a name recurs across texts); a full
+    memo (``MEMO_TEXTS``) starts again.  The first text of a key is the one kept."""
+    if len(memo) >= MEMO_TEXTS:
+        memo.clear()
+    memo.setdefault(key, tuple(tuple(map(sys.intern, names)) for names in (doc.persons, doc.places, doc.organizations)))
 
 
 def _from_memo(jobs, memo: dict) -> Iterator[tuple[Document | Problem, bool]]:
@@ -165,9 +168,7 @@ def _into_memo(items, memo: dict, unchanged: dict[str, str]) -> Iterator[Documen
     whose entities stay in the index and are not read again)."""
     for item in items:
         if isinstance(item, Document) and unchanged.get(item.id) != item.digest:
-            if len(memo) >= MEMO_TEXTS:
-                memo.clear()
-            memo.setdefault(_text_key(item), _remembered(item))
+            _remember(memo, _text_key(item), item)
         yield item
 
 
@@ -312,9 +313,7 @@ def recognize(doc: Document, memo: dict, stories: bool = True) -> None:
             doc.story = story_features(doc.title, doc.body)
         return
     with_entities(doc, stories)
-    if len(memo) >= MEMO_TEXTS:
-        memo.clear()
-    memo[key] = _remembered(doc)
+    _remember(memo, key, doc)
 
 
 def _exit_with(lifeline) -> None:

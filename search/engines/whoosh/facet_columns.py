@@ -65,7 +65,7 @@ def column(reader, field: str) -> Column:
     values = sorted(set(shown.values()))
     number = {v: i for i, v in enumerate(values)}
     n = max(len(values), 1)
-    keys = [parts_docs * n + number[shown[v]] for v, parts in postings.items() for parts_docs in parts]
+    keys = [docs * n + number[shown[v]] for v, parts in postings.items() for docs in parts]
     # (document, value) pairs, sorted, each once (two spellings of one name in a document count once)
     keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     return Column(values, (keys // n).astype(np.int32), (keys % n).astype(np.int32))

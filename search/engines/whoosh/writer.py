@@ -86,7 +86,7 @@ class WhooshWriter:
             return {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
 
     def sink(self) -> SegmentSink:
-        """What a worker process opens to write documents into a segment of its own."""
+        """What a worker process opens to write documents into segments of its own."""
         return SegmentSink(str(self.path), WORKER_LIMIT_MB, SEGMENT_DOCS)
 
     @contextmanager
@@ -135,7 +135,7 @@ class _Writes:
 
     def adopt(self, segments: list) -> None:
         """Add segments written by :class:`SegmentSink` in other processes (on commit)."""
-        self.adopted.extend(s for s in segments if s is not None)
+        self.adopted.extend(segments)
 
     def add(self, doc) -> None:
         self.w.add_document(**self._fields(doc))
