@@ -8,13 +8,57 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 DIRNAME = "stories"
+#: The ids, by row and sorted (with each one's row): fixed-width UTF-8, memory-mapped.
+IDS_BY_ROW, IDS_SORTED, ROWS_SORTED = "ids.npy", "ids.sorted.npy", "ids.sorted.rows.npy"
 #: Related articles: how many of the article's heaviest terms are looked up.
 RELATED_TERMS = 40
+
+
+class Ids:
+    """Article ids by row (``ids[n]``, ``len``, iteration) and the row of an id (:meth:`row`),
+    read from memory-mapped arrays: a server process holds none of them privately (at 300k
+    articles a list and a dict of them took 56 MB a process)."""
+
+    def __init__(self, by_row: np.ndarray, by_id: np.ndarray, rows: np.ndarray):
+        self._by_row, self._by_id, self._rows = by_row, by_id, rows
+
+    @classmethod
+    def open(cls, folder: Path) -> Ids:
+        """The ids of a stories folder (a generation built before the arrays has ``ids.json``)."""
+        if not (folder / IDS_BY_ROW).exists():
+            return cls(*arrays_of(json.loads((folder / "ids.json").read_text(encoding="utf-8"))))
+        return cls(*(np.load(folder / name, mmap_mode="r") for name in (IDS_BY_ROW, IDS_SORTED, ROWS_SORTED)))
+
+    def __len__(self) -> int:
+        return len(self._by_row)
+
+    def __getitem__(self, n: int) -> str:
+        return bytes(self._by_row[n]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._by_row:
+            yield bytes(raw).decode("utf-8")
+
+    def row(self, doc_id: str) -> int | None:
+        """The row of ``doc_id``, None if it has none."""
+        key = doc_id.encode("utf-8")
+        if not key or len(key) > self._by_id.dtype.itemsize or key.endswith(b"\0"):
+            return None
+        i = int(np.searchsorted(self._by_id, key))
+        return int(self._rows[i]) if i < len(self._by_id) and bytes(self._by_id[i]) == key else None
+
+
+def arrays_of(ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``ids`` as :class:`Ids`' three arrays: by row, sorted, and the row of each sorted one."""
+    by_row = np.array([i.encode("utf-8") for i in ids], dtype=f"S{max([1] + [len(i.encode('utf-8')) for i in ids])}")
+    rows = np.argsort(by_row, kind="stable").astype(np.int32)
+    return by_row, by_row[rows], rows
 
 
 class StoryIndex:
@@ -22,8 +66,7 @@ class StoryIndex:
 
     def __init__(self, folder: Path):
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
-        self.ids: list[str] = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        self.row = {doc_id: n for n, doc_id in enumerate(self.ids)}
+        self.ids = Ids.open(folder)
         self.story, self.dup = load("story.npy"), load("dup.npy")
         try:  # each row's copies, pair by pair (a generation built before them has only the groups)
             self._copies = (load("copies.indptr.npy"), load("copies.indices.npy"))
@@ -49,19 +92,19 @@ class StoryIndex:
         return len(self.ids)
 
     def story_of(self, doc_id: str) -> str | None:
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         return None if n is None else self.ids[int(self.story[n])]
 
     def members(self, doc_id: str) -> list[str]:
         """The ids of the articles of ``doc_id``'s story, oldest first (undated last)."""
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         if n is None:
             return []
         s = int(self.story[n])
         return [self.ids[int(r)] for r in self._by_story[self._starts[s]:self._starts[s + 1]]]
 
     def size(self, doc_id: str) -> int:
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         if n is None:
             return 1
         s = int(self.story[n])
@@ -69,14 +112,14 @@ class StoryIndex:
 
     def duplicate_of(self, doc_id: str) -> str | None:
         """The first article of ``doc_id``'s duplicate group (itself when it is the first or has no copy)."""
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         return None if n is None else self.ids[int(self.dup[n])]
 
     def copies(self, doc_id: str) -> list[str]:
         """The articles that are the same report as ``doc_id``, pair by pair (not transitive:
         a compilation of two wire reports is a copy of both, which are not copies of each
         other), oldest first; its duplicate group's other members where the index predates pairs."""
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         if n is None:
             return []
         if self._copies is None:
@@ -93,7 +136,7 @@ class StoryIndex:
         """The articles nearest ``doc_id`` by terms and entities (cosine of their tf-idf
         vectors, from the article's ``RELATED_TERMS`` heaviest terms), leaving out its own
         story and copies: (id, similarity), most similar first."""
-        n = self.row.get(doc_id)
+        n = self.ids.row(doc_id)
         if n is None:
             return []
         indptr, indices, data = self._vec
@@ -109,6 +152,6 @@ class StoryIndex:
         scores[story == story[n]] = 0.0
         dup = np.asarray(self.dup)
         scores[dup == dup[n]] = 0.0
-        scores[[self.row[c] for c in self.copies(doc_id)]] = 0.0
+        scores[[self.ids.row(c) for c in self.copies(doc_id)]] = 0.0
         best = np.argsort(-scores, kind="stable")[:count]
         return [(self.ids[int(r)], float(scores[r])) for r in best if scores[r] > 0]

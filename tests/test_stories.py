@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 from index.builder import build_index
@@ -337,3 +338,29 @@ def test_the_lsh_offers_the_pairs_datasketch_offers_with_the_same_signatures():
     got = candidate_pairs(sets, LSH_THRESHOLD)
     assert len(expected) > 20 and {tuple(p) for p in got.tolist()} == expected
     assert got.tolist() == sorted(got.tolist())
+
+
+def test_story_ids_are_read_from_mapped_arrays_and_an_older_ids_json_gives_the_same(engine, tmp_path):
+    """The ids of a generation's stories: by row, the row of an id (Arabic ones too), and the
+    same from the ``ids.json`` of a generation built before the arrays."""
+    import json
+
+    from search.stories import Ids, arrays_of
+    ids = ["ب-٢", "a-10", "الخبر-1", "a-2", "a-1"]
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+    from_json = Ids.open(folder)
+    for name, array in zip(("ids.npy", "ids.sorted.npy", "ids.sorted.rows.npy"), arrays_of(ids)):
+        np.save(folder / name, array)
+    mapped = Ids.open(folder)
+    assert isinstance(mapped._by_row, np.memmap)
+    for table in (from_json, mapped):
+        assert list(table) == ids and [table[n] for n in range(len(ids))] == ids and len(table) == 5
+        assert [table.row(i) for i in ids] == [0, 1, 2, 3, 4]
+        assert table.row("a-") is None and table.row("a-100") is None and table.row("") is None
+        assert table.row("الخبر-1 وأكثر من عرض الجدول") is None
+    served = engine.stories()
+    assert isinstance(served.ids._by_row, np.memmap)
+    assert sorted(served.ids) == sorted(EGYPT_TRIPOLI + OTHERS)
+    assert all(served.ids[served.ids.row(i)] == i for i in EGYPT_TRIPOLI + OTHERS)

@@ -31,9 +31,10 @@ def get_engine():
         return engine
 
 
-def warm_tables(app) -> threading.Thread:
+def warm_tables(app, then=None) -> threading.Thread:
     """In the background, open the engine and build the tables derived from its index (the
-    suggestions, the Latin names), so that a server's first requests do not build them."""
+    suggestions, the Latin names), so that a server's first requests do not build them; then
+    call ``then()`` if given."""
     from search.errors import EngineUnavailableError, IndexMissingError
     from search.latin import contexts
     from search.suggest import suggesters
@@ -46,6 +47,8 @@ def warm_tables(app) -> threading.Thread:
                 contexts.get(engine)
             except (IndexMissingError, EngineUnavailableError) as exc:  # built or reachable later: built on demand
                 app.logger.info("tables not built at start: %s", exc)
+            if then is not None:
+                then()
 
     thread = threading.Thread(target=run, daemon=True, name="akhbar-warm")
     thread.start()

@@ -11,6 +11,8 @@ and checks that searches still get through.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import resource
 import signal
@@ -29,6 +31,39 @@ SERVER_SETTINGS = {
 }
 
 
+#: glibc's malloc arenas a server process may use (its default: 8 a core).  Each thread that
+#: allocates gets an arena of its own, and memory freed in one is not reused by another:
+#: two arenas keep a process about 10 MB smaller under load at 300k articles
+#: (docs/performance.md, "The server's memory").  ``MALLOC_ARENA_MAX`` in the environment wins.
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
+
+
+def _glibc():
+    """The C library if it is glibc (it has ``malloc_trim``), else None (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def limit_malloc_arenas() -> None:
+    """At most :data:`MALLOC_ARENAS` malloc arenas in this process (call before its threads start)."""
+    libc = _glibc()
+    if libc is not None and "MALLOC_ARENA_MAX" not in os.environ:
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def give_back_free_memory() -> None:
+    """Return the heap's free pages to the system: building the derived tables frees as much as
+    it keeps (about 27 MB on ANT), and a long-lived process would hold it for good."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def _raise_file_limit(wanted: int) -> None:
     """Let this process open ``wanted`` descriptors if the hard limit allows."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -43,7 +78,8 @@ def serve_app(app, host: str, port: int, *, threads: int, processes: int = 1) ->
 
     _raise_file_limit(SERVER_SETTINGS["connection_limit"] + 64)
     if processes <= 1:
-        warm_tables(app)
+        limit_malloc_arenas()
+        warm_tables(app, then=give_back_free_memory)
         serve(app, host=host, port=port, threads=threads, ident="akhbar", **SERVER_SETTINGS)
         return 0
     return _serve_processes(app, host, port, threads, processes, serve)
@@ -62,7 +98,8 @@ def _serve_processes(app, host: str, port: int, threads: int, processes: int, se
         pid = os.fork()
         if pid == 0:  # worker: serve until told to stop
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            warm_tables(app)  # each process opens its own engine (never across a fork)
+            limit_malloc_arenas()
+            warm_tables(app, then=give_back_free_memory)  # each process opens its own engine (never across a fork)
             serve(app, sockets=[sock], threads=threads, ident="akhbar", **SERVER_SETTINGS)
             os._exit(0)
         children.append(pid)

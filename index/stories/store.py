@@ -5,7 +5,8 @@
 * ``articles.pkl``  every article's :class:`~index.stories.grouping.Article` (shingles,
   terms, entities), pickled one after another, so that ``--update`` analyzes
   only the articles it adds or changes;
-* ``ids.json``      article ids, in date order (undated last): row numbers below;
+* ``ids.npy``       article ids, in date order (undated last): row numbers below; ``ids.sorted.npy``
+  and ``ids.sorted.rows.npy`` the same sorted, with their rows (``search.stories.Ids``);
 * ``story.npy``, ``dup.npy``  each row's story and duplicate group (the row of its first article);
 * ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
 * ``terms.json``, ``vec.*.npy``, ``inv.*.npy``  the rows' tf-idf vectors by row (CSR) and by
@@ -24,6 +25,8 @@ import numpy as np
 
 from index.stories import grouping
 from index.stories.grouping import Article, group
+from search.stories import IDS_BY_ROW, IDS_SORTED, ROWS_SORTED
+from search.stories import arrays_of as ids_arrays
 
 DIRNAME = "stories"
 VERSION = 3  # 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one
@@ -101,7 +104,8 @@ def write(gen: Path, articles: Sequence[Article]) -> dict[str, str]:
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
     _write_copies(out, g.copy_pairs, len(g.articles))
-    (out / "ids.json").write_text(json.dumps(g.ids, ensure_ascii=False), encoding="utf-8")
+    for name, array in zip((IDS_BY_ROW, IDS_SORTED, ROWS_SORTED), ids_arrays(g.ids)):
+        np.save(out / name, array)
     _write_vectors(out, g.vectors, g.terms)
     if isinstance(articles, ArticleFile):  # (the build's spill file: kept as it is)
         shutil.copyfile(articles.path, out / "articles.pkl")

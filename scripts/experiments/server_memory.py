@@ -1,12 +1,13 @@
 """What one server process holds, step by step: the private memory a serving process adds
-opening an index, building its tables and answering the benchmark's queries.
+opening an index, building its tables and answering the HTTP benchmark's requests.
 
     python scripts/experiments/server_memory.py --index var/ant [--top 15]
 
-Does in one process what a server process does (``web.index_access.warm_tables``: open the
-engine, the suggestions, the Latin names' contexts), then answers ``scripts/bench_queries.txt``
-once with facets and snippets, as the server's JSON does.  Prints the private memory
-(``RssAnon``, what ``bench.py`` reports for the server) after each step and, with
+Does in one process, through the Flask app (its test client), what a server process does
+under ``scripts/bench.py``'s HTTP load: open the engine and build the tables derived from
+it (``web.index_access.warm_tables``: the suggestions, the Latin names' contexts), then
+answer bench.py's warm-up requests and its ``/search`` requests twice.  Prints the private
+memory (``RssAnon``, what ``bench.py`` reports for the server) after each step and, with
 ``--top``, the lines that allocated most of what is still held at the end (``tracemalloc``,
 which slows every step: the steps' memory is measured in a run without it).
 """
@@ -19,13 +20,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from search.engines import open_engine  # noqa: E402
+from bench import WARM_TABLES, search_paths  # noqa: E402
+
 from search.latin import contexts  # noqa: E402
-from search.searching import search  # noqa: E402
 from search.suggest import suggesters  # noqa: E402
-
-QUERIES = ROOT / "scripts" / "bench_queries.txt"
+from web import create_app  # noqa: E402
+from web.index_access import get_engine  # noqa: E402
 
 
 def private_mb() -> float:
@@ -42,20 +44,30 @@ def main() -> None:
     args = ap.parse_args()
     if args.top:
         tracemalloc.start(1)
-    queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip() and not q.startswith("#")]
-    steps = [("imports", lambda: None)]
+    app = create_app({"INDEX_DIR": str(Path(args.index).resolve())})
+    client = app.test_client()
+    paths = search_paths()
     engine = None
 
     def opened():
         nonlocal engine
-        engine = open_engine(args.index)
-        engine.searcher()
+        with app.app_context():
+            engine = get_engine()
+            engine.searcher()
 
-    steps += [("engine opened", opened),
-              ("suggestions", lambda: suggesters.get(engine)),
-              ("Latin contexts", lambda: contexts.get(engine)),
-              (f"{len(queries)} queries", lambda: [search(engine, q) for q in queries]),
-              ("the queries again", lambda: [search(engine, q) for q in queries])]
+    def get(requests: list[str]) -> None:
+        for path in requests:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+    steps = [("imports, app", lambda: None),
+             ("engine opened", opened),
+             ("suggestions", lambda: suggesters.get(engine)),
+             ("Latin contexts", lambda: contexts.get(engine)),
+             (f"{len(paths)} searches", lambda: get(paths)),
+             ("warm-up requests", lambda: get(WARM_TABLES)),
+             ("the searches again", lambda: get(paths)),
+             ("and again", lambda: get(paths))]
     before = 0.0
     for name, step in steps:
         step()
