@@ -92,6 +92,19 @@ def _rss_kb(pid: int, kind: str = "VmRSS") -> int:
     return 0
 
 
+def _pss_anon_kb(pid: int) -> int:
+    """A process's share of private memory (Pss_Anon): pages it shares with the processes it was
+    forked from or with, counted a fraction each, so that the sum over processes is what they
+    hold together."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss_Anon:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _tree(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -318,7 +331,13 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
         r["server_cpu_ms"] = (_tree_cpu_s(server.pid) - cpu_before) * 1000 / max(1, r["requests"])
         r["client"] = "wrk" if shutil.which("wrk") else "python"
         r["server_mb_before"] = rss_before / 1024  # private memory of all server processes
-        r["server_mb_after"] = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid)) / 1024
+        tree = _tree(server.pid)
+        r["server_mb_after"] = sum(_rss_kb(p, "RssAnon") for p in tree) / 1024
+        serving = [p for p in tree if p != server.pid] or [server.pid]  # with --processes N, the forked ones
+        r["server_process_mb_after"] = [_rss_kb(p, "RssAnon") / 1024 for p in serving]
+        r["server_process_max_mb_after"] = max(r["server_process_mb_after"])
+        r["server_parent_mb_after"] = _rss_kb(server.pid, "RssAnon") / 1024 if serving != [server.pid] else 0.0
+        r["server_pss_mb_after"] = sum(_pss_anon_kb(p) for p in tree) / 1024
         r["server_file_mb_after"] = sum(_rss_kb(p, "RssFile") for p in _tree(server.pid)) / 1024
         return r
     finally:
@@ -456,6 +475,12 @@ def main() -> None:
             print(f"| server CPU time a request (all processes) | {h['server_cpu_ms']:.1f} ms | | |")
         print("| server private memory (all processes) before / after load | "
               f"{h['server_mb_before']:.0f} / {h['server_mb_after']:.0f} MB | | |")
+        if "server_process_mb_after" in h:
+            each = " / ".join(f"{mb:.0f}" for mb in h["server_process_mb_after"])
+            print(f"| private memory of the largest serving process after load (each, first run; the parent's) | "
+                  f"{h['server_process_max_mb_after']:.0f} MB ({each}; {h['server_parent_mb_after']:.0f}) | | |")
+            print("| private memory of all server processes after load, pages shared across the fork "
+                  f"counted once (sum of Pss_Anon) | {h['server_pss_mb_after']:.0f} MB | | |")
         print("| server mapped files after load (shared page cache, counted once per process) | "
               f"{h.get('server_file_mb_after', 0):.0f} MB | | |")
 

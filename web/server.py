@@ -11,13 +11,12 @@ and checks that searches still get through.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import resource
 import signal
 import socket
 
+from search.memory import give_back_free_memory, limit_malloc_arenas
 from web.index_access import warm_tables
 
 #: waitress settings of ``akhbar serve`` (waitress's defaults in brackets).
@@ -29,39 +28,6 @@ SERVER_SETTINGS = {
     "max_request_header_size": 32 * 1024,  # [256 KiB] a search URL is at most a few KiB
     "max_request_body_size": 64 * 1024,    # [1 GiB] GET and HEAD only: no body is read
 }
-
-
-#: glibc's malloc arenas a server process may use (its default: 8 a core).  Each thread that
-#: allocates gets an arena of its own, and memory freed in one is not reused by another:
-#: two arenas keep a process about 10 MB smaller under load at 300k articles
-#: (docs/performance.md, "The server's memory").  ``MALLOC_ARENA_MAX`` in the environment wins.
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
-
-
-def _glibc():
-    """The C library if it is glibc (it has ``malloc_trim``), else None (musl, macOS)."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-
-
-def limit_malloc_arenas() -> None:
-    """At most :data:`MALLOC_ARENAS` malloc arenas in this process (call before its threads start)."""
-    libc = _glibc()
-    if libc is not None and "MALLOC_ARENA_MAX" not in os.environ:
-        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
-
-
-def give_back_free_memory() -> None:
-    """Return the heap's free pages to the system: building the derived tables frees as much as
-    it keeps (about 27 MB on ANT), and a long-lived process would hold it for good."""
-    libc = _glibc()
-    if libc is not None:
-        libc.malloc_trim(0)
 
 
 def _raise_file_limit(wanted: int) -> None:
