@@ -5,8 +5,9 @@ opening an index, building its tables and answering the HTTP benchmark's request
 
 Does in one process, through the Flask app (its test client), what a server process does
 under ``scripts/bench.py``'s HTTP load: open the engine and build the tables derived from
-it (``web.index_access.warm_tables``: the suggestions, the Latin names' contexts), then
-answer bench.py's warm-up requests and its ``/search`` requests twice.  Prints the private
+it (``web.index_access.warm_tables``: the suggestions, the Latin names' contexts), return
+the memory freed meanwhile to the system (``web.server``), then answer bench.py's warm-up
+requests and its ``/search`` requests twice.  Prints the private
 memory (``RssAnon``, what ``bench.py`` reports for the server) after each step and, with
 ``--top``, the lines that allocated most of what is still held at the end (``tracemalloc``,
 which slows every step: the steps' memory is measured in a run without it).
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench import WARM_TABLES, search_paths  # noqa: E402
 
 from search.latin import contexts  # noqa: E402
+from search.memory import give_back_free_memory  # noqa: E402
 from search.suggest import suggesters  # noqa: E402
 from web import create_app  # noqa: E402
 from web.index_access import get_engine  # noqa: E402
@@ -64,6 +66,7 @@ def main() -> None:
              ("engine opened", opened),
              ("suggestions", lambda: suggesters.get(engine)),
              ("Latin contexts", lambda: contexts.get(engine)),
+             ("free memory returned", give_back_free_memory),  # as web.server does once they are built
              (f"{len(paths)} searches", lambda: get(paths)),
              ("warm-up requests", lambda: get(WARM_TABLES)),
              ("the searches again", lambda: get(paths)),
