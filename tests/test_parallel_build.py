@@ -14,6 +14,7 @@ from index.pipeline import SERIAL_FIRST
 from search.engines import open_engine
 from search.engines.whoosh.store import current_dir
 from search.searching import search
+from search.stories import StoryIndex
 from search.suggest import Suggester
 from tests.conftest import sample_texts
 
@@ -76,7 +77,7 @@ def test_two_workers_write_two_segments_and_the_index_is_the_same(two_builds):
     assert a == b
     for root in (tmp / "one", tmp / "two"):  # the build's story articles, read back, are not left behind
         assert not (current_dir(root) / STORY_SPILL).exists()
-        assert len(json.loads((current_dir(root) / "stories" / "ids.json").read_text(encoding="utf-8"))) == ARTICLES
+        assert len(StoryIndex.open(current_dir(root)).ids) == ARTICLES
 
 
 def test_workers_start_a_new_segment_every_segment_docs_and_the_index_is_the_same(two_builds, monkeypatch):
