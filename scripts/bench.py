@@ -42,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from index.documents import Document  # noqa: E402
 from index.readers import read_collection  # noqa: E402
+from scripts import bench_requests  # noqa: E402
+from scripts.bench_requests import WARM_TABLES, queries  # noqa: E402
 from search.engines import open_engine  # noqa: E402
 from search.engines.whoosh import docsets  # noqa: E402
 from search.engines.whoosh.store import current_dir  # noqa: E402
@@ -50,26 +52,15 @@ from search.searching import search  # noqa: E402
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", ROOT.parent / "shared"))
 ANT = SHARED / "corpus" / "ant-multisource-v2.1.tar.gz"
-QUERIES_FILE = Path(__file__).resolve().parent / "bench_queries.txt"
 AKHBAR = [sys.executable, "-m", "web.cli"]
-
-
-def queries() -> list[str]:
-    return [q for q in QUERIES_FILE.read_text(encoding="utf-8").splitlines() if q.strip() and not q.startswith("#")]
-
 
 #: More parameters of every HTTP request (``--http-params``, e.g. "&group=off").
 HTTP_PARAMS = ""
 
 
-#: Requests that wait for a server process's derived tables (built in the background at start):
-#: sent several times, so that every process has built them before anything is measured.
-WARM_TABLES = ["/suggest?q=" + urllib.parse.quote("ترا"), "/search?format=json&q=Trump"]
-
-
 def search_paths() -> list[str]:
-    """The /search JSON requests of the HTTP load: the bench queries, with ``HTTP_PARAMS``."""
-    return [f"/search?format=json&q={urllib.parse.quote(q)}{HTTP_PARAMS}" for q in queries()]
+    """The /search JSON requests of the HTTP load, with ``HTTP_PARAMS``."""
+    return bench_requests.search_paths(HTTP_PARAMS)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -79,26 +70,16 @@ def percentile(values: list[float], p: float) -> float:
 
 # -- memory -------------------------------------------------------------------------------------------------
 
-def _rss_kb(pid: int, kind: str = "VmRSS") -> int:
-    """Resident memory of a process: all of it (VmRSS), its private memory (RssAnon: what a leak
-    grows) or its mapped files (RssFile: the index's memory-mapped arrays and libraries, shared
-    page cache that every server process counts again)."""
+def _proc_kb(pid: int, kind: str = "VmRSS", file: str = "status") -> int:
+    """A memory figure of a process, in kB: from /proc/PID/status its resident memory, all of it
+    (VmRSS), private (RssAnon: what a leak grows) or its mapped files (RssFile: the index's
+    memory-mapped arrays and libraries, shared page cache that every server process counts
+    again); from /proc/PID/smaps_rollup its share of private memory (Pss_Anon: pages shared with
+    the processes it was forked from or with counted a fraction each, so that the sum over
+    processes is what they hold together)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
             if line.startswith(kind + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _pss_anon_kb(pid: int) -> int:
-    """A process's share of private memory (Pss_Anon): pages it shares with the processes it was
-    forked from or with, counted a fraction each, so that the sum over processes is what they
-    hold together."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss_Anon:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -148,7 +129,7 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self._done.wait(0.2):
             tree = _tree(self.pid)
-            rss = {p: _rss_kb(p) for p in tree}
+            rss = {p: _proc_kb(p) for p in tree}
             self.peak_kb = max(self.peak_kb, sum(rss.values()))
             for p, kb in rss.items():
                 self.peaks[p] = max(self.peaks.get(p, 0), kb)
@@ -324,7 +305,7 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
             urllib.request.urlopen(base + path, timeout=120).read()
         for path in search_paths():  # each process and thread opens its searcher and fills its caches
             urllib.request.urlopen(base + path, timeout=30).read()
-        rss_before = sum(_rss_kb(p, "RssAnon") for p in _tree(server.pid))
+        rss_before = sum(_proc_kb(p, "RssAnon") for p in _tree(server.pid))
         cpu_before = _tree_cpu_s(server.pid)
         r = _wrk(base, seconds, concurrency, folder) if shutil.which("wrk") else _python_load(base, seconds, concurrency)
         # the server's CPU time a request: steadier than req/s on a shared machine
@@ -332,13 +313,13 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
         r["client"] = "wrk" if shutil.which("wrk") else "python"
         r["server_mb_before"] = rss_before / 1024  # private memory of all server processes
         tree = _tree(server.pid)
-        r["server_mb_after"] = sum(_rss_kb(p, "RssAnon") for p in tree) / 1024
-        serving = [p for p in tree if p != server.pid] or [server.pid]  # with --processes N, the forked ones
-        r["server_process_mb_after"] = [_rss_kb(p, "RssAnon") / 1024 for p in serving]
+        r["server_mb_after"] = sum(_proc_kb(p, "RssAnon") for p in tree) / 1024
+        forked = [p for p in tree if p != server.pid]  # with --processes N, the serving processes
+        r["server_process_mb_after"] = [_proc_kb(p, "RssAnon") / 1024 for p in forked or [server.pid]]
         r["server_process_max_mb_after"] = max(r["server_process_mb_after"])
-        r["server_parent_mb_after"] = _rss_kb(server.pid, "RssAnon") / 1024 if serving != [server.pid] else 0.0
-        r["server_pss_mb_after"] = sum(_pss_anon_kb(p) for p in tree) / 1024
-        r["server_file_mb_after"] = sum(_rss_kb(p, "RssFile") for p in _tree(server.pid)) / 1024
+        r["server_parent_mb_after"] = _proc_kb(server.pid, "RssAnon") / 1024 if forked else 0.0
+        r["server_pss_mb_after"] = sum(_proc_kb(p, "Pss_Anon", "smaps_rollup") for p in tree) / 1024
+        r["server_file_mb_after"] = sum(_proc_kb(p, "RssFile") for p in tree) / 1024
         return r
     finally:
         server.send_signal(signal.SIGTERM)

@@ -1,6 +1,7 @@
-"""Giving memory back: glibc keeps what a process frees for its own later use, so a process
-that built a large temporary table, or a build worker that finished a segment, would hold
-that memory for good.  Without glibc (musl, macOS) these do nothing."""
+"""A serving process's memory and glibc's allocator: glibc keeps what a process frees for its
+own later use, so a process that built large temporary tables would hold that memory for
+good, and it gives each thread an arena of its own.  Without glibc (musl, macOS) these do
+nothing."""
 from __future__ import annotations
 
 import ctypes

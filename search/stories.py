@@ -56,7 +56,7 @@ class Ids:
 
 def arrays_of(ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``ids`` as :class:`Ids`' three arrays: by row, sorted, and the row of each sorted one."""
-    by_row = np.array([i.encode("utf-8") for i in ids], dtype=f"S{max([1] + [len(i.encode('utf-8')) for i in ids])}")
+    by_row = np.array([i.encode("utf-8") for i in ids], dtype="S")  # as wide as the longest
     rows = np.argsort(by_row, kind="stable").astype(np.int32)
     return by_row, by_row[rows], rows
 

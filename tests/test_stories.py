@@ -345,13 +345,13 @@ def test_story_ids_are_read_from_mapped_arrays_and_an_older_ids_json_gives_the_s
     same from the ``ids.json`` of a generation built before the arrays."""
     import json
 
-    from search.stories import Ids, arrays_of
+    from search.stories import IDS_BY_ROW, IDS_SORTED, ROWS_SORTED, Ids, arrays_of
     ids = ["ب-٢", "a-10", "الخبر-1", "a-2", "a-1"]
     folder = tmp_path / "stories"
     folder.mkdir()
     (folder / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
     from_json = Ids.open(folder)
-    for name, array in zip(("ids.npy", "ids.sorted.npy", "ids.sorted.rows.npy"), arrays_of(ids)):
+    for name, array in zip((IDS_BY_ROW, IDS_SORTED, ROWS_SORTED), arrays_of(ids)):
         np.save(folder / name, array)
     mapped = Ids.open(folder)
     assert isinstance(mapped._by_row, np.memmap)

@@ -38,14 +38,20 @@ def _raise_file_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
+def _prepare_process(app) -> None:
+    """Before a serving process's threads start: limit its malloc arenas, then build its derived
+    tables in the background and return the memory that freed to the system."""
+    limit_malloc_arenas()
+    warm_tables(app, then=give_back_free_memory)
+
+
 def serve_app(app, host: str, port: int, *, threads: int, processes: int = 1) -> int:
     """Serve ``app`` until stopped; with ``processes`` > 1, pre-forked processes on one socket."""
     from waitress import serve
 
     _raise_file_limit(SERVER_SETTINGS["connection_limit"] + 64)
     if processes <= 1:
-        limit_malloc_arenas()
-        warm_tables(app, then=give_back_free_memory)
+        _prepare_process(app)
         serve(app, host=host, port=port, threads=threads, ident="akhbar", **SERVER_SETTINGS)
         return 0
     return _serve_processes(app, host, port, threads, processes, serve)
@@ -64,8 +70,7 @@ def _serve_processes(app, host: str, port: int, threads: int, processes: int, se
         pid = os.fork()
         if pid == 0:  # worker: serve until told to stop
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            limit_malloc_arenas()
-            warm_tables(app, then=give_back_free_memory)  # each process opens its own engine (never across a fork)
+            _prepare_process(app)  # each process opens its own engine (never across a fork)
             serve(app, sockets=[sock], threads=threads, ident="akhbar", **SERVER_SETTINGS)
             os._exit(0)
         children.append(pid)

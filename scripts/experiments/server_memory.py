@@ -21,10 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import WARM_TABLES, search_paths  # noqa: E402
-
+from scripts.bench_requests import WARM_TABLES, search_paths  # noqa: E402
 from search.latin import contexts  # noqa: E402
 from search.memory import give_back_free_memory  # noqa: E402
 from search.suggest import suggesters  # noqa: E402
