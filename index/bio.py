@@ -84,13 +84,20 @@ def sentences(tokens: list[str], max_len: int = 120) -> list[tuple[int, int]]:
 def spans(tags: list[str]) -> list[tuple[int, int, str]]:
     """Entities of a tag sequence as (start, end, type), CoNLL style (a stray ``I-`` starts one)."""
     out, start, kind = [], None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
+    for i, tag in enumerate(tags):
+        if tag == "O":  # most tags: it ends a span, and starts none
+            if start is not None:
+                out.append((start, i, kind))
+                start = kind = None
+            continue
         prefix, _, this = tag.partition("-")
         if start is not None and (prefix != "I" or this != kind):
             out.append((start, i, kind))
             start = kind = None
         if prefix == "B" or (prefix == "I" and start is None):
             start, kind = i, this
+    if start is not None:
+        out.append((start, i + 1, kind))
     return out
 
 

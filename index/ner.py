@@ -175,16 +175,17 @@ def _class_features(prefix: str, word: str) -> list[str]:
     return [f"{prefix}{k}={c}" for k, c in enumerate(classes)]
 
 
-#: Distinct words whose features are remembered, and (word, offset) pairs whose neighbour features
-#: are: news repeats its words, so these catch most look-ups; bounded so that a build worker's
-#: memory stays flat however large the collection (scripts/experiments/worker_memory.py).
+#: Distinct tokens whose features are remembered (a token's own and those it gives its
+#: neighbours): news repeats its words, so this catches most look-ups; bounded so that a build
+#: worker's memory stays flat however large the collection (scripts/experiments/worker_memory.py).
 WORD_CACHE = 100_000
-NEIGHBOUR_CACHE = 200_000
+
+#: Where a token's neighbours are, for the features it takes from them (the model's window).
+OFFSETS = (-2, -1, 1, 2)
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def word_features(token: str) -> tuple[str, ...]:
-    """Features of a token on its own (cached: news repeats its words)."""
+    """Features of a token on its own."""
     norm = normalize_word(token)
     bare = _without_clitics(norm)
     feats = [f"w={norm}", f"raw={strip_tashkeel(token)}", f"b={bare}", f"shape={_shape(token)}", f"len={min(len(bare), 8)}"]
@@ -209,7 +210,7 @@ def word_features(token: str) -> tuple[str, ...]:
     feats += _class_features("c", norm)
     if bare != norm:
         feats += _class_features("bc", bare)
-    return tuple(map(sys.intern, feats))  # one copy of each feature string ("len=5", "c1=…")
+    return tuple(feats)
 
 
 def _gazetteer_tags(norms: list[str], breaks: list[bool]) -> list[str]:
@@ -236,34 +237,94 @@ def _breaks(tokens: list[str]) -> list[bool]:
 _CONTEXT_FEATURES = ("b=", "title", "given_name", "breaker", "shape=", "article", "c1=", "c2=", "bc1=")
 
 
-@lru_cache(maxsize=NEIGHBOUR_CACHE)
-def _neighbour_features(token: str, offset: int) -> tuple[str, ...]:
-    """What a token contributes to the features of the token ``offset`` places away."""
-    return (f"{offset}:w={normalize_word(token)}",
-            *(sys.intern(f"{offset}:{f}") for f in word_features(token) if f.startswith(_CONTEXT_FEATURES)))
+#: The gazetteer's tags (:func:`_gazetteer_tags`).
+_GAZETTEER_TAGS = ("O", *(f"{bio}-{kind}" for kind in (gazetteer.PERS, gazetteer.LOC, gazetteer.ORG) for bio in "BI"))
+
+
+class Features:
+    """The CRF features of sentences, each token's remembered (at most ``cache`` tokens).
+
+    With ``known`` (the features a model weighs: :func:`model_features`) only those are given:
+    a feature the model has no weight for adds nothing to any score, and costs the tagger a
+    look-up, so the model's tags and marginals are the same.  Without it, every feature (training).
+    """
+
+    def __init__(self, known: frozenset[str] | None = None, cache: int = WORD_CACHE):
+        # the model's own copy of each kept string (one copy in memory, and the unknown ones dropped)
+        self._known = None if known is None else {f: f for f in known}
+        self.token = lru_cache(maxsize=cache)(self._token)
+        # offset (0: the token's own) -> gazetteer tag -> its feature, if kept
+        self._gaz = {d: {tag: self._keep((f"{d}:gaz={tag}" if d else f"gaz={tag}",)) for tag in _GAZETTEER_TAGS}
+                     for d in (0, *OFFSETS)}
+        self._edge = {d: self._keep((f"{d}:edge",)) for d in OFFSETS}
+        # the words that may start a kept word-pair feature (every "|" may be the one between them)
+        self._lefts = None if known is None else {
+            f[5:5 + k] for f in known if f.startswith(("w-1w=", "ww+1=")) for k, c in enumerate(f[5:]) if c == "|"}
+
+    def _keep(self, feats) -> tuple[str, ...]:
+        if self._known is None:
+            return tuple(map(sys.intern, feats))
+        return tuple(k for k in map(self._known.get, feats) if k is not None)
+
+    def _token(self, token: str) -> tuple[tuple[str, ...], ...]:
+        """A token's own features, then those it gives the tokens it is at ``OFFSETS`` from."""
+        own = word_features(token)
+        context = [f for f in own if f.startswith(_CONTEXT_FEATURES)]
+        norm = normalize_word(token)
+        return (self._keep(("bias", *own)),
+                *(self._keep((f"{d}:w={norm}", *(f"{d}:{f}" for f in context))) for d in OFFSETS))
+
+    def _pairs(self, norms: list[str]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """Each token's word-pair features with the word before it and with the word after it."""
+        n = len(norms)
+        pairs = [(norms[i], norms[i + 1]) for i in range(n - 1)]
+        if self._lefts is not None:  # the model weighs few pairs: look up only those it may
+            pairs = [(a, b) if a in self._lefts else None for a, b in pairs]
+        before, after = [()] * n, [()] * n
+        for i, pair in enumerate(pairs):
+            if pair is not None:
+                before[i + 1] = self._keep((f"w-1w={pair[0]}|{pair[1]}",))
+                after[i] = self._keep((f"ww+1={pair[0]}|{pair[1]}",))
+        return before, after
+
+    def sentence(self, tokens: list[str]) -> tuple[list[list[str]], list[str]]:
+        """CRF features of every token of one sentence, and the sentence's gazetteer tags."""
+        norms = [normalize_word(t) for t in tokens]
+        gaz = _gazetteer_tags(norms, _breaks(tokens))
+        mine = [self.token(t) for t in tokens]
+        before, after = self._pairs(norms)
+        own, gaz_at, edge = self._gaz[0], [self._gaz[d] for d in OFFSETS], [self._edge[d] for d in OFFSETS]
+        out = []
+        n = len(tokens)
+        for i in range(n):
+            feats = [*mine[i][0], *own[gaz[i]]]
+            for k, d in enumerate(OFFSETS):
+                j = i + d
+                if 0 <= j < n:
+                    feats += gaz_at[k][gaz[j]]
+                    feats += mine[j][k + 1]
+                else:
+                    feats += edge[k]
+            feats += before[i]
+            feats += after[i]
+            out.append(feats)
+        return out, gaz
+
+
+def model_features(tagger) -> frozenset[str]:
+    """The features an opened CRFsuite model weighs (its state features' attributes)."""
+    return frozenset(attribute for attribute, _label in tagger.info().state_features)
+
+
+@lru_cache(maxsize=1)
+def _all_features() -> Features:
+    return Features()
 
 
 def sentence_features(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
-    """CRF features of every token of one sentence, and the sentence's gazetteer tags."""
-    norms = [normalize_word(t) for t in tokens]
-    gaz = _gazetteer_tags(norms, _breaks(tokens))
-    out = []
-    n = len(tokens)
-    for i in range(n):
-        feats = ["bias", *word_features(tokens[i]), f"gaz={gaz[i]}"]
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < n:
-                feats.append(f"{d}:gaz={gaz[j]}")
-                feats += _neighbour_features(tokens[j], d)
-            else:
-                feats.append(f"{d}:edge")
-        if i > 0:
-            feats.append(f"w-1w={norms[i - 1]}|{norms[i]}")
-        if i + 1 < n:
-            feats.append(f"ww+1={norms[i]}|{norms[i + 1]}")
-        out.append(feats)
-    return out, gaz
+    """Every CRF feature of every token of one sentence (as the model is trained on), and the
+    sentence's gazetteer tags."""
+    return _all_features().sentence(tokens)
 
 
 def is_verbal_noun(token: str) -> bool:
@@ -527,6 +588,7 @@ class Recognizer:
     def __init__(self, model_path: str | None = None):
         self._path = model_path
         self._local = threading.local()
+        self._features: Features | None = None  # the model's, made with the first tagger
 
     def _tagger(self):
         tagger = getattr(self._local, "tagger", None)
@@ -540,6 +602,8 @@ class Recognizer:
                 with resources.as_file(resources.files("index.models") / MODEL) as path:
                     tagger.open(str(path))
             self._local.tagger = tagger
+            if self._features is None:
+                self._features = Features(model_features(tagger))
         return tagger
 
     def tag(self, tokens: list[str]) -> list[str]:
@@ -554,7 +618,7 @@ class Recognizer:
         listed: list[str] = []
         for start, end in sentences(tokens):
             sentence = tokens[start:end]
-            feats, gaz = sentence_features(sentence)
+            feats, gaz = self._features.sentence(sentence)
             tags += apply_gazetteer(drop_verbal_nouns(sentence, _confident(tagger, tagger.tag(feats))), gaz)
             listed += gaz
         tags = join_org_places(tokens, split_coordinated_names(tokens, join_name_links(tokens, tags)))

@@ -2,14 +2,17 @@
 import json
 
 from index import gazetteer
-from index.bio import spans
+from index.bio import sentences, spans
 from index.ner import (
+    Features,
+    Recognizer,
     apply_gazetteer,
     drop_verbal_nouns,
     extend_given_names,
     is_verbal_noun,
     join_name_links,
     join_org_places,
+    model_features,
     prefer_listed_names,
     propagate,
     recognize,
@@ -19,7 +22,7 @@ from index.ner import (
     trim_person_leads,
 )
 from search.normalize import normalize_arabic
-from tests.conftest import shared_path
+from tests.conftest import sample_texts, shared_path
 from web.cli import main
 
 
@@ -192,6 +195,43 @@ def test_unsure_guesses_are_left_out():
     found = _entities("وبحسب إيجاز صحفي لوزارة داخلية الوفاق، تم الإفراج عن الضابطين في طرابلس.")
     assert ("طرابلس", "LOC") in found
     assert not any(name == "إيجاز" for name, _ in found)
+
+
+def _sample_sentences():
+    for text in sample_texts().values():
+        tokens = tokenize(text)
+        for start, end in sentences(tokens):
+            yield tokens[start:end]
+
+
+def test_the_recognizer_gives_the_model_only_features_it_weighs_and_tags_alike():
+    recognizer = Recognizer()
+    recognizer.tag(["حفتر"])  # opens the model
+    tagger = recognizer._tagger()
+    known = model_features(tagger)
+    for sentence in _sample_sentences():
+        every, gaz = sentence_features(sentence)
+        kept, kept_gaz = recognizer._features.sentence(sentence)
+        assert kept_gaz == gaz
+        # what a feature the model has no weight for would have added: nothing
+        assert kept == [[f for f in feats if f in known] for feats in every]
+        tags = tagger.tag(kept)
+        marginals = [tagger.marginal(t, k) for k, t in enumerate(tags)]
+        assert tagger.tag(every) == tags
+        assert [tagger.marginal(t, k) for k, t in enumerate(tags)] == marginals
+    assert sum(len(f) for s in _sample_sentences() for f in recognizer._features.sentence(s)[0]) < \
+        sum(len(f) for s in _sample_sentences() for f in sentence_features(s)[0])
+
+
+def test_word_pair_features_are_kept_whatever_their_words_hold():
+    # a "|" is a token of its own, and the pair features join two words with one
+    tokens = ["قال", "|", "|", "حفتر", "|"]
+    every = sentence_features(tokens)[0]
+    pairs = {f for feats in every for f in feats if f.startswith(("w-1w=", "ww+1="))}
+    assert {"w-1w=||حفتر", "ww+1=|||", "ww+1=حفتر||", "w-1w=قال||"} <= pairs
+    known = frozenset(pairs | {"bias", "gaz=O", "-1:w=قال"})
+    kept = Features(known).sentence(tokens)[0]
+    assert kept == [[f for f in feats if f in known] for feats in every]
 
 
 def test_eval_ner_harness_on_a_small_gold_file(tmp_path, capsys):

@@ -52,7 +52,7 @@ def entities(docs: list[Document]) -> None:
     for d in docs:
         recognize(d, memo)
     print(f"after {len(docs):,} articles: {rss_mb()} MB, {(time.process_time() - t) / len(docs) * 1000:.1f} ms of CPU an article")
-    _print_caches((ner.word_features, ner._neighbour_features))
+    _print_caches((ner.default_recognizer()._features.token,))
 
 
 def analysis(docs: list[Document]) -> None:
