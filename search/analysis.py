@@ -204,12 +204,22 @@ class Analyzer:
             forms = self.forms(word)
             if not forms:
                 continue
-            if not self.renumber:
-                pos = n
-            else:
-                pos = n if pos is None else pos + 1
+            pos = n if pos is None or not self.renumber else pos + 1
             for form in forms:
                 yield Token(form, pos, start, end)
+
+    def positions(self, text: str) -> Iterator[tuple[str, int]]:
+        """(form, position) of each token :meth:`__call__` gives, without the character spans:
+        what an index writes, at a fraction of the cost (no match objects, no tokens)."""
+        pos = None
+        forms_of, renumber = self.forms, self.renumber
+        for n, word in enumerate(self.items[0].words(text)):
+            forms = forms_of(word)
+            if not forms:
+                continue
+            pos = n if pos is None or not renumber else pos + 1
+            for form in forms:
+                yield form, pos
 
 
 def exact_analyzer() -> Analyzer:

@@ -2,7 +2,9 @@
 import pytest
 
 from search.analysis import analyze, broad_analyzer, exact_analyzer, stemmed_analyzer
+from search.engines.whoosh.analysis import WhooshAnalyzer
 from search.stemming import broad_stem, stem, tashaphyne_stem
+from tests.conftest import sample_texts
 
 
 def test_tokenizer_keeps_diacritized_words_whole():
@@ -87,3 +89,16 @@ def test_broad_stem_falls_back_when_the_cut_is_too_short(word, cut):
     # tashaphyne as shipped leaves two letters; the light stem is kept instead
     assert tashaphyne_stem(word) == cut
     assert broad_stem(word) == stem(word) == word
+
+
+def test_positions_are_the_tokens_forms_and_positions_without_their_spans():
+    texts = [*sample_texts().values(), "", "من في عن", "في «مُتحدث» من الخارجية، وقال"]
+    for analyzer in (exact_analyzer(), stemmed_analyzer(), broad_analyzer()):
+        for text in texts:
+            assert list(analyzer.positions(text)) == [(t.text, t.pos) for t in analyzer(text)]
+    # the index's tokens (no character spans asked) are those the highlighter reads (with spans)
+    for kind in ("exact", "stemmed", "broad"):
+        whoosh = WhooshAnalyzer(kind)
+        for text in texts:
+            assert [(t.text, t.pos) for t in whoosh(text, positions=True)] == \
+                [(t.text, t.pos) for t in whoosh(text, positions=True, chars=True)]

@@ -51,6 +51,12 @@ class WhooshAnalyzer(_WhooshBase):
                     t.startchar, t.endchar = start_char, start_char + len(value)
                 yield t
             return
+        if not chars and not keeporiginal:  # indexing: the forms and positions alone
+            for t.text, pos in self.chain.positions(value):
+                if positions:
+                    t.pos = start_pos + pos
+                yield t
+            return
         for tok in self.chain(value):
             t.text = tok.text
             if keeporiginal:
