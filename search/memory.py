@@ -1,7 +1,7 @@
-"""A serving process's memory and glibc's allocator: glibc keeps what a process frees for its
-own later use, so a process that built large temporary tables would hold that memory for
-good, and it gives each thread an arena of its own.  Without glibc (musl, macOS) these do
-nothing."""
+"""A long-lived process's memory and glibc's allocator: glibc keeps what a process frees for
+its own later use, so a server process that built large temporary tables, or a build worker
+that cycles through segments and memos, would hold its high-water mark for good; and it gives
+each thread an arena of its own.  Without glibc (musl, macOS) these do nothing."""
 from __future__ import annotations
 
 import ctypes
