@@ -249,6 +249,26 @@ def test_lines_an_outlet_repeats_on_its_pages_leave_the_term_vectors():
     assert weight_on_sidebar(4) > 0                            # its own lead: kept
 
 
+def test_boilerplate_is_every_shingle_in_more_articles_than_the_limit():
+    """Counted a slice of the hash range at a time: the same shingles as counting them all."""
+    from index.stories.grouping import BOILERPLATE_DF, boilerplate
+
+    texts = list(sample_texts().values())
+    # every sample article once, the first five times more and the second as often as the limit
+    sets = [features("", t).shingles for t in texts + [texts[0]] * 5 + [texts[1]] * (BOILERPLATE_DF - 1)]
+    sets += [np.array([0, 2**31, 2**32 - 1], dtype=np.uint32)] * 7 + [np.zeros(0, dtype=np.uint32)]
+    values, counts = np.unique(np.concatenate(sets), return_counts=True)
+    for outlets in (0, 6):
+        found = boilerplate(sets, outlets)
+        assert found.dtype == np.uint32
+        assert found.tolist() == values[counts > max(BOILERPLATE_DF, outlets)].tolist()
+    assert set(features("", texts[0]).shingles.tolist()) <= set(boilerplate(sets).tolist())
+    at_the_limit = set(features("", texts[1]).shingles.tolist()).difference(
+        *(features("", t).shingles.tolist() for t in texts if t != texts[1]))  # in exactly BOILERPLATE_DF sets
+    assert at_the_limit and not at_the_limit & set(boilerplate(sets).tolist())
+    assert {0, 2**31, 2**32 - 1} <= set(boilerplate(sets).tolist())
+
+
 def test_a_short_cut_copy_of_a_long_report_is_found():
     """Two lead paragraphs run alone by another outlet: a low Jaccard (the copy is a small part
     of the report) but a high containment; the LSH must still offer the pair for comparison."""
