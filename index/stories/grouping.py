@@ -63,6 +63,8 @@ UNDATED_MAX_COSINE = 0.4
 LINK_COSINE = 0.6
 #: Terms kept per article vector (the highest tf-idf weights): bounds memory.
 TOP_TERMS = 96
+#: Articles whose term columns are counted together (:func:`vectors`' first pass).
+CHUNK_ROWS = 4096
 #: Weight of each entity (person, place, organization) beside the terms, before normalization.
 ENTITY_WEIGHT = 1.0
 #: A body line found in at least this many articles of one outlet is its page furniture (the
@@ -219,54 +221,67 @@ def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
 def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
     articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms.
-    ``lines``: the articles' :func:`furniture`, if known (one pass over the articles less)."""
+    ``lines``: the articles' :func:`furniture`, if known (one pass over the articles less).
+
+    Two passes over the articles: the first numbers the terms and counts their document
+    frequencies, the second weighs each row and keeps its top terms, so only the kept weights are
+    ever held (a matrix of every article's every term took 837 MB at 300k articles)."""
     from scipy.sparse import csr_matrix
 
     lines = furniture(articles) if lines is None else lines
     vocab: dict[str, int] = {}
-    cols, vals, ends = [], [], []
-    for a in articles:  # each row's terms (sublinear tf) then its entities, in the article's order
-        counts = _counts(a, lines) if lines and len(a.lines) > 1 else a.counts
-        keep = counts > 0
-        terms = [t for t, k in zip(a.terms.split("\n"), keep.tolist()) if k]
-        ents = ["@" + e for e in a.entities]
-        cols.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms + ents), dtype=np.int32,
-                                count=len(terms) + len(ents)))
-        vals.append(np.concatenate([1 + np.log(counts[keep].astype(np.float64)), np.full(len(ents), ENTITY_WEIGHT)]))
-        ends.append(len(terms) + len(ents))
-    n_rows = len(articles)
-    # built as CSR from the rows' arrays (not from (row, column) pairs: a third of the memory)
-    row_ends = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(ends, out=row_ends[1:])
-    W = csr_matrix((np.concatenate(vals) if vals else np.zeros(0),
-                    np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32), row_ends),
-                   shape=(n_rows, max(1, len(vocab))))
-    del cols, vals
-    W.sum_duplicates()  # an entity named twice counts twice
+    df = np.zeros(0, dtype=np.int64)
+    sizes: list[int] = []  # each row's number of kept terms
+    chunk: list[np.ndarray] = []
+    for a in articles:  # pass 1: the columns, in the order the rows name them, and their frequencies
+        words, _counts_kept, _ents = _row(a, lines)
+        unseen = [w for w in dict.fromkeys(words) if w not in vocab]  # numbered in the order they come
+        vocab.update(zip(unseen, range(len(vocab), len(vocab) + len(unseen))))
+        cols = np.unique(np.array(list(map(vocab.__getitem__, words)), dtype=np.int32))
+        sizes.append(min(len(cols), TOP_TERMS))
+        chunk.append(cols)
+        if len(chunk) >= CHUNK_ROWS or len(sizes) == len(articles):
+            counted = np.bincount(np.concatenate(chunk), minlength=len(vocab))
+            df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + counted
+            chunk.clear()
+    n_rows, width = len(sizes), max(1, len(vocab))
     names = list(vocab)
     ref_n, ref = reference_df()
-    df = np.bincount(W.indices, minlength=W.shape[1]) + np.array([ref.get(t, 0) for t in names] or [0])
+    df = np.concatenate([df, np.zeros(width - len(df), dtype=np.int64)]) + np.array([ref.get(t, 0) for t in names] or [0])
     idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
-    W.data *= idf[W.indices]
-    indptr, indices, data = [0], [], []
-    for r in range(n_rows):  # the heaviest TOP_TERMS of each row, L2-normalized
-        lo, hi = W.indptr[r], W.indptr[r + 1]
-        w, c = W.data[lo:hi], W.indices[lo:hi]
-        if hi - lo > TOP_TERMS:
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=np.float32)
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    for r, a in enumerate(articles):  # pass 2: each row's weights (an entity named twice counts twice)
+        words, counts, ents = _row(a, lines)
+        cols = np.array(list(map(vocab.__getitem__, words)), dtype=np.int32)
+        c, at = np.unique(cols, return_inverse=True)
+        w = np.bincount(at, weights=np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)]),
+                        minlength=len(c)) * idf[c]
+        if len(c) > TOP_TERMS:  # the heaviest TOP_TERMS, L2-normalized
             top = np.argsort(-w, kind="stable")[:TOP_TERMS]
             w, c = w[top], c[top]
-        indices.append(c)
-        data.append(w / (np.sqrt(np.dot(w, w)) or 1.0))
-        indptr.append(indptr[-1] + len(c))
-    X = csr_matrix((np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
-                    np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
-                    np.array(indptr)), shape=W.shape)
+        data[indptr[r]:indptr[r + 1]] = w / (np.sqrt(np.dot(w, w)) or 1.0)
+        indices[indptr[r]:indptr[r + 1]] = c
+    X = csr_matrix((data, indices, indptr), shape=(n_rows, width))
     X.sort_indices()
-    used = np.unique(X.indices)  # only the columns some row kept
-    remap = np.full(W.shape[1], -1, dtype=np.int32)
+    used = np.flatnonzero(np.bincount(X.indices, minlength=width))  # only the columns some row kept
+    remap = np.full(width, -1, dtype=np.int32)
     remap[used] = np.arange(len(used), dtype=np.int32)
-    X = csr_matrix((X.data, remap[X.indices], X.indptr), shape=(n_rows, max(1, len(used))))
+    for lo in range(0, len(X.indices), 1 << 20):  # in place, a slice at a time
+        X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
+    X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
     return X, [names[k] for k in used]
+
+
+def _row(a: Article, lines: set[tuple[str | None, int]]) -> tuple[list[str], np.ndarray, int]:
+    """An article's terms (without its outlet's furniture lines) then its entities ("@" + name), the
+    terms' counts, and the number of entities."""
+    counts = _counts(a, lines) if lines and len(a.lines) > 1 else a.counts
+    keep = counts > 0
+    terms = [t for t, k in zip(a.terms.split("\n"), keep.tolist()) if k]
+    return terms + ["@" + e for e in a.entities], counts[keep], len(a.entities)
 
 
 @lru_cache(maxsize=1)
