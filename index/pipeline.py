@@ -317,17 +317,17 @@ def recognize(doc: Document, memo: dict, stories: bool = True) -> None:
     _remember(memo, key, doc)
 
 
-def write_document(doc: Document, memo: dict, sink, stories: bool = True) -> None:
+def write_document(doc: Document, memo: dict, sink, stories: bool = True) -> bool:
     """What a segment worker does to a document: its entities (:func:`recognize`), then its
-    postings into ``sink`` (``SegmentSink``).  When a segment ends, the memory freed since is
-    given back to the system: without it a worker of a 300k build kept the high-water mark of
-    every cycle of its memo and its segments, 120 MB more by the end
-    (scripts/experiments/worker_memory.py --segments)."""
+    postings into ``sink`` (``SegmentSink``); True if that finished a segment.  When a segment
+    ends, the memory freed since is given back to the system: without it a worker of a 300k
+    build kept the high-water mark of every cycle of its memo and its segments, 120 MB more by
+    the end (scripts/experiments/worker_memory.py --segments)."""
     recognize(doc, memo, stories)
-    segments = len(sink.done)
-    sink.add(doc)
-    if len(sink.done) > segments:
+    finished = sink.add(doc)
+    if finished:
         give_back_free_memory()
+    return finished
 
 
 def _exit_with(lifeline) -> None:

@@ -240,14 +240,12 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
         cols = np.unique(np.array(list(map(vocab.__getitem__, words)), dtype=np.int32))
         sizes.append(min(len(cols), TOP_TERMS))
         chunk.append(cols)
-        if len(chunk) >= CHUNK_ROWS or len(sizes) == len(articles):
-            counted = np.bincount(np.concatenate(chunk), minlength=len(vocab))
-            df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + counted
-            chunk.clear()
+        if len(chunk) >= CHUNK_ROWS:
+            df = _with_counts(df, chunk, len(vocab))
     n_rows, width = len(sizes), max(1, len(vocab))
     names = list(vocab)
     ref_n, ref = reference_df()
-    df = np.concatenate([df, np.zeros(width - len(df), dtype=np.int64)]) + np.array([ref.get(t, 0) for t in names] or [0])
+    df = _with_counts(df, chunk, width) + np.array([ref.get(t, 0) for t in names] or [0])
     idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(sizes, out=indptr[1:])
@@ -273,6 +271,14 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
         X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
     X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
     return X, [names[k] for k in used]
+
+
+def _with_counts(df: np.ndarray, chunk: list[np.ndarray], width: int) -> np.ndarray:
+    """``df`` (grown to ``width`` columns) plus the rows of ``chunk`` (each row's distinct
+    columns), which is emptied."""
+    counted = np.bincount(np.concatenate(chunk) if chunk else np.zeros(0, np.int32), minlength=width)
+    chunk.clear()
+    return np.pad(df, (0, width - len(df))) + counted
 
 
 def _row(a: Article, lines: set[tuple[str | None, int]]) -> tuple[list[str], np.ndarray, int]:

@@ -93,9 +93,7 @@ def segments(docs: list[Document], per_segment: int, articles: int) -> None:
             d = docs[n % len(docs)]
             doc = Document(id=f"{d.id}-r{n // len(docs)}", title=d.title, body=d.body, origin=d.origin,
                            source=d.source, date=d.date, date_precision=d.date_precision, url=d.url, category=d.category, seq=n)
-            before = len(sink.done)
-            write_document(doc, memo, sink)
-            if len(sink.done) > before:
+            if write_document(doc, memo, sink):
                 print(f"{n + 1}\t{len(sink.done)}\t{rss_mb('RssAnon')}\t{sys.getallocatedblocks():,}\t"
                       f"{len(gc.get_objects()):,}\t{time.process_time() - t:.0f}", flush=True)
         sink.finish()

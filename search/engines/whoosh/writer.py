@@ -177,11 +177,14 @@ class SegmentSink:
         w = SegmentWriter(self._ix, _lk=False, limitmb=self.limitmb, compound=False)
         self.w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in self._ix.schema))
 
-    def add(self, doc) -> None:
+    def add(self, doc) -> bool:
+        """Write ``doc``; True if that finished a segment (and started the next)."""
         self.w.add(doc)
-        if self.w.w.docnum >= self.max_docs:
-            self.done.append(self.w.w._finalize_segment())
-            self._start()
+        if self.w.w.docnum < self.max_docs:
+            return False
+        self.done.append(self.w.w._finalize_segment())
+        self._start()
+        return True
 
     def finish(self) -> list:
         w = self.w.w
