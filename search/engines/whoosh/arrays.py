@@ -43,11 +43,15 @@ NO_DATE = np.iinfo(np.int64).min + 1
 _NO_VALUE = 2**63
 
 
+def leaves(reader) -> list:
+    """(segment reader, its first document number) for each segment ``reader`` reads."""
+    return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+
+
 def generation_key(reader) -> tuple:
     """Identifies the index generation a reader sees: its segments' ids and offsets."""
-    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     ids = []
-    for leaf, offset in leaves:
+    for leaf, offset in leaves(reader):
         segment = leaf.segment() if hasattr(leaf, "segment") else None
         ids.append((segment.segment_id() if segment is not None else id(leaf), offset))
     return tuple(ids)
@@ -69,14 +73,21 @@ def lengths_of(reader, field: str) -> np.ndarray:
 
 
 def dates_of(reader) -> np.ndarray:
-    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none."""
-    n = reader.doc_count_all()
-    if not reader.has_column("date"):
-        return np.full(n, NO_DATE, dtype=np.int64)
-    column = reader.column_reader("date", translate=False)
-    # the column holds 2**64 - 1 for a document without a date (an unsigned "no value")
-    return np.fromiter((v if v and v < _NO_VALUE else NO_DATE for v in (column[d] for d in range(n))),
-                       dtype=np.int64, count=n)
+    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none.
+
+    Read segment by segment: a segment whose articles have no date has no date column, and
+    Whoosh's multi-segment column reader leaves such segments out without shifting the others'
+    document numbers (it read past the end of a column: issue #31)."""
+    out = np.full(reader.doc_count_all(), NO_DATE, dtype=np.int64)
+    for leaf, offset in leaves(reader):
+        if not leaf.has_column("date"):
+            continue
+        n = leaf.doc_count_all()
+        column = leaf.column_reader("date", translate=False)
+        # the column holds 2**64 - 1 for a document without a date (an unsigned "no value")
+        out[offset:offset + n] = np.fromiter((v if v and v < _NO_VALUE else NO_DATE for v in (column[d] for d in range(n))),
+                                             dtype=np.int64, count=n)
+    return out
 
 
 def term_frequencies(reader, field: str):
