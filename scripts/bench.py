@@ -3,7 +3,7 @@
     python scripts/bench.py                                  # ANT from ../shared, 3 runs
     python scripts/bench.py --scale 300000 --runs 1          # ANT repeated to 300k articles (generated, not kept)
     python scripts/bench.py --index var/ant --skip-build     # queries and HTTP on an existing index
-    python scripts/bench.py --skip-build --opensearch http://127.0.0.1:9250 akhbar   # the same on a cluster index
+    python scripts/bench.py --skip-build --opensearch http://127.0.0.1:9200 akhbar   # the same on a cluster index
 
 Prints, as a markdown table with medians over ``--runs``:
 - index build (``akhbar index`` in a subprocess): wall time, documents/s, peak

@@ -1,7 +1,7 @@
 """Autocompletion speed: the table's build time and /suggest's lookup latency on an index.
 
     python scripts/bench_suggest.py --index var/ant
-    python scripts/bench_suggest.py --engine opensearch --url http://127.0.0.1:9250 --index-name akhbar-ant
+    python scripts/bench_suggest.py --engine opensearch --url http://127.0.0.1:9200 --index-name akhbar-ant
 
 What is typed: every prefix (1 to 6 letters) of every word of scripts/bench_queries.txt,
 with «ال» and «و» prefixed variants, as a user types them letter by letter.  Prints

@@ -1,6 +1,6 @@
 """The embedded index and a cluster index of the same collection, query by query.
 
-    python scripts/compare_engines.py --index var/ant --url http://127.0.0.1:9250 --index-name akhbar-ant
+    python scripts/compare_engines.py --index var/ant --url http://127.0.0.1:9200 --index-name akhbar-ant
 
 For each query of scripts/bench_queries.txt (or ``--queries FILE``), through
 ``search()`` as the page and ``/search`` use it: whether the totals and the facet

@@ -5,13 +5,13 @@
 #   bash scripts/opensearch-cluster.sh status      # cluster health, and each node's pid
 #   bash scripts/opensearch-cluster.sh stop        # stops every node and removes the cluster's data
 # Settings (environment): AKHBAR_OS_HOME (default var/opensearch), AKHBAR_OS_HTTP_PORT (first node's HTTP
-# port, default 9250; node i listens on +i-1), AKHBAR_OS_TRANSPORT_PORT (default 9350), AKHBAR_OS_HEAP
+# port, default 9200, the URL `akhbar --engine opensearch` uses by default; node i listens on +i-1), AKHBAR_OS_TRANSPORT_PORT (default 9300), AKHBAR_OS_HEAP
 # (per node, default 512m), JAVA_HOME (default: the java on PATH; Java 17 or newer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOME_DIR=${AKHBAR_OS_HOME:-var/opensearch}
-HTTP_PORT=${AKHBAR_OS_HTTP_PORT:-9250}
-TRANSPORT_PORT=${AKHBAR_OS_TRANSPORT_PORT:-9350}
+HTTP_PORT=${AKHBAR_OS_HTTP_PORT:-9200}
+TRANSPORT_PORT=${AKHBAR_OS_TRANSPORT_PORT:-9300}
 HEAP=${AKHBAR_OS_HEAP:-512m}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 PROJECT=scripts/opensearch

@@ -1,7 +1,7 @@
 """Load bench.py's scaled collection (a collection repeated to N articles, each copy with its own id)
 into a cluster index, analyzing each distinct article once.
 
-    python scripts/opensearch_scaled.py --scale 300000 --url http://127.0.0.1:9250 --index-name akhbar-ant-300k
+    python scripts/opensearch_scaled.py --scale 300000 --url http://127.0.0.1:9200 --index-name akhbar-ant-300k
 
 ``bench.py --scale N`` writes copy ``r`` of article ``d`` as id ``{d}-r{r}`` with the
 same title, text, source and date; its entities and analysis are those of ``d``,

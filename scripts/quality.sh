@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduce every figure of docs/quality.md (needs ../shared; about 2 h on 2 cores, runs two settings at a time).
 #   bash scripts/quality.sh [akhbar|none|tashaphyne ...]     -> one JSON line per setting in var/quality/
-# ENGINE=opensearch (with AKHBAR_OPENSEARCH_URL, default http://127.0.0.1:9250, e.g. scripts/opensearch-cluster.sh)
+# ENGINE=opensearch (with AKHBAR_OPENSEARCH_URL, default http://127.0.0.1:9200, e.g. scripts/opensearch-cluster.sh)
 # runs the same evaluations on the cluster engine, one index per setting (akhbar-eval-SETTING-STEMMER), one at a time;
 # SETTINGS="arcd+ANT ant-titles" runs only those settings.
 set -euo pipefail
@@ -21,7 +21,7 @@ run() {  # name stemmer args...
   local engine_args=()
   if [ "$ENGINE" = opensearch ]; then
     local index="akhbar-eval-$(echo "$name" | tr 'A-Z+_' 'a-z--')-$stemmer"
-    engine_args=(--engine opensearch --url "${AKHBAR_OPENSEARCH_URL:-http://127.0.0.1:9250}" --index-name "$index")
+    engine_args=(--engine opensearch --url "${AKHBAR_OPENSEARCH_URL:-http://127.0.0.1:9200}" --index-name "$index")
   fi
   .venv/bin/akhbar eval --stemmer "$stemmer" --quiet "${engine_args[@]}" "$@" \
     > "$OUT/$name.$stemmer$suffix.json" 2> "$OUT/$name.$stemmer$suffix.log"

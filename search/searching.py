@@ -25,6 +25,8 @@ MAX_STORY_ARTICLES = 100
 ALSO_FIELDS = ("id", "title", "source", "date", "url")
 RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُتبت؛ هذه نتائج كلماتها "
                    "(no article contains the exact phrase; showing articles with its words)")
+NO_WORDS_WARNING = ("ليس في الاستعلام كلمة يُبحث بها، فكل كلماته من الكلمات الشائعة أو علامات الترقيم "
+                    "(the query has no searchable words: only stopwords or punctuation)")
 
 
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
@@ -49,7 +51,7 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     searched, names = _arabic_names(engine, text) if latin else (text, [])
     pq, matches, warnings = _match(engine, searched)
-    out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size,
+    out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size, "pages": 0,
            "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names,
            "timeline": None}
     if matches.state is None:
@@ -73,6 +75,7 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
             result.update(story_fields(stories, hit))
             out["results"].append(result)
     out["total"] = matches.total
+    out["pages"] = pages(out)
     out["sort"] = "oldest" if by_date == OLDEST else "date" if by_date else "relevance"
     if timeline:
         all_days = engine.days(None)["days"] if share else None
@@ -89,6 +92,14 @@ def _arabic_names(engine, text: str) -> tuple[str, list[dict]]:
         return text, []
     resolved = resolve(text, *_context(engine))
     return resolved.text, [{"latin": a, "arabic": b, "how": how} for a, b, how in resolved.names]
+
+
+def latin_note(names: list[dict]) -> str:
+    """What a query's Latin names were searched as (``search()``'s ``latin``), in a sentence, for
+    the command line and the exports (the page says it in its own line)."""
+    arabic = "، ".join(f"«{n['arabic']}» ({n['latin']})" for n in names)
+    latin = ", ".join(n["latin"] for n in names)
+    return f"بُحث عن {arabic} (Latin letters searched as the Arabic names they stand for: {latin}; latin=off searches them as typed)"
 
 
 def _context(engine):
@@ -108,13 +119,19 @@ def _match(engine, text: str):
     matches = engine.match(pq)
     if matches.state is None:
         if not pq.errors:
-            warnings.append("the query has no searchable words (only stopwords or punctuation)")
+            warnings.append(NO_WORDS_WARNING)
     elif matches.total == 0 and pq.phrases and pq.phrases_required:
         # no article has the exact phrase: say so, and rank articles with its words instead
         pq.relax_phrases = True
         matches = engine.match(pq)
         warnings.append(RELAXED_WARNING)
     return pq, matches, warnings
+
+
+def pages(res: dict) -> int:
+    """How many pages a search's results fill: of stories when they are grouped, else of articles."""
+    rows = res["stories"] if res["grouped"] else res["total"]
+    return -(-rows // res["page_size"])
 
 
 def _by_date(pq, sort: str) -> bool | str:
@@ -129,7 +146,10 @@ def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) 
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
     matches and order as :func:`search` (every article, not grouped; each with its ``story_id``),
     all of them, read a page at a time (no snippets)."""
-    pq, matches, warnings = _match(engine, _arabic_names(engine, text)[0] if latin else text)
+    searched, names = _arabic_names(engine, text) if latin else (text, [])
+    pq, matches, warnings = _match(engine, searched)
+    if names:
+        warnings.insert(0, latin_note(names))
     stories = engine.stories()
 
     def results() -> Iterator[dict]:

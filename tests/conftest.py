@@ -92,7 +92,7 @@ def ant_index(tmp_path_factory):
     return root, summary
 
 
-#: Ports of the test cluster (the development cluster of scripts/opensearch-cluster.sh uses 9250/9350).
+#: Ports of the test cluster (the development cluster of scripts/opensearch-cluster.sh uses 9200/9300).
 TEST_CLUSTER_HTTP, TEST_CLUSTER_TRANSPORT = 9270, 9370
 
 

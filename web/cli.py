@@ -1,7 +1,7 @@
 """The ``akhbar`` command: index, search, serve.
 
     akhbar index  [--collection PATH ...] [--index DIR] [--update] [--workers N]
-    akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date]
+    akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date|oldest] [--latin on|off]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 2] [--processes 1]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
     (index, search, serve and eval take --engine opensearch --url URL [--index-name NAME] for a cluster;
@@ -92,13 +92,17 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from search.searching import each_result, search
+    from search.searching import each_result, latin_note, search
 
+    if not args.query.strip():
+        print("error: empty query: give words to search (the web answers 400 likewise)", file=sys.stderr)
+        return 2
+    latin = args.latin == "on"
     if args.all:
         from web.export import chunks
 
         with open_from_args(args) as engine:
-            total, warnings, results = each_result(engine, args.query, args.sort)
+            total, warnings, results = each_result(engine, args.query, args.sort, latin=latin)
             for w in warnings:
                 print(f"note: {w}", file=sys.stderr)
             for chunk in chunks(args.format, results):
@@ -107,13 +111,17 @@ def cmd_search(args) -> int:
         return 0
     with open_from_args(args) as engine:
         res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
-                     facets=args.json)
+                     facets=args.json, latin=latin)
+    if res["page"] > max(res["pages"], 1):  # as the web's 404
+        print(f"error: page {res['page']} is past the last page of results ({res['pages']}; "
+              f"{res['total']} results)", file=sys.stderr)
+        return 1
     if args.json:
         keys = ("id", "title", "source", "date", "score", "snippet_html", "persons", "places", "organizations")
         res["results"] = [{k: r[k] for k in keys} for r in res["results"]]
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    for w in res["warnings"]:
+    for w in ([latin_note(res["latin"])] if res["latin"] else []) + res["warnings"]:
         print(f"note: {w}", file=sys.stderr)
     print(f"{res['total']} results for {args.query!r} (page {res['page']}, {res['took_ms']} ms)")
     first = (res["page"] - 1) * res["page_size"]
@@ -240,6 +248,8 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from search.searching import SORTS
+
     p = argparse.ArgumentParser(prog="akhbar", description="Search engine for Arabic news collections.")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -273,7 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--json", action="store_true", help="print one JSON object")
     ps.add_argument("--page", type=int, default=1)
     ps.add_argument("--page-size", type=int, default=10)
-    ps.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    ps.add_argument("--sort", choices=SORTS, default="relevance",
+                    help="relevance (default), date (newest first) or oldest (who reported first)")
+    ps.add_argument("--latin", choices=("on", "off"), default="on",
+                    help="on (default): names in Latin letters are searched as the Arabic names they stand for; "
+                         "off: as typed")
     ps.add_argument("--all", action="store_true", help="every match, not one page, as --format to standard output")
     ps.add_argument("--format", choices=("csv", "jsonl"), default="csv",
                     help="with --all: csv (UTF-8 with a BOM, for Excel) or jsonl (default csv)")

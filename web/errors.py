@@ -11,9 +11,10 @@ from search.errors import EngineUnavailableError, IndexMissingError
 class ApiError(Exception):
     """A request the app refuses, with a message in Arabic and English."""
 
-    def __init__(self, status: int, arabic: str, english: str):
+    def __init__(self, status: int, arabic: str, english: str, link: tuple[str, str] | None = None):
         super().__init__(english)
         self.status, self.arabic, self.english = status, arabic, english
+        self.link = link  # (href, Arabic label): where the page offers to go instead
 
     @property
     def message(self) -> str:
@@ -33,11 +34,11 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, arabic: str, english: str):
+def error_response(status: int, arabic: str, english: str, link: tuple[str, str] | None = None):
     if wants_json():
         resp = jsonify({"ok": False, "error": f"{arabic} ({english})", "status": status})
     else:
-        resp = render_template("error.html", status=status, arabic=arabic, english=english,
+        resp = render_template("error.html", status=status, arabic=arabic, english=english, link=link,
                                q=request.args.get("q", "")[:500])
     return resp, status
 
@@ -45,7 +46,7 @@ def error_response(status: int, arabic: str, english: str):
 def init_app(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.arabic, exc.english)
+        return error_response(exc.status, exc.arabic, exc.english, exc.link)
 
     @app.errorhandler(IndexMissingError)
     def _no_index(exc: IndexMissingError):

@@ -51,7 +51,7 @@ def spec() -> dict:
                                         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
     search_response = {
         "type": "object",
-        "required": ["query", "total", "stories", "grouped", "timeline", "page", "page_size", "took_ms", "results", "facets",
+        "required": ["query", "total", "stories", "grouped", "timeline", "page", "page_size", "pages", "took_ms", "results", "facets",
                      "warnings", "sort", "filters", "suggestion", "latin"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
@@ -72,6 +72,8 @@ def spec() -> dict:
                                                 "sources": {"type": "object",
                                                             "additionalProperties": {"type": "integer"}}}}}}},
             "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 0,
+                      "description": "pages the results fill (of stories when grouped); a page past the last is a 404"},
             "took_ms": {"type": "number"}, "sort": {"enum": list(SORTS)},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
             "facets": {"type": "object", "additionalProperties": facet,
@@ -133,7 +135,7 @@ def spec() -> dict:
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
-                              "400": _ERROR, "503": _ERROR}}},
+                              "400": _ERROR, "404": {**_ERROR, "description": "a page past the last"}, "503": _ERROR}}},
             "/search.csv": {"get": {
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
                 "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},

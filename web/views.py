@@ -110,6 +110,11 @@ def search_view():
     series, share = _read_switch("series", "off"), _read_switch("share", "off")
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
                  latin=_read_latin(), group=group, timeline=True, series=series, share=share)
+    if page > max(res["pages"], 1):
+        last = max(res["pages"], 1)
+        raise ApiError(404, f"لا توجد صفحة {page}: النتائج في {res['pages']} صفحة",
+                       f"page {page} is past the last page of results ({res['pages']})",
+                       link=(search_url(q, filters, sort, last, group=group), f"الصفحة الأخيرة ({last})"))
     res["query"] = q
     res["filters"] = [{"field": p, "value": v} for p, v in filters]
     res["suggestion"] = did_you_mean(engine, q, res["total"])
@@ -207,6 +212,24 @@ MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو",
              "نوفمبر", "ديسمبر")
 
 
+#: Sections some outlets name in English (ANT's ``<CAT>``, scrapers' tables), shown in Arabic; the key is the
+#: name lowercased, without spaces, hyphens or underscores.  Any other category is shown as it was written.
+CATEGORIES_AR = {"internationalnews": "أخبار دولية", "international": "دولي", "world": "العالم",
+                 "worldnews": "أخبار العالم", "middleeast": "الشرق الأوسط", "arabworld": "العالم العربي",
+                 "politics": "سياسة", "sport": "رياضة", "sports": "رياضة", "economy": "اقتصاد",
+                 "business": "اقتصاد وأعمال", "technology": "تكنولوجيا", "tech": "تكنولوجيا",
+                 "science": "علوم", "health": "صحة", "culture": "ثقافة", "arts": "فنون",
+                 "entertainment": "منوعات", "opinion": "رأي", "local": "محليات"}
+
+
+def category_label(value: str | None) -> str:
+    """«internationalNews» -> «أخبار دولية»; an Arabic section («مصر») as it is."""
+    if not value:
+        return ""
+    key = "".join(c for c in value.lower() if c not in " -_")
+    return CATEGORIES_AR.get(key, value)
+
+
 def arabic_date(value: str | None) -> str:
     """«2020-12-27» -> «27 ديسمبر 2020»; «2020-12» -> «ديسمبر 2020»; «2020» stays."""
     if not value:
@@ -258,7 +281,8 @@ def switch_url(url: str, name: str, on: bool) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date, "switch_url": switch_url}
+    return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date, "switch_url": switch_url,
+            "category_label": category_label}
 
 
 @bp.get("/favicon.ico")
