@@ -218,3 +218,14 @@ def test_a_story_row_opens_its_whole_story_and_the_timeline_adds_up(server, page
     page.goto(server + "/search?q=" + query + "&group=off")
     page.wait_for_selector("li.hit")
     assert page.locator("li.hit").count() == 5 and page.locator(".also").count() == 0
+
+
+def test_the_empty_search_box_lays_its_arabic_hint_out_right_to_left(server, page):
+    """The placeholder of an empty box (``dir=auto`` reads no text there) runs right to left, and typed
+    Latin text still runs left to right (issue #31: the hint broke apart where «person:» met Arabic)."""
+    page.goto(server + "/")
+    box = page.locator("input[name=q]")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert "\u2066person:حفتر\u2069" in box.get_attribute("placeholder")
+    box.fill("Haftar")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "ltr"
