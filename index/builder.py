@@ -26,6 +26,7 @@ from pathlib import Path
 from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
+from index.republished import Republished, SameArticles
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
 from index.stories.store import ArticleFile, ArticleWriter, read_articles
@@ -56,6 +57,9 @@ class BuildSummary:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    #: Later copies of an article read earlier (same outlet, same address or text: ``index.republished``),
+    #: not written: each counted once, under its first id.
+    republished: list[Republished] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -74,7 +78,9 @@ class BuildSummary:
     def line(self) -> str:
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
-                f"{self.deleted} deleted, {self.unchanged} unchanged), skipped {self.skipped}, "
+                f"{self.deleted} deleted, {self.unchanged} unchanged), "
+                + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
+                + f"skipped {self.skipped}, "
                 + (f"{self.warnings} metadata warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
 
@@ -174,10 +180,11 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             else:
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             items = read_items(collections, titles, follow_links, metadata)
+            same = SameArticles(summary.republished)
             _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles,
-                   default_workers() if workers is None else workers)
+                   default_workers() if workers is None else workers, same)
             _checkpoint("commit")
-            story_of = write_stories(tmp, story_articles.kept())
+            story_of = write_stories(tmp, story_articles.kept(), same.rows())
             story_articles.remove()
             summary.documents = ix.finish(story_of)
             _checkpoint("arrays")
@@ -258,19 +265,23 @@ class StoryArticles:
 
 
 def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],
-            write_checkpoint: int, on_unchanged: Callable[[Document], None] | None = None
-            ) -> Iterator[tuple[Document, bool]]:
+            write_checkpoint: int, on_unchanged: Callable[[Document], None] | None = None,
+            same: SameArticles | None = None) -> Iterator[tuple[Document, bool]]:
     """The documents a build must write, each with whether it replaces an indexed copy.
 
     Problems are recorded in ``summary`` (and passed to ``on_problem``), unchanged
     documents (same digest as in ``existing``) counted and skipped, every id read
-    added to ``seen`` (what is in ``existing`` but not seen is deleted)."""
+    added to ``seen`` (what is in ``existing`` but not seen is deleted).  With ``same``, an
+    article that republishes one read earlier is recorded there and not written (an indexed
+    copy of it is deleted)."""
     for n, item in enumerate(items):
         _checkpoint("read" if n == 0 else "write" if n == write_checkpoint else "")
         if isinstance(item, Problem):
             summary.problems.append(item)
             if on_problem:
                 on_problem(item)
+            continue
+        if same is not None and same.first_of(item) is not None:
             continue
         seen.add(item.id)
         if item.id in existing:
@@ -287,7 +298,7 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
-           on_problem, spellings: Spellings, stories: StoryArticles, workers: int) -> None:
+           on_problem, spellings: Spellings, stories: StoryArticles, workers: int, same: SameArticles) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest).
 
     The first ``SERIAL_FIRST`` documents (all of a small collection) are written here; past
@@ -303,7 +314,8 @@ def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSumm
         with ix.writing() as w:
             for n, (item, replaces) in enumerate(changes(items, existing, summary, on_problem, seen,
                                                          write_checkpoint=100,
-                                                         on_unchanged=lambda doc: stories.add(doc, unchanged=True))):
+                                                         on_unchanged=lambda doc: stories.add(doc, unchanged=True),
+                                                         same=same)):
                 if replaces:
                     w.delete(item.id)
                 spellings.add_title(item.title)

@@ -17,6 +17,7 @@ from index.builder import BuildSummary, _checkpoint, changes
 from index.documents import Document, Problem
 from index.ner import recognizer_version
 from index.pipeline import iter_items
+from index.republished import SameArticles
 from search.analysis import ANALYZER_VERSION
 from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
 from search.errors import BuildError
@@ -62,12 +63,14 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     forms: Counter = Counter()
     spellings = Spellings()
     changed: list[str] = []
+    same = SameArticles(summary.republished)  # (the cluster keeps no table of them yet: their ids answer 404)
 
     old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
 
     def documents():
         buffered: list = []
-        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS):
+        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS,
+                                      same=same):
             if replaces:
                 changed.append(item.id)
             forms.update(item.prepared["forms"])

@@ -202,10 +202,20 @@ def get_article(engine, doc_id: str) -> dict | None:
     if fields is None:
         return None
     stories = engine.stories()
+    republished = stories.republications(doc_id) if stories is not None else []
+    categories = [fields.get("category")] + [r["category"] for r in republished]
     return {**_result_fields(fields), "body": fields.get("body", ""),
+            "categories": list(dict.fromkeys(c for c in categories if c)), "republished": republished,
             "story_id": stories.story_of(doc_id) if stories is not None else None,
             "story": story_articles(engine, stories, doc_id),
             "related": related_articles(engine, stories, doc_id)}
+
+
+def republished_as(engine, doc_id: str) -> str | None:
+    """The id of the indexed article that ``doc_id`` republishes (an id the index keeps for a copy
+    it counts once: ``index.republished``), or None."""
+    stories = engine.stories()
+    return stories.republished_as(doc_id) if stories is not None else None
 
 
 def _brief(engine, doc_id: str) -> dict | None:

@@ -16,6 +16,8 @@ import numpy as np
 DIRNAME = "stories"
 #: The ids, by row and sorted (with each one's row): fixed-width UTF-8, memory-mapped.
 IDS_BY_ROW, IDS_SORTED, ROWS_SORTED = "ids.npy", "ids.sorted.npy", "ids.sorted.rows.npy"
+#: The copies an outlet republished under other ids, not indexed (``index.republished``).
+REPUBLISHED = "republished.json"
 #: Related articles: how many of the article's heaviest terms are looked up.
 RELATED_TERMS = 40
 
@@ -78,6 +80,14 @@ class StoryIndex:
         self._by_story = order
         self._starts = np.searchsorted(np.asarray(self.story)[order], np.arange(len(self.ids) + 1))
         self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        try:  # id -> (first id, category, url); a generation built before it has none
+            rows = json.loads((folder / REPUBLISHED).read_text(encoding="utf-8"))
+        except OSError:
+            rows = []
+        self._republished = {r[0]: tuple(r[1:]) for r in rows}
+        self._republications: dict[str, list[dict]] = {}
+        for r in rows:
+            self._republications.setdefault(r[1], []).append({"id": r[0], "category": r[2], "url": r[3]})
 
     @classmethod
     def open(cls, gen: str | os.PathLike) -> StoryIndex | None:
@@ -91,7 +101,18 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def republished_as(self, doc_id: str) -> str | None:
+        """The id of the article that ``doc_id`` republishes (``doc_id`` is not indexed), or None."""
+        found = self._republished.get(doc_id)
+        return found[0] if found else None
+
+    def republications(self, doc_id: str) -> list[dict]:
+        """The other ids, sections and addresses under which the outlet published ``doc_id``."""
+        return self._republications.get(doc_id, [])
+
     def story_of(self, doc_id: str) -> str | None:
+        """The story of ``doc_id`` (a republished copy's: its first's), None if it is not in the index."""
+        doc_id = self.republished_as(doc_id) or doc_id
         n = self.ids.row(doc_id)
         return None if n is None else self.ids[int(self.story[n])]
 
@@ -129,8 +150,12 @@ class StoryIndex:
         return [self.ids[r] for r in np.asarray(indices[int(indptr[n]):int(indptr[n + 1])]).tolist()]  # sorted when written
 
     def is_copy(self, a: str, b: str) -> bool:
-        """Whether two articles are the same report (see :meth:`copies`)."""
-        return a != b and b in self.copies(a)
+        """Whether two articles are the same report (see :meth:`copies`; an article and the copies its
+        outlet republished it as are one)."""
+        if a == b:
+            return False
+        a, b = self.republished_as(a) or a, self.republished_as(b) or b
+        return a == b or b in self.copies(a)
 
     def related(self, doc_id: str, count: int = 10) -> list[tuple[str, float]]:
         """The articles nearest ``doc_id`` by terms and entities (cosine of their tf-idf

@@ -26,7 +26,7 @@ def _write(path, prefix: str, dated: bool):
     lines = []
     for n in range(N):
         doc = {"id": f"{prefix}{n:03d}", "title": paras[n % len(paras)][:80],
-               "text": "طرابلس\n" + "\n".join(paras[(n * k) % len(paras)] for k in (1, 3))}
+               "text": f"طرابلس، الخبر {n}\n" + "\n".join(paras[(n * k) % len(paras)] for k in (1, 3))}
         if dated:
             doc["date"] = f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
             doc["source"] = "CNN"

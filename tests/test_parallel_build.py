@@ -24,13 +24,14 @@ SOURCES = ("CNN", "BBC", "الجزيرة")
 
 
 def _collection(path, count: int = ARTICLES, first: int = 0):
-    """Articles made of the sample's paragraphs: many share words, some are exact copies (ties)."""
+    """Articles made of the sample's paragraphs: many share words, some are exact copies (ties), each
+    months from the others (a re-run, not the outlet's one article read twice: ``index.republished``)."""
     paras = [p for t in sample_texts().values() for p in t.split("\n") if len(p.split()) > 4]
     lines = []
     for n in range(first, first + count):
         body = "\n".join(paras[(n * k) % len(paras)] for k in (1, 3, 7))
         lines.append(json.dumps({"id": f"a{n:04d}", "title": paras[n % len(paras)][:80], "text": body,
-                                 "source": SOURCES[n % 3], "date": f"2020-12-{1 + n % 28:02d}"}, ensure_ascii=False))
+                                 "source": SOURCES[n % 3], "date": f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}"}, ensure_ascii=False))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

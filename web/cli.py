@@ -152,6 +152,7 @@ def cmd_eval(args) -> int:
     from search.searching import search
 
     progress = not args.quiet and sys.stderr.isatty()
+    first_of: dict[str, str] = {}  # a republished copy's id -> the id it is indexed under
     with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
         root = Path(args.index) if args.index else Path(tmp) / "index"
         if args.engine == "opensearch":
@@ -161,15 +162,19 @@ def cmd_eval(args) -> int:
                 summary = build_opensearch(args.corpus, args.url, args.index_name, progress=progress,
                                            titles=not args.no_title, stemmer=args.stemmer, replicas=args.replicas)
                 print(summary.line(), file=sys.stderr)
+                first_of = {r.id: r.first for r in summary.republished}
         elif not (args.index and args.reuse and current_dir(root).is_dir()):
             summary = build_index(args.corpus, root, progress=progress, titles=not args.no_title, stemmer=args.stemmer)
             print(summary.line(), file=sys.stderr)
         with open(args.queries, encoding="utf-8") as fh:
             queries = [json.loads(line) for line in fh if line.strip()]
-        qrels = read_qrels(args.qrels)
         run: dict[str, list[tuple[str, float]]] = {}
         engine = open_engine(args.url, "opensearch", args.index_name) if args.engine == "opensearch" else open_engine(root)
         with engine:
+            stories = engine.stories()
+            # a judged article that republishes another (index.republished) is indexed, once, under the first id
+            kept = lambda d: first_of.get(d) or (stories.republished_as(d) if stories is not None else None) or d  # noqa: E731
+            qrels = {q: {kept(d) for d in docs} for q, docs in read_qrels(args.qrels).items()}
             for q in queries:
                 res = search(engine, q["text"], page_size=100, facets=False, snippets=False)
                 run[str(q["id"])] = [(r["id"], r["score"] or 0.0) for r in res["results"]]
@@ -212,6 +217,7 @@ def cmd_eval_stories(args) -> int:
     pairs = read_pairs(args.pairs)
     dup = {i: stories.duplicate_of(i) for i in stories.ids}
     story = {i: stories.story_of(i) for i in stories.ids}
+    story.update((i, stories.story_of(i)) for p in pairs for i in (p["id_a"], p["id_b"]) if stories.republished_as(i))
     result = score(pairs, stories.is_copy, story)
     if result.pairs == 0:
         print(f"{args.index}: none of the pairs' articles is in this index (they are ANT articles: "

@@ -97,6 +97,12 @@ def spec() -> dict:
             "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
             "source": {"type": ["string", "null"]}, "date": _DATE, "persons": _NAMES, "places": _NAMES,
             "organizations": _NAMES, "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
+            "categories": {**_NAMES, "description": "its sections: its own and those it was republished under"},
+            "republished": {"type": "array", "description": "the outlet's other ids, sections and addresses for this "
+                            "article, counted once (their /article links redirect here)",
+                            "items": {"type": "object", "required": ["id", "category", "url"],
+                                      "properties": {"id": {"type": "string"}, "category": {"type": ["string", "null"]},
+                                                     "url": {"type": ["string", "null"]}}}},
             "body_html": {"type": "string", "description": "the text, escaped, matches of q in <mark>"},
             "title_html": {"type": "string"},
             "story_id": {"type": ["string", "null"]},

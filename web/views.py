@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, stream_with_context
 
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
-from search.searching import SORTS, each_result, get_article, search
+from search.searching import SORTS, each_result, get_article, republished_as, search
 from search.spelling import did_you_mean
 from search.suggest import suggesters
 from search.timeline import svg as timeline_svg
@@ -171,6 +171,8 @@ def article(doc_id: str | None = None):
     q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LEN"]]
     engine = get_engine()
     art = get_article(engine, doc_id)
+    if art is None and (first := republished_as(engine, doc_id)) is not None:
+        return redirect(article_url(first, q) + ("&format=json" if request.args.get("format") == "json" else ""), 301)
     if art is None:
         raise ApiError(404, "المقال غير موجود", f"no article with id {doc_id[:100]!r}")
     terms = match_terms(parse_query(q), engine)

@@ -11,6 +11,8 @@
 * ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
 * ``terms.json``, ``vec.*.npy``, ``inv.*.npy``  the rows' tf-idf vectors by row (CSR) and by
   term (CSC), memory-mapped by readers, for "related articles";
+* ``republished.json``  the articles not indexed because they republish one that is
+  (``index.republished``): ``[id, first id, category, url]`` each;
 * ``meta.json``     the settings they were computed with.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from index.stories import grouping
 from index.stories.grouping import Article, group
-from search.stories import IDS_BY_ROW, IDS_SORTED, ROWS_SORTED
+from search.stories import IDS_BY_ROW, IDS_SORTED, REPUBLISHED, ROWS_SORTED
 from search.stories import arrays_of as ids_arrays
 
 DIRNAME = "stories"
@@ -96,10 +98,12 @@ def read_articles(gen: Path) -> dict[str, Article]:
         return {}
 
 
-def write(gen: Path, articles: Sequence[Article]) -> dict[str, str]:
-    """Group ``articles`` and write the folder; returns id -> story id (its first article's id)."""
+def write(gen: Path, articles: Sequence[Article], republished: list[list] | None = None) -> dict[str, str]:
+    """Group ``articles`` and write the folder (with ``republished``: the copies not indexed,
+    :meth:`index.republished.SameArticles.rows`); returns id -> story id (its first article's id)."""
     out = gen / DIRNAME
     out.mkdir(exist_ok=True)
+    (out / REPUBLISHED).write_text(json.dumps(republished or [], ensure_ascii=False), encoding="utf-8")
     g = group(articles)
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
