@@ -384,3 +384,43 @@ def test_story_ids_are_read_from_mapped_arrays_and_an_older_ids_json_gives_the_s
     assert isinstance(served.ids._by_row, np.memmap)
     assert sorted(served.ids) == sorted(EGYPT_TRIPOLI + OTHERS)
     assert all(served.ids[served.ids.row(i)] == i for i in EGYPT_TRIPOLI + OTHERS)
+
+
+def test_the_story_line_shows_each_outlet_once_with_a_title_and_a_count(tmp_path):
+    """«أيضًا في» (issue #33): one line an outlet, its best-ranked article's shortened title and date, and
+    how many of its articles the story has when more than one."""
+    import json
+
+    texts = sample_texts()
+    title, body = _title_body_text(texts[EGYPT_TRIPOLI[0]])
+    rows = [{"id": f"cnn-{k}", "title": f"{title} ({k})", "text": body + f"\nتحديث رقم {k}.", "source": "CNN",
+             "date": f"2020-12-2{7 + k % 2}"} for k in range(3)]
+    rows.append({"id": "bbc", "title": title, "text": body, "source": "BBC", "date": "2020-12-27"})
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    build_index([tmp_path / "c.jsonl"], tmp_path / "ix", progress=False, workers=1)
+    from web import create_app
+
+    c = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    res = c.get("/search", query_string={"q": "الوفد المصري", "format": "json"}).get_json()
+    assert res["stories"] == 1 and res["results"][0]["also_matching"] == 3
+    html = c.get("/search", query_string={"q": "الوفد المصري"}).get_data(as_text=True)
+    also = html[html.index('class="also"'):html.index('class="story-link"')]
+    lead = res["results"][0]["source"]
+    if lead == "CNN":  # the other two CNN articles on one line, BBC's on another
+        assert also.count("<li>") == 2 and '<span class="n">(2)</span>' in also and "BBC" in also
+    else:  # the three CNN articles on one line
+        assert also.count("<li>") == 1 and '<span class="n">(3)</span>' in also and "BBC" not in also
+    from web.views import short_title
+
+    first = res["results"][0]["also"][0]
+    assert len(first["title"]) > 70  # shown cut at a word, whole in the tooltip
+    assert f'title="{first["title"]}">{short_title(first["title"])}</a>' in also
+
+
+def test_a_short_title_is_cut_at_a_word():
+    from web.views import short_title
+
+    long = "رئيس المخابرات المصرية يلتقي المشير خليفة حفتر في بنغازي لبحث التطورات الأمنية والسياسية في ليبيا والمنطقة"
+    cut = short_title(long)
+    assert cut.endswith(" …") and len(cut) <= 72 and long.startswith(cut[:-2]) and long[len(cut) - 2] == " "
+    assert short_title("عنوان قصير") == "عنوان قصير"

@@ -224,6 +224,29 @@ CATEGORIES_AR = {"internationalnews": "أخبار دولية", "international": 
                  "entertainment": "منوعات", "opinion": "رأي", "local": "محليات"}
 
 
+#: Longest title shown in a story's line of other outlets, in characters (cut at a word, with «…»).
+SHORT_TITLE = 70
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    """«عنوان طويل جدا …»: ``title`` cut at the last whole word within ``limit`` characters."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0] or title[:limit]
+    return cut.rstrip("،,.:؛-–— ") + " …"
+
+
+def by_outlet(also: list[dict]) -> list[dict]:
+    """A story's other matching articles (``also``, as ranked), one entry an outlet in the order its
+    best-ranked article comes: ``{source, count, first}`` (``first``: that article)."""
+    out: dict[str | None, dict] = {}
+    for a in also:
+        entry = out.setdefault(a.get("source"), {"source": a.get("source"), "count": 0, "first": a})
+        entry["count"] += 1
+    return list(out.values())
+
+
 def category_label(value: str | None) -> str:
     """«internationalNews» -> «أخبار دولية»; an Arabic section («مصر») as it is."""
     if not value:
@@ -284,7 +307,7 @@ def switch_url(url: str, name: str, on: bool) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date, "switch_url": switch_url,
-            "category_label": category_label}
+            "category_label": category_label, "short_title": short_title, "by_outlet": by_outlet}
 
 
 @bp.get("/favicon.ico")
