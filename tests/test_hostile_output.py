@@ -1,0 +1,119 @@
+"""What Akhbar writes for other programs, under hostile input (issue #35, point 4): the Atom feed
+stays XML whatever control characters the articles or the URL hold."""
+from __future__ import annotations
+
+import csv
+import json
+from xml.etree import ElementTree as ET
+
+import feedparser
+import pytest
+
+from index.builder import build_index
+from tests.test_feeds import A, check_atom
+from web import create_app
+from web.feeds import CONTENT_TYPE, atom_feed
+
+#: Characters XML 1.0 forbids or discourages, as found in scraped text (NUL comes from JSON's \u0000).
+CONTROLS = "\x00\x01\x07\x0b\x0c\x1b\x7f\x85\x9f\ufdd0\ufffe\uffff"
+
+
+def _build(tmp_path, rows, metadata: list[list[str]] | None = None):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    if metadata:
+        with open(folder / "metadata.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(metadata)
+    summary = build_index([folder], tmp_path / "ix", progress=False)
+    assert summary.documents == len(rows) and not summary.skipped
+    return tmp_path / "ix"
+
+
+@pytest.fixture()
+def make_client():
+    """``make_client(index, **settings)``: a test client of the real app; its engine closed after the test."""
+    apps = []
+
+    def make(index, **config):
+        apps.append(create_app({"TESTING": True, "INDEX_DIR": str(index), **config}))
+        return apps[-1].test_client()
+
+    yield make
+    for app in apps:
+        if "akhbar_engine" in app.extensions:
+            app.extensions["akhbar_engine"].close()
+
+
+# -- 4. The feed is XML whatever the text ---------------------------------------------------------
+
+CONTROL_ROWS = [
+    {"id": "c1", "title": f"الوفد\x01 المصري\x0cفي طرابلس{CONTROLS}", "date": "2021-01-05",
+     "text": f"وصل الوفد المصري{CONTROLS} إلى طرابلس\x00 للقاء حكومة الوفاق.",
+     "source": f"CNN{CONTROLS}", "category": f"سياسة{CONTROLS}", "url": f"https://news.example/a{CONTROLS}"},
+    {"id": "c2", "title": "\x1b[31mالوفد\x07", "date": "2021-01-06", "text": "استقبل خليفة حفتر\x0b الوفد\x1b في بنغازي.",
+     "source": "\x00"},
+]
+
+
+@pytest.fixture(scope="module")
+def control_index(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("controls"), CONTROL_ROWS)
+
+
+def test_control_characters_in_every_field_of_an_article_leave_the_feed_xml(control_index, make_client):
+    """Title, text (the snippet) and source are written into the feed; category and url are not
+    (the entry links the article's page; its categories are the names found in it), and the
+    file still parses with them in the index."""
+    client = make_client(control_index)
+    stored = client.get("/search?q=الوفد&format=json&group=off").get_json()["results"]
+    assert {r["id"] for r in stored} == {"c1", "c2"}  # the characters are in the index, as they came
+    first = next(r for r in stored if r["id"] == "c1")
+    assert "\x01" in first["title"] and "\x00" in first["snippet_html"] and "\x07" in first["source"]
+    r = client.get("/search.atom?q=الوفد")
+    assert r.status_code == 200
+    root = check_atom(r.data)  # ElementTree parses it; feedparser reads it strictly (not bozo)
+    entries = {e.find(f"{A}id").text: e for e in root.findall(f"{A}entry")}
+    c1 = entries["tag:akhbar,2026:article/c1"]
+    # removed, but the controls that separate words (form feed, vertical tab, NEL ...) become a space
+    assert c1.find(f"{A}title").text == "الوفد المصري في طرابلس   "  # \x0b \x0c \x85 of CONTROLS
+    assert c1.find(f"{A}author/{A}name").text.strip() == "CNN"
+    summary = c1.find(f"{A}summary").text
+    assert "المصري" in summary and "طرابلس" in summary and not any(c in summary for c in CONTROLS if c not in "\x0b\x0c\x85")
+    c2 = entries["tag:akhbar,2026:article/c2"]
+    assert c2.find(f"{A}title").text == "[31mالوفد" and "حفتر  <mark class=\"hl t0\">الوفد</mark> في" in c2.find(f"{A}summary").text
+
+
+@pytest.mark.parametrize("query", [
+    "q=x&f=source:%01x",  # the issue's URL
+    "q=الوفد%00%07%1B&f=source:CNN%0B%0C%EF%BF%BE%EF%BF%BF",
+    "q=%C2%85%C2%9F%EF%B7%90الوفد",  # NEL, a C1 control, a noncharacter
+    "q=الوفد%ED%A0%80",  # an encoded surrogate (read as U+FFFD)
+    "q=x&f=person:خليفة%01حفتر",
+])
+def test_control_characters_in_q_and_f_leave_the_feed_xml(control_index, make_client, query):
+    r = make_client(control_index).get(f"/search.atom?{query}")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    root = check_atom(r.data)
+    title = root.find(f"{A}title").text
+    assert title.startswith("أخبار: ") and not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in title)
+
+
+def test_every_character_xml_forbids_or_discourages_is_kept_out_of_a_feed():
+    """Every code point XML 1.0 does not allow (Char, section 2.2) or discourages (C1 controls,
+    noncharacters), in every text and attribute that ``atom_feed`` writes: the document parses,
+    feedparser reads it without complaint, and none of them is in it."""
+    codes = [*range(0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0),
+             *(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF))]
+    bad = "".join(chr(c) for c in codes if chr(c) not in "\t\n\r")
+    result = {"id": "a1", "title": "عنوان" + bad, "date": "2021-01-05", "source": bad + "المصدر",
+              "persons": ["خليفة" + bad], "places": [bad], "organizations": [], "snippet_html": "نص" + bad}
+    data = atom_feed([result], title="أخبار: " + bad, canonical_query="q=" + bad, self_url="/s?" + bad,
+                     page_url="/p" + bad, article_link=lambda doc_id: "/article?id=" + doc_id, indexed_at="2026-01-01T00:00:00Z")
+    root = ET.fromstring(data)
+    written = [t for el in root.iter() for t in [el.text or "", *el.attrib.values()]]
+    assert not set("".join(written)) & set(bad)
+    assert root.find(f"{A}entry/{A}title").text == "عنوان" + " " * 7  # \x0b \x0c \x1c-\x1f \x85: spaces
+    parsed = feedparser.parse(data, response_headers={"content-type": CONTENT_TYPE})
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert root.find(f"{A}entry/{A}author/{A}name").text == " " * 7 + "المصدر" and parsed.entries[0].author == "المصدر"
