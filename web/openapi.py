@@ -136,6 +136,8 @@ def spec() -> dict:
                               "400": _ERROR, "503": _ERROR}}},
             "/search.csv": {"get": {
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
+                "description": "A text cell that a spreadsheet would run as a formula (starting with = + - @, "
+                               "also after spaces or invisible marks, or with a tab, CR or NUL) begins with '.",
                 "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.jsonl": {"get": {
                 "summary": "Every match as JSON Lines (one object per article, the same columns)",
