@@ -1,10 +1,11 @@
-"""What Akhbar writes for other programs, under hostile input (issue #35, points 4-5): the Atom feed
+"""What Akhbar writes for other programs, under hostile input (issue #35, points 4-6): the Atom feed
 stays XML whatever control characters the articles or the URL hold; CSV exports (the web's and the
-command line's) never hand a spreadsheet a formula."""
+command line's) never hand a spreadsheet a formula; the feed's links never take the request's Host."""
 from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from xml.etree import ElementTree as ET
@@ -13,6 +14,7 @@ import feedparser
 import pytest
 
 from index.builder import build_index
+from search.errors import ConfigError
 from tests.conftest import ROOT
 from tests.test_export import _csv_rows
 from tests.test_feeds import A, check_atom
@@ -208,3 +210,46 @@ def test_spreadsheet_cell(text, cell):
     from web.export import spreadsheet_cell
 
     assert spreadsheet_cell(text) == cell
+
+
+# -- 6. The feed's links never come from the Host header ------------------------------------------
+
+SPOOFS = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "gopher",
+          "Forwarded": "host=evil.example;proto=gopher", "X-Original-URL": "//evil.example/x"}
+
+
+@pytest.mark.parametrize("public_url, fetched_from", [
+    ("", "http://127.0.0.1:8000/search.atom"),
+    ("https://akhbar.example.org/news/", "https://akhbar.example.org/news/search.atom"),
+])
+def test_a_spoofed_host_appears_nowhere_in_the_feed(control_index, make_client, public_url, fetched_from):
+    client = make_client(control_index, PUBLIC_URL=public_url)
+    for url in ("/search.atom?q=الوفد", "http://evil.example/search.atom?q=الوفد"):  # a Host header; an absolute-form target
+        r = client.get(url, headers=SPOOFS)
+        assert r.status_code == 200 and b"evil" not in r.data and b"gopher" not in r.data
+        root = check_atom(r.data, fetched_from)  # the reader resolves each link where it fetched the feed
+        hrefs = [link.get("href") for link in root.iter(f"{A}link")]
+        assert len(hrefs) == 4
+        if public_url:
+            assert all(h.startswith("https://akhbar.example.org/news/") for h in hrefs), hrefs
+        else:  # relative: a path on the host the reader fetched the feed from
+            assert all(h.startswith("/") and not h.startswith("//") for h in hrefs), hrefs
+    assert root.find(f"{A}link[@rel='self']").get("href").endswith("/search.atom?q=%D8%A7%D9%84%D9%88%D9%81%D8%AF&sort=date")
+
+
+def test_public_url_is_read_from_the_environment_and_checked(control_index, make_client, monkeypatch):
+    monkeypatch.setenv("AKHBAR_PUBLIC_URL", "http://10.0.0.5:8000")
+    data = make_client(control_index).get("/search.atom?q=الوفد", headers={"Host": "evil.example"}).data
+    entry_link = check_atom(data, "http://10.0.0.5:8000/search.atom").find(f"{A}entry/{A}link").get("href")
+    assert entry_link.startswith("http://10.0.0.5:8000/article?id=")
+    for bad in ("akhbar.example.org", "javascript:alert(1)", "https://", "https://a.example/?q=1", "https://u:p@a.example",
+                "https://a.example/\x01"):
+        with pytest.raises(ConfigError, match="PUBLIC_URL must be an http"):
+            create_app({"TESTING": True, "PUBLIC_URL": bad})
+
+
+def test_serve_refuses_a_bad_public_url_with_a_clear_message(tmp_path):
+    env = {**os.environ, "AKHBAR_PUBLIC_URL": "evil.example"}
+    out = subprocess.run([sys.executable, "-m", "web.cli", "serve", "--index", str(tmp_path), "--port", "0"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert out.returncode == 1 and "error: PUBLIC_URL must be an http(s) address" in out.stderr, out.stderr

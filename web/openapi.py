@@ -144,6 +144,8 @@ def spec() -> dict:
                 "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.atom": {"get": {
                 "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
+                "description": "Links are PUBLIC_URL followed by a path when that setting is given, else relative "
+                               "to the feed's URL; never from the Host header. Characters XML 1.0 cannot carry are left out.",
                 "parameters": _params("q", "f", "page", "latin") + [
                     {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the feed", "headers": {"ETag": {"schema": {"type": "string"}}},
