@@ -14,6 +14,10 @@ class IndexMissingError(AkhbarError):
         super().__init__(f"{detail} at {self.path!r}; {hint or f'build it with: akhbar index --index {self.path}'}")
 
 
+class ConfigError(AkhbarError):
+    """A setting has a value Akhbar cannot use (the message names it and says what it should be)."""
+
+
 class BuildError(AkhbarError):
     """A rebuild failed; the previous index (if any) is still the one served."""
 

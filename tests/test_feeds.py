@@ -2,21 +2,24 @@
 feed gains exactly the new matching article."""
 import json
 import re
+from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
 import feedparser
 
 from index.builder import build_index
 from web import create_app
+from web.feeds import CONTENT_TYPE
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-def check_atom(data: bytes) -> ET.Element:
+def check_atom(data: bytes, fetched_from: str = "http://127.0.0.1:8000/search.atom") -> ET.Element:
     """RFC 4287's requirements on a feed document (section 4.1): one id, title and updated per
-    feed and per entry, absolute IRIs, RFC 3339 dates, an author for every entry, an alternate
-    link or content per entry, no two entries with one id and updated; then feedparser reads it."""
+    feed and per entry, absolute IRIs as ids, RFC 3339 dates, an author for every entry, an alternate
+    link or content per entry, no two entries with one id and updated; then feedparser reads it
+    strictly (as a reader that fetched it from ``fetched_from``) and resolves every link."""
     root = ET.fromstring(data)
     assert root.tag == f"{A}feed"
     for el in [root] + root.findall(f"{A}entry"):
@@ -24,8 +27,8 @@ def check_atom(data: bytes) -> ET.Element:
             assert len(el.findall(f"{A}{name}")) == 1, (el.tag, name)
         assert re.match(r"^[a-z][a-z0-9+.-]*:", el.find(f"{A}id").text), "id must be an absolute IRI"
         assert RFC3339.match(el.find(f"{A}updated").text)
-        for link in el.findall(f"{A}link"):
-            assert re.match(r"^https?://", link.get("href")) and link.get("rel") in ("self", "alternate")
+        for link in el.findall(f"{A}link"):  # absolute (PUBLIC_URL) or a path, resolved against the feed's URL
+            assert re.match(r"^(https?://|/(?!/))", link.get("href")) and link.get("rel") in ("self", "alternate")
     feed_has_author = root.find(f"{A}author/{A}name") is not None
     seen = set()
     for entry in root.findall(f"{A}entry"):
@@ -36,9 +39,11 @@ def check_atom(data: bytes) -> ET.Element:
         seen.add(key)
         summary = entry.find(f"{A}summary")
         assert summary is None or summary.get("type") in ("text", "html", "xhtml")
-    parsed = feedparser.parse(data)
+    parsed = feedparser.parse(data, response_headers={"content-location": fetched_from, "content-type": CONTENT_TYPE})
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
+    hrefs = [e.find(f"{A}link[@rel='alternate']").get("href") for e in root.findall(f"{A}entry")]
+    assert [e.link for e in parsed.entries] == [urljoin(fetched_from, h) for h in hrefs]
     return root
 
 

@@ -19,12 +19,31 @@ SETTINGS = {
     "OPENSEARCH_INDEX": ("akhbar", "the index (alias) name on the cluster; AKHBAR_OPENSEARCH_INDEX overrides it"),
     "PAGE_SIZE": (10, "results per page"),
     "MAX_QUERY_LEN": (500, "longest query accepted, in characters"),
+    "PUBLIC_URL": ("", "the site's address as readers reach it (e.g. https://akhbar.example.org, or with a path "
+                       "behind a proxy); the Atom feed's links start with it. Empty: they are relative, resolved "
+                       "against the feed's own URL. Never taken from the request's Host header; "
+                       "AKHBAR_PUBLIC_URL overrides it"),
 }
 
 
 #: Settings the environment overrides, and the variable that does.
 ENVIRONMENT = {"INDEX_DIR": "AKHBAR_INDEX", "ENGINE": "AKHBAR_ENGINE", "OPENSEARCH_URL": "AKHBAR_OPENSEARCH_URL",
-               "OPENSEARCH_INDEX": "AKHBAR_OPENSEARCH_INDEX"}
+               "OPENSEARCH_INDEX": "AKHBAR_OPENSEARCH_INDEX", "PUBLIC_URL": "AKHBAR_PUBLIC_URL"}
+
+
+def public_url(value: str) -> str:
+    """``PUBLIC_URL`` checked and without its final slash ("" stays "": relative links)."""
+    from urllib.parse import urlsplit
+
+    from search.errors import ConfigError
+
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment
+                  or any(c.isspace() or ord(c) < 32 for c in value)):
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address such as https://akhbar.example.org "
+                          f"(a path may follow; no user, query or fragment), not {value[:100]!r}")
+    return value.rstrip("/")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -37,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.update(test_config)
+    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     app.json.ensure_ascii = False
 
     from web import errors, views

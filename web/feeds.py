@@ -5,10 +5,16 @@ article is the same entry in every feed and after every rebuild), ``updated`` th
 article's date (midnight UTC; the date is a day) or, for an undated article,
 when the index was built; the link its page; the summary its highlighted
 snippet.  The feed's ``updated`` is its newest entry's.  Serialized with
-ElementTree, so every text is escaped.
+ElementTree, so every text is escaped, and every text and attribute passes through
+``xml_text`` first: XML 1.0 cannot carry control characters at all, escaped or not.
+
+Links are ``PUBLIC_URL`` + a path when that setting is given, else the path alone: a
+relative reference, which a reader resolves against the feed's own URL (RFC 4287
+section 2, RFC 3986).  Never the request's Host header, which the client chooses.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -19,6 +25,19 @@ CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 TAG_AUTHORITY = "tag:akhbar,2026:"
 
 ET.register_namespace("", ATOM)
+
+#: What XML 1.0 forbids (C0 controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF) and what
+#: it discourages (C1 controls, the other noncharacters): written into no feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      + "".join(chr(p) + chr(p + 1) for p in range(0x1FFFE, 0x110000, 0x10000)) + "]")
+#: Of those, the controls that separate words (vertical tab, form feed, U+001C-U+001F, NEL): a space.
+_SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as an XML 1.0 document can hold it: the characters XML forbids or discourages
+    removed, except that word-separating controls become a space (words stay apart)."""
+    return _NOT_XML.sub(lambda m: " " if m.group() in _SEPARATORS else "", text)
 
 
 def entry_id(doc_id: str) -> str:
@@ -39,9 +58,10 @@ def _timestamp(value: str | None, fallback: str) -> str:
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> ET.Element:
-    e = ET.SubElement(parent, f"{{{ATOM}}}{name}", {k: v for k, v in attrs.items() if v is not None})
+    """A child element; every text of the feed and every attribute value is written here, through ``xml_text``."""
+    e = ET.SubElement(parent, f"{{{ATOM}}}{name}", {k: xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        e.text = text
+        e.text = xml_text(text)
     return e
 
 
@@ -49,7 +69,8 @@ def atom_feed(results: list[dict], *, title: str, canonical_query: str, self_url
               article_link, indexed_at: str) -> bytes:
     """The feed of ``results`` (newest first, as ``search(..., sort="date")`` returns them).
 
-    ``article_link(doc_id)``: an article's absolute URL; ``indexed_at``: RFC 3339 time
+    ``self_url``, ``page_url`` and ``article_link(doc_id)``: this feed's, its results page's and an
+    article's URL (absolute with ``PUBLIC_URL``, else relative); ``indexed_at``: RFC 3339 time
     the index was built (the date of undated articles)."""
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ar"})
     _el(feed, "id", feed_id(canonical_query))

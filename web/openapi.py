@@ -144,12 +144,16 @@ def spec() -> dict:
                               "400": _ERROR, "404": {**_ERROR, "description": "a page past the last"}, "503": _ERROR}}},
             "/search.csv": {"get": {
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
+                "description": "A text cell that a spreadsheet would run as a formula (starting with = + - @, "
+                               "also after spaces or invisible marks, or with a tab, CR or NUL) begins with '.",
                 "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.jsonl": {"get": {
                 "summary": "Every match as JSON Lines (one object per article, the same columns)",
                 "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
             "/search.atom": {"get": {
                 "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
+                "description": "Links are PUBLIC_URL followed by a path when that setting is given, else relative "
+                               "to the feed's URL; never from the Host header. Characters XML 1.0 cannot carry are left out.",
                 "parameters": _params("q", "f", "page", "latin") + [
                     {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the feed", "headers": {"ETag": {"schema": {"type": "string"}}},

@@ -146,12 +146,14 @@ def feed():
     a reader polling with If-None-Match gets 304 until an article joins or leaves it."""
     q, filters, _page, _sort, effective = _read_request()
     engine = get_engine()
-    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False, latin=_read_latin())
-    base = request.host_url.rstrip("/")
-    canonical = search_url(q, filters, "date").split("?", 1)[1]
+    latin = _read_latin()
+    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False, latin=latin)
+    base = current_app.config["PUBLIC_URL"]  # "": relative links; never the request's Host header
+    page = search_url(q, filters, "date")
+    self_url = search_url(q, filters, "date", fmt="atom") + ("" if latin else "&latin=off")
     indexed_at = engine.stats().get("built_at") or "1970-01-01T00:00:00Z"
     body = feeds.atom_feed(res["results"], title=f"أخبار: {' '.join([q] + [v for _p, v in filters]).strip()}",
-                           canonical_query=canonical, self_url=request.url, page_url=base + search_url(q, filters, "date"),
+                           canonical_query=page.split("?", 1)[1], self_url=base + self_url, page_url=base + page,
                            article_link=lambda doc_id: base + article_url(doc_id), indexed_at=indexed_at)
     resp = Response(body, content_type=feeds.CONTENT_TYPE)
     resp.set_etag(hashlib.sha256(body).hexdigest()[:32])
