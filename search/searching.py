@@ -144,7 +144,7 @@ def _by_date(pq, sort: str) -> bool | str:
 
 def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) -> tuple[int, list[str], Iterator[dict]]:
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
-    matches and order as :func:`search` (every article, not grouped; each with its ``story_id``),
+    matches and order as :func:`search` (every article, not grouped; each with :func:`story_columns`),
     all of them, read a page at a time (no snippets)."""
     searched, names = _arabic_names(engine, text) if latin else (text, [])
     pq, matches, warnings = _match(engine, searched)
@@ -156,10 +156,21 @@ def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) 
         for hit in engine.each(matches, by_date=_by_date(pq, sort)):
             result = _result_fields(hit.fields)
             result["score"] = None if hit.score is None else round(hit.score, 4)
-            result["story_id"] = stories.story_of(result["id"]) if stories is not None else None
+            result.update(story_columns(stories, result["id"]))
             yield result
 
     return matches.total if matches.state is not None else 0, warnings, results()
+
+
+def story_columns(stories, doc_id: str) -> dict:
+    """An exported article's story: ``story_id``, ``story_size`` (its articles in the whole collection)
+    and ``duplicate_of``: the first article of its duplicate group when it is a later copy (as its
+    page marks it), else None, so a spreadsheet can keep one row a report."""
+    if stories is None:
+        return {"story_id": None, "story_size": 1, "duplicate_of": None}
+    dup = stories.duplicate_of(doc_id)
+    return {"story_id": stories.story_of(doc_id), "story_size": stories.size(doc_id),
+            "duplicate_of": dup if dup != doc_id else None}
 
 
 def story_fields(stories, hit) -> dict:

@@ -100,3 +100,30 @@ def test_cli_exports_every_match(sample_index):
     out = subprocess.run([sys.executable, "-m", "web.cli", "search", "طرابلس", "--index", str(sample_index), "--all"],
                          capture_output=True, cwd=ROOT, check=True)
     assert [r["id"] for r in _csv_rows(out.stdout)] == ids
+
+
+def test_exports_say_each_rows_story_and_which_rows_copy_another(tmp_path):
+    """``story_id``, ``story_size`` and ``duplicate_of`` (issue #33): another outlet's copy of a report
+    names the report, so a spreadsheet can keep one row a report."""
+    from index.builder import build_index
+    from tests.conftest import sample_texts
+    from web import create_app
+
+    texts = list(sample_texts().values())
+    title, body = texts[0].split("\n", 1)
+    rows = [{"id": "cnn", "title": title, "text": body, "source": "CNN", "date": "2020-12-27T10:00:00Z"},
+            {"id": "bbc", "title": title, "text": body, "source": "BBC", "date": "2020-12-27T12:00:00Z"},
+            {"id": "other", "title": "برلين", "text": texts[3], "source": "BBC", "date": "2021-01-05"}]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    build_index([tmp_path / "c.jsonl"], tmp_path / "ix", progress=False, workers=1)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")})
+    client = app.test_client()
+    got = {r["id"]: r for r in map(json.loads, client.get("/search.jsonl", query_string={"q": "ليبيا"})
+                                   .get_data(as_text=True).splitlines())}
+    assert set(got) == {"cnn", "bbc", "other"}
+    assert got["cnn"]["story_id"] == got["bbc"]["story_id"] == "cnn" and got["cnn"]["story_size"] == 2
+    assert got["bbc"]["duplicate_of"] == "cnn" and got["cnn"]["duplicate_of"] is None
+    assert (got["other"]["story_size"], got["other"]["duplicate_of"]) == (1, None)
+    csv_text = client.get("/search.csv", query_string={"q": "ليبيا"}).get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").splitlines()[0].endswith("story_id,story_size,duplicate_of")
+    app.extensions["akhbar_engine"].close()  # its column files now, not when collected at exit
