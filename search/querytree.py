@@ -120,7 +120,9 @@ def build(pq: ParsedQuery, analyzers: Mapping) -> tuple[object | None, object | 
     phrases = [q for q in (_phrase(p, exact) for p in pq.phrases) if q is not None]
 
     scoring = None
-    if groups:
+    if groups and pq.all_words:
+        scoring = And(tuple(groups)) if len(groups) > 1 else groups[0]
+    elif groups:
         scoring = Or(tuple(groups))
         if 1 < len(groups) <= SHORT_QUERY_WORDS:
             scoring = Or((And(tuple(groups), ALL_WORDS_BOOST), scoring))

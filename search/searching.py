@@ -25,13 +25,25 @@ MAX_STORY_ARTICLES = 100
 ALSO_FIELDS = ("id", "title", "source", "date", "url")
 RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُتبت؛ هذه نتائج كلماتها "
                    "(no article contains the exact phrase; showing articles with its words)")
+NO_ARTICLE_HAS_EVERY_WORD = ("لا يوجد مقال فيه كل الكلمات؛ هذه المقالات التي فيها إحداها، بالتاريخ "
+                             "(no article has every word; listing the articles with any of them, by date)")
+MATCHES = ("all", "any")
+
+
+def every_word_note(total: int, broader: int) -> str:
+    """What a date sort listed: the articles with every word, of how many with any."""
+    return (f"بالتاريخ: المقالات التي فيها كل الكلمات ({total}) من {broader} فيها إحداها "
+            f"(by date: {total} articles with every word of {broader} with any; match=any lists them all)")
+
+
 NO_WORDS_WARNING = ("ليس في الاستعلام كلمة يُبحث بها، فكل كلماته من الكلمات الشائعة أو علامات الترقيم "
                     "(the query has no searchable words: only stopwords or punctuation)")
 
 
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
            sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True,
-           group: bool = False, timeline: bool = False, series: bool = False, share: bool = False) -> dict:
+           group: bool = False, timeline: bool = False, series: bool = False, share: bool = False,
+           match: str | None = None) -> dict:
     """Search an open engine; never raises on the query text.
 
     Returns ``{"query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results",
@@ -45,20 +57,21 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     ``stories`` the stories they are in (None when the index has none, or ``group=False``).
     ``timeline``: the matches over time (``search.timeline``; ``series``: per outlet; ``share``:
     as a share of all the collection's articles in each bucket).
+    ``match``: for date sorts, ``"all"`` (default: the articles with every word, ``broader_total``
+    saying how many have any) or ``"any"`` (see :func:`_matches`).
     """
     started = time.perf_counter()
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     searched, names = _arabic_names(engine, text) if latin else (text, [])
-    pq, matches, warnings = _match(engine, searched)
+    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match)
     out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size, "pages": 0,
            "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names,
-           "timeline": None}
+           "timeline": None, "match": "all" if pq.all_words else "any", "broader_total": broader}
     if matches.state is None:
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
 
-    by_date = _by_date(pq, sort)
     stories = engine.stories() if group else None
     if stories is not None:
         hits, out["stories"] = engine.grouped(matches, (page - 1) * page_size, page_size, by_date=by_date)
@@ -107,10 +120,30 @@ def _context(engine):
     return ctx.counts, ctx.translit, ctx.known
 
 
-def _match(engine, text: str):
+def _matches(engine, text: str, sort: str, match: str | None):
+    """(parsed query, matches, warnings, by date, broader total) of a query sorted by ``sort``.
+
+    A date sort lists the articles with every word of the query (``match="all"``, its default:
+    "who reported it first" means first with the whole story, not with one of its words);
+    ``broader_total`` then says how many have any of them, when more do (``match="any"`` lists
+    those).  When no article has every word, the articles with any are listed, and a warning
+    says so.  By relevance, articles with any word match (those with all rank first)."""
+    pq, matches, warnings = _match(engine, text)
+    by_date = _by_date(pq, sort)
+    if not (by_date and match != "any" and matches.state is not None and len(pq.scored_words) > 1):
+        return pq, matches, warnings, by_date, None
+    every_pq, every, _warnings = _match(engine, text, all_words=True)
+    if every.total == 0:
+        warnings.append(NO_ARTICLE_HAS_EVERY_WORD)
+        return pq, matches, warnings, by_date, None
+    return every_pq, every, warnings, by_date, (matches.total if matches.total > every.total else None)
+
+
+def _match(engine, text: str, all_words: bool = False):
     """(parsed query, the engine's matches, warnings) of a query text: words past the cap
-    dropped, a phrase no article has relaxed into its words."""
+    dropped, a phrase no article has relaxed into its words; ``all_words``: every word required."""
     pq = parse_query(text)
+    pq.all_words = all_words
     dropped = cap_words(pq, engine.analyzer("text_exact"))
     warnings = list(pq.errors)
     if dropped:
@@ -142,18 +175,21 @@ def _by_date(pq, sort: str) -> bool | str:
     return sort == "date" or not (pq.words or pq.phrases)
 
 
-def each_result(engine, text: str, sort: str = "relevance", latin: bool = True) -> tuple[int, list[str], Iterator[dict]]:
+def each_result(engine, text: str, sort: str = "relevance", latin: bool = True,
+                match: str | None = None) -> tuple[int, list[str], Iterator[dict]]:
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
     matches and order as :func:`search` (every article, not grouped; each with :func:`story_columns`),
     all of them, read a page at a time (no snippets)."""
     searched, names = _arabic_names(engine, text) if latin else (text, [])
-    pq, matches, warnings = _match(engine, searched)
+    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match)
     if names:
         warnings.insert(0, latin_note(names))
+    if broader is not None:
+        warnings.append(every_word_note(matches.total, broader))
     stories = engine.stories()
 
     def results() -> Iterator[dict]:
-        for hit in engine.each(matches, by_date=_by_date(pq, sort)):
+        for hit in engine.each(matches, by_date=by_date):
             result = _result_fields(hit.fields)
             result["score"] = None if hit.score is None else round(hit.score, 4)
             result.update(story_columns(stories, result["id"]))

@@ -92,7 +92,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from search.searching import each_result, latin_note, search
+    from search.searching import each_result, every_word_note, latin_note, search
 
     if not args.query.strip():
         print("error: empty query: give words to search (the web answers 400 likewise)", file=sys.stderr)
@@ -102,7 +102,7 @@ def cmd_search(args) -> int:
         from web.export import chunks
 
         with open_from_args(args) as engine:
-            total, warnings, results = each_result(engine, args.query, args.sort, latin=latin)
+            total, warnings, results = each_result(engine, args.query, args.sort, latin=latin, match=args.match)
             for w in warnings:
                 print(f"note: {w}", file=sys.stderr)
             for chunk in chunks(args.format, results):
@@ -111,7 +111,7 @@ def cmd_search(args) -> int:
         return 0
     with open_from_args(args) as engine:
         res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
-                     facets=args.json, latin=latin)
+                     facets=args.json, latin=latin, match=args.match)
     if res["page"] > max(res["pages"], 1):  # as the web's 404
         print(f"error: page {res['page']} is past the last page of results ({res['pages']}; "
               f"{res['total']} results)", file=sys.stderr)
@@ -121,7 +121,9 @@ def cmd_search(args) -> int:
         res["results"] = [{k: r[k] for k in keys} for r in res["results"]]
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    for w in ([latin_note(res["latin"])] if res["latin"] else []) + res["warnings"]:
+    notes = [latin_note(res["latin"])] if res["latin"] else []
+    notes += [every_word_note(res["total"], res["broader_total"])] if res["broader_total"] else []
+    for w in notes + res["warnings"]:
         print(f"note: {w}", file=sys.stderr)
     print(f"{res['total']} results for {args.query!r} (page {res['page']}, {res['took_ms']} ms)")
     first = (res["page"] - 1) * res["page_size"]
@@ -254,7 +256,7 @@ def cmd_serve(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from search.searching import SORTS
+    from search.searching import MATCHES, SORTS
 
     p = argparse.ArgumentParser(prog="akhbar", description="Search engine for Arabic news collections.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -291,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--page-size", type=int, default=10)
     ps.add_argument("--sort", choices=SORTS, default="relevance",
                     help="relevance (default), date (newest first) or oldest (who reported first)")
+    ps.add_argument("--match", choices=MATCHES, default=None,
+                    help="date sorts: all (default) lists the articles with every word, any those with any word")
     ps.add_argument("--latin", choices=("on", "off"), default="on",
                     help="on (default): names in Latin letters are searched as the Arabic names they stand for; "
                          "off: as typed")

@@ -6,7 +6,7 @@ no server error), and fails when a route is missing from it.
 """
 from __future__ import annotations
 
-from search.searching import SORTS
+from search.searching import MATCHES, SORTS
 from web import feeds
 from web.export import COLUMNS, FORMATS
 
@@ -52,7 +52,7 @@ def spec() -> dict:
     search_response = {
         "type": "object",
         "required": ["query", "total", "stories", "grouped", "timeline", "page", "page_size", "pages", "took_ms", "results", "facets",
-                     "warnings", "sort", "filters", "suggestion", "latin"],
+                     "warnings", "sort", "filters", "suggestion", "latin", "match", "broader_total"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
             "stories": {"type": ["integer", "null"], "minimum": 0,
@@ -83,6 +83,11 @@ def spec() -> dict:
                                                    "properties": {"field": {"type": "string"},
                                                                   "value": {"type": "string"}}}},
             "suggestion": {"type": ["string", "null"], "description": "a nearby spelling when nothing matched"},
+            "match": {"enum": list(MATCHES), "description": "all: the articles with every word (a date sort's "
+                                                          "default); any: with any word"},
+            "broader_total": {"type": ["integer", "null"], "minimum": 0,
+                              "description": "a date sort of the articles with every word: how many have any "
+                                             "(null when no more do)"},
             "latin": {"type": "array", "description": "names typed in Latin letters and the Arabic searched",
                       "items": {"type": "object", "required": ["latin", "arabic", "how"],
                                 "properties": {"latin": {"type": "string"}, "arabic": {"type": "string"},
@@ -137,7 +142,7 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group", "series", "share"),
+                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group", "series", "share", "match"),
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
@@ -146,15 +151,15 @@ def spec() -> dict:
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
                 "description": "A text cell that a spreadsheet would run as a formula (starting with = + - @, "
                                "also after spaces or invisible marks, or with a tab, CR or NUL) begins with '.",
-                "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin", "match"), "responses": file_responses}},
             "/search.jsonl": {"get": {
                 "summary": "Every match as JSON Lines (one object per article, the same columns)",
-                "parameters": _params("q", "f", "page", "sort", "latin"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin", "match"), "responses": file_responses}},
             "/search.atom": {"get": {
                 "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
                 "description": "Links are PUBLIC_URL followed by a path when that setting is given, else relative "
                                "to the feed's URL; never from the Host header. Characters XML 1.0 cannot carry are left out.",
-                "parameters": _params("q", "f", "page", "latin") + [
+                "parameters": _params("q", "f", "page", "latin", "match") + [
                     {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the feed", "headers": {"ETag": {"schema": {"type": "string"}}},
                                       "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
@@ -220,6 +225,9 @@ def spec() -> dict:
                 "latin": {"name": "latin", "in": "query", "required": False,
                           "schema": {"enum": ["on", "off"], "default": "on"},
                           "description": "on: names typed in Latin letters are searched as their Arabic names"},
+                "match": {"name": "match", "in": "query", "required": False, "schema": {"enum": list(MATCHES)},
+                          "description": "date sorts: all (default) lists the articles with every word, any those "
+                                         "with any word"},
                 "group": {"name": "group", "in": "query", "required": False,
                           "schema": {"enum": ["on", "off"], "default": "on"},
                           "description": "on: one result per story (its best-ranked article, the others in `also`), "

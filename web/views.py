@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
-from search.searching import SORTS, each_result, get_article, republished_as, search
+from search.searching import MATCHES, SORTS, each_result, get_article, republished_as, search
 from search.spelling import did_you_mean
 from search.suggest import suggesters
 from search.timeline import svg as timeline_svg
@@ -70,6 +70,14 @@ def _read_latin() -> bool:
     return _read_switch("latin")
 
 
+def _read_match() -> str | None:
+    """``match=all|any``: what a date sort lists (``search.searching``); absent: its default."""
+    value = request.args.get("match")
+    if value is not None and value not in MATCHES:
+        raise ApiError(400, "قيمة match غير صالحة", f"match must be one of {', '.join(MATCHES)}")
+    return value
+
+
 def _read_group() -> bool:
     """``group=on`` (default): one result per story; ``group=off``: every article."""
     return _read_switch("group")
@@ -109,7 +117,7 @@ def search_view():
     group = _read_group()
     series, share = _read_switch("series", "off"), _read_switch("share", "off")
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
-                 latin=_read_latin(), group=group, timeline=True, series=series, share=share)
+                 latin=_read_latin(), group=group, timeline=True, series=series, share=share, match=_read_match())
     if page > max(res["pages"], 1):
         last = max(res["pages"], 1)
         raise ApiError(404, f"لا توجد صفحة {page}: النتائج في {res['pages']} صفحة",
@@ -130,7 +138,7 @@ def search_view():
 def export(fmt: str):
     """Every match of a search (same q, f and sort as /search), streamed as CSV or JSON Lines."""
     _q, _filters, _page, sort, effective = _read_request()
-    total, warnings, results = each_result(get_engine(), effective, sort, latin=_read_latin())
+    total, warnings, results = each_result(get_engine(), effective, sort, latin=_read_latin(), match=_read_match())
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="akhbar-{stamp}.{fmt}"', "X-Total-Count": str(total)}
     if warnings:  # HTTP headers are Latin-1: the English part of each warning
@@ -147,7 +155,8 @@ def feed():
     q, filters, _page, _sort, effective = _read_request()
     engine = get_engine()
     latin = _read_latin()
-    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False, latin=latin)
+    res = search(engine, effective, page_size=feeds.FEED_ENTRIES, sort="date", facets=False, latin=latin,
+                 match=_read_match())
     base = current_app.config["PUBLIC_URL"]  # "": relative links; never the request's Host header
     page = search_url(q, filters, "date")
     self_url = search_url(q, filters, "date", fmt="atom") + ("" if latin else "&latin=off")
