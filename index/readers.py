@@ -5,8 +5,8 @@ Each file's format is detected from its content:
 
 * TREC-like XML news (``<DOC><DOCNO>…<TEXT>…</DOC>``, one or several per file), as
   in the ANT corpus;
-* JSON Lines: one object per line with ``id``, ``title``, ``text`` and optional
-  ``source``, ``date``, ``url``, ``category``;
+* JSON Lines (``.jsonl``, ``.json`` or a file starting with «{»): one object per line with
+  ``id``, ``title``, ``text`` and optional ``source``, ``date``, ``url``, ``category``;
 * plain UTF-8 text: one article per file, headline on the first line.
 
 :func:`read_collection` yields :class:`Document` for every article and
@@ -222,12 +222,15 @@ def _ignored(name: str) -> bool:
 
 def read_stream(fh: BinaryIO, origin: str, name: str) -> Iterator[Item]:
     """The articles of one file (or archive member) named ``name``, read from ``fh``: JSON Lines
-    a line at a time, any other format whole; never more than ``MAX_READ_BYTES`` at once."""
+    (``.jsonl``, ``.json`` or starting with «{») a line at a time, any other format whole; never
+    more than ``MAX_READ_BYTES`` at once."""
     try:
-        if name.lower().endswith(".jsonl"):
+        head = fh.read(8192)
+        if name.lower().endswith((".jsonl", ".json")) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            fh.seek(0)
             yield from _read_jsonl_lines(fh, origin)
             return
-        data = fh.read(MAX_READ_BYTES + 1)
+        data = head + fh.read(MAX_READ_BYTES + 1 - len(head))
     except READ_ERRORS as exc:
         yield Problem(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         return
@@ -264,8 +267,6 @@ def parse_bytes(data: bytes, origin: str, default_id: str) -> Iterator[Item]:
         return
     if stripped.startswith("<DOC"):
         yield from parse_trec(text, origin)
-    elif origin.endswith((".jsonl", ".json")) or stripped.startswith("{"):
-        yield from parse_jsonl(text, origin)
     else:
         yield from parse_plain(text, origin, default_id)
 
@@ -314,12 +315,6 @@ def parse_trec(text: str, origin: str) -> Iterator[Item]:
 
 def _undated(where: str, why: str) -> Problem:
     return warning(where, f"{why}; the article is indexed without a date")
-
-
-def parse_jsonl(text: str, origin: str) -> Iterator[Item]:
-    """One JSON object per line; a broken line is a problem, the others are read."""
-    for lineno, line in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028
-        yield from _jsonl_record(line, f"{origin}:{lineno}")
 
 
 def _read_jsonl_lines(fh: BinaryIO, origin: str) -> Iterator[Item]:
