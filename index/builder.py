@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.documents import Document, Problem
+from index.documents import Document, Problem, shown
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.republished import Republished, SameArticles
@@ -195,7 +195,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 "schema_version": SCHEMA_VERSION,
                 "documents": summary.documents,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "collections": [str(c) for c in collections],
+                "collections": [shown(str(c)) for c in collections],
                 "skipped": summary.skipped,
                 "stemmer": stemmer,
                 "titles": titles,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 
 #: Headlines longer than this are not headlines: the article starts with its body.
 MAX_HEADLINE_CHARS = 200
@@ -88,30 +89,62 @@ def _clean_source(raw: str) -> str | None:
 #: A date stated only to the year or the month («2021», «2021-06»): kept at that precision.
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 PRECISIONS = ("day", "month", "year")
+#: The earliest year a news date can have: an earlier one is a placeholder (year 1 is the zero
+#: time of Go and .NET, «0001-01-01»), not when an article was published.  The latest is one
+#: year past the build's (:func:`latest_year`).
+FIRST_YEAR = 1900
+DATE_FORMATS = "YYYY, YYYY-MM, YYYY-MM-DD, an ISO 8601 or RFC 2822 time"
+
+
+class Dated(NamedTuple):
+    """A date read from metadata: the date and its precision, or why a date given was dropped."""
+
+    date: datetime | None
+    precision: str | None
+    problem: str | None = None
+
+
+def latest_year() -> int:
+    """The latest year a news date can have: one past the current one (a time zone ahead, a scheduled post)."""
+    return datetime.now().year + 1
+
+
+def read_date(value: str | None) -> Dated:
+    """The date in a metadata value: «2021» is the year 2021 (precision «year»: not 1 January),
+    «2021-06» June 2021 («month»), ISO 8601 or RFC 2822 a day or a time («day»).  The wall-clock
+    time of the publisher is kept (time zone dropped), since a news date is read in the outlet's own
+    day.  Nothing given: no date and no problem; unreadable or outside ``FIRST_YEAR`` to
+    :func:`latest_year`: no date and the reason it was dropped."""
+    if not value or not value.strip():
+        return Dated(None, None)
+    value = value.strip()
+    shown = repr(value[:40])
+    if m := _PARTIAL_DATE_RE.match(value):
+        year, month = int(m.group(1)), int(m.group(2) or 1)
+        dt, precision = (datetime(year, month, 1) if 1 <= month <= 12 and year >= 1 else None,
+                         "month" if m.group(2) else "year")
+    else:
+        dt, precision = _date_time(value), "day"
+    if dt is None:
+        return Dated(None, None, f"date {shown} is not {DATE_FORMATS}")
+    if not FIRST_YEAR <= dt.year <= latest_year():
+        return Dated(None, None, f"date {shown} is outside {FIRST_YEAR} to {latest_year()}: not a publication date")
+    return Dated(dt, precision)
 
 
 def parse_dated(value: str | None) -> tuple[datetime | None, str | None]:
-    """(date, precision) of a date from metadata: «2021» is the year 2021 («year»: not 1
-    January), «2021-06» June 2021 («month»), a day or a time («day», see :func:`parse_date`);
-    (None, None) if absent or unreadable."""
-    if value and (m := _PARTIAL_DATE_RE.match(value.strip())):
-        year, month = int(m.group(1)), int(m.group(2) or 1)
-        if 1 <= month <= 12 and year >= 1:
-            return datetime(year, month, 1), "month" if m.group(2) else "year"
-        return None, None
-    dt = parse_date(value)
-    return (dt, "day") if dt is not None else (None, None)
+    """(date, precision) of :func:`read_date`; (None, None) if absent, unreadable or out of range."""
+    return read_date(value)[:2]
 
 
 def parse_date(value: str | None) -> datetime | None:
-    """A publication date from metadata: ISO 8601 or RFC 2822; None if absent or unreadable.
+    """A day or time from metadata (:func:`read_date`), None if absent, unreadable or out of range."""
+    dated = read_date(value)
+    return dated.date if dated.precision == "day" else None
 
-    The wall-clock time of the publisher is kept (time zone dropped), since a
-    news date is read in the outlet's own day.
-    """
-    if not value or not value.strip():
-        return None
-    value = value.strip()
+
+def _date_time(value: str) -> datetime | None:
+    """ISO 8601 or RFC 2822, time zone dropped; None if neither."""
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -119,6 +152,4 @@ def parse_date(value: str | None) -> datetime | None:
             dt = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if dt is None:
-        return None
-    return dt.replace(tzinfo=None)
+    return None if dt is None else dt.replace(tzinfo=None)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 from index.builder import BuildSummary, _checkpoint, changes
-from index.documents import Document, Problem
+from index.documents import Document, Problem, shown
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
@@ -51,7 +51,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     if target is None:
         meta = {"analyzer_version": ANALYZER_VERSION, "recognizer_version": recognizer_version(),
                 "schema_version": SCHEMA_VERSION, "stemmer": stemmer, "titles": titles,
-                "collections": [str(c) for c in collections]}
+                "collections": [shown(str(c)) for c in collections]}
         target = writer.create(build, meta, shards, replicas)
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,

@@ -1,16 +1,19 @@
-"""Read article collections: folders, single files and ``.tar.gz`` archives.
+"""Read article collections: folders, single files and archives (``.tar.gz``, ``.zip``, ``.gz``:
+``index.archives``).
 
 Each file's format is detected from its content:
 
 * TREC-like XML news (``<DOC><DOCNO>…<TEXT>…</DOC>``, one or several per file), as
   in the ANT corpus;
-* JSON Lines: one object per line with ``id``, ``title``, ``text`` and optional
-  ``source``, ``date``, ``url``, ``category``;
+* JSON Lines (``.jsonl``, ``.json`` or a file starting with «{»): one object per line with
+  ``id``, ``title``, ``text`` and optional ``source``, ``date``, ``url``, ``category``;
 * plain UTF-8 text: one article per file, headline on the first line.
 
 :func:`read_collection` yields :class:`Document` for every article and
 :class:`Problem` for every input that cannot be read (wrong encoding, empty,
-binary, broken XML or JSON): the caller reports problems and goes on.
+binary, broken XML or JSON, too long, hidden) or a value that was not kept as
+given (a warning: a date out of range, a lone surrogate): the caller reports
+problems and goes on.  No file is read whole past ``MAX_READ_BYTES``.
 """
 from __future__ import annotations
 
@@ -18,19 +21,20 @@ import html
 import json
 import os
 import re
-import tarfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from index.documents import Document, Problem
-from index.metadata import derive_title, display_source, parse_date, parse_dated, source_from_text, split_headline
+from index.archives import READ_ERRORS, Member, is_archive, read_archive
+from index.documents import Document, Problem, has_surrogates, shown, valid_text, warning
+from index.metadata import derive_title, display_source, read_date, source_from_text, split_headline
 from index.sidecar import SIDECAR_NAMES, Sidecar
 
-#: Extensions never read as articles (documentation, web pages, data of other kinds).
+#: Extensions never read as articles (documentation, web pages, data of other kinds): passed over
+#: without a report (the README lists them).
 IGNORED_SUFFIXES = frozenset({".md", ".rst", ".html", ".htm", ".csv", ".tsv", ".pdf", ".doc", ".docx",
-                              ".png", ".jpg", ".jpeg", ".gif", ".zip", ".gz", ".py", ".pyc"})
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+                              ".png", ".jpg", ".jpeg", ".gif", ".py", ".pyc"})
 
 _DOC_RE = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
 _TAG_RE = {tag: re.compile(rf"<{tag}>(.*?)</{tag}>", re.DOTALL)
@@ -44,6 +48,13 @@ MAX_ARTICLE_CHARS = 200_000
 
 #: Longest article id, in characters (ids are shown, linked and exported).
 MAX_ID_CHARS = 500
+
+#: Most bytes held at once of one file or archive member (TREC and plain text are read whole) or
+#: of one JSON line: past it the file or line is reported and not read further, so an archive
+#: member that expands to gigabytes costs this much.  16 MB is 80 times the longest article
+#: in UTF-8 (an Arabic character is 2 bytes; a JSON escape «\u0644» 6) and more than a file of
+#: a TREC collection (a few MB of hundreds of <DOC>).
+MAX_READ_BYTES = 16 * 2**20
 
 Item = Document | Problem
 
@@ -68,12 +79,7 @@ def read_collection(path: str | os.PathLike, follow_links: bool = False,
     sidecar = metadata if shared else Sidecar.read(sidecar_path) if sidecar_path else None
     if sidecar is not None and not shared:
         yield from sidecar.problems
-    if path.is_dir():
-        items = _read_folder(path, follow_links, skip=sidecar_path)
-    elif path.name.endswith(ARCHIVE_SUFFIXES):
-        items = _read_archive(path)
-    else:
-        items = _read_file(path)
+    items = _read_folder(path, follow_links, skip=sidecar_path) if path.is_dir() else _read_file(path)
     for item in items:
         if isinstance(item, Document):
             if sidecar is not None:
@@ -114,11 +120,14 @@ def _checked(doc: Document) -> Item:
 def id_problem(doc_id: str) -> str | None:
     """Why ``doc_id`` cannot identify an article, or None.  An id is any text of 1 to
     ``MAX_ID_CHARS`` characters with no control characters (tab, new line, NUL, ...):
-    «.», «../x» and «a b» are fine, every link quotes it."""
+    «.», «../x» and «a b» are fine, every link quotes it.  A lone surrogate (JSON's «\\ud800»)
+    is no text: such an id is refused, not changed into another article's id."""
     if not doc_id:
         return "empty id"
     if len(doc_id) > MAX_ID_CHARS:
         return f"id longer than {MAX_ID_CHARS} characters"
+    if has_surrogates(doc_id):
+        return f"id {doc_id[:40]!r} is not Unicode text (a lone surrogate, an escape such as \\ud800 that is no character)"
     if any(unicodedata.category(c) == "Cc" for c in doc_id):
         return f"id {doc_id[:40]!r} has control characters"
     return None
@@ -137,9 +146,10 @@ def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None) -> 
             continue
         subdirs = []
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             p = Path(entry.path)
+            if entry.name.startswith("."):
+                yield Problem(str(p), f"hidden {'folder' if entry.is_dir() else 'file'}, not read")
+                continue
             if skip is not None and p == skip:
                 continue  # the sidecar table: metadata, not an article
             if entry.is_symlink():
@@ -163,10 +173,7 @@ def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None) -> 
                 if not _ignored(entry.name):
                     yield Problem(str(p), "not a regular file (a device, FIFO or socket), not read")
                 continue
-            if entry.name.endswith(ARCHIVE_SUFFIXES):
-                yield from _read_archive(p)
-            else:
-                yield from _read_file(p)
+            yield from _read_file(p)
         stack.extend(reversed(subdirs))
 
 
@@ -188,64 +195,66 @@ def _link_problem(link: Path, top: Path, follow_links: bool) -> str | None:
     return None
 
 
-def _read_archive(path: Path) -> Iterator[Item]:
-    try:
-        with tarfile.open(path, "r:*") as tar:
-            for member in tar:
-                if member.isdir() or _ignored(member.name):
-                    continue
-                origin = f"{path}!{member.name}"
-                if not member.isfile():
-                    yield Problem(origin, _member_kind(member) + ", not read")
-                    continue
-                fh = tar.extractfile(member)
-                if fh is None:
-                    yield Problem(origin, "unreadable archive member")
-                    continue
-                yield from parse_bytes(fh.read(), origin, Path(member.name).stem)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        yield Problem(str(path), f"broken archive: {exc}")
-
-
-def _member_kind(member: tarfile.TarInfo) -> str:
-    """What an archive member that is not a plain file is."""
-    if member.issym():
-        return f"symbolic link (to {member.linkname!r}) in the archive"
-    if member.islnk():
-        return f"hard link (to {member.linkname!r}, the same file again) in the archive"
-    if member.ischr() or member.isblk():
-        return "device node in the archive"
-    if member.isfifo():
-        return "FIFO in the archive"
-    return f"archive member of type {member.type!r}"
-
-
 def _read_file(path: Path) -> Iterator[Item]:
+    """A file's articles: an archive's members, or the file as a stream."""
+    if is_archive(path.name):
+        for item in read_archive(path):
+            if isinstance(item, Member):
+                if not _ignored(item.name):
+                    yield from read_stream(item.stream, item.origin, item.name)
+            else:
+                yield item
+        return
     if _ignored(path.name):
         return
-    if path.suffix.lower() == ".jsonl":
-        yield from _read_jsonl_file(path)
-        return
     try:
-        data = path.read_bytes()
+        fh = path.open("rb")
     except OSError as exc:
         yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    yield from parse_bytes(data, str(path), path.stem)
+    with fh:
+        yield from read_stream(fh, str(path), path.name)
 
 
 def _ignored(name: str) -> bool:
-    base = name.rsplit("/", 1)[-1]
-    return base.startswith(".") or Path(base).suffix.lower() in IGNORED_SUFFIXES
+    return Path(name.rsplit("/", 1)[-1]).suffix.lower() in IGNORED_SUFFIXES
+
+
+def read_stream(fh: BinaryIO, origin: str, name: str) -> Iterator[Item]:
+    """The articles of one file (or archive member) named ``name``, read from ``fh``: JSON Lines
+    (``.jsonl``, ``.json`` or starting with «{») a line at a time, any other format whole; never
+    more than ``MAX_READ_BYTES`` at once."""
+    try:
+        head = fh.read(8192)
+        if name.lower().endswith((".jsonl", ".json")) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            fh.seek(0)
+            yield from _read_jsonl_lines(fh, origin)
+            return
+        data = head + fh.read(MAX_READ_BYTES + 1 - len(head))
+    except READ_ERRORS as exc:
+        yield Problem(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return
+    if len(data) > MAX_READ_BYTES:
+        yield Problem(origin, _not_text(data) or f"file too long: over {MAX_READ_BYTES // 2**20} MB, not read "
+                                                  f"(an article is at most {MAX_ARTICLE_CHARS:,} characters)")
+        return
+    yield from parse_bytes(data, origin, Path(name).stem)
+
+
+def _not_text(data: bytes) -> str | None:
+    """Why bytes starting with ``data`` are not UTF-8 text, from their start alone, or None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text; convert it to UTF-8"
+    if b"\x00" in data[:8192]:
+        return "binary file (NUL bytes), not text"
+    return None
 
 
 def parse_bytes(data: bytes, origin: str, default_id: str) -> Iterator[Item]:
     """Detect the format of one file's bytes and parse it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        yield Problem(origin, "UTF-16 text; convert it to UTF-8")
-        return
-    if b"\x00" in data[:8192]:
-        yield Problem(origin, "binary file (NUL bytes), not text")
+    why = _not_text(data)
+    if why:
+        yield Problem(origin, why)
         return
     try:
         text = data.decode("utf-8-sig")
@@ -258,14 +267,16 @@ def parse_bytes(data: bytes, origin: str, default_id: str) -> Iterator[Item]:
         return
     if stripped.startswith("<DOC"):
         yield from parse_trec(text, origin)
-    elif origin.endswith((".jsonl", ".json")) or stripped.startswith("{"):
-        yield from parse_jsonl(text, origin)
     else:
         yield from parse_plain(text, origin, default_id)
 
 
 def parse_plain(text: str, origin: str, doc_id: str) -> Iterator[Item]:
-    """One article per file; the first line is its headline (see split_headline)."""
+    """One article per file; the first line is its headline (see split_headline).  The id is the
+    file's name, its bytes that are not UTF-8 and its control characters escaped (a warning says so)."""
+    if shown(doc_id) != doc_id:
+        yield warning(origin, f"file name not UTF-8 or with control characters: the article's id is «{shown(doc_id)}»")
+        doc_id = shown(doc_id)
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
     lines = [ln for ln in lines if ln]
     headline, section, body_lines = split_headline(lines)
@@ -294,74 +305,83 @@ def parse_trec(text: str, origin: str) -> Iterator[Item]:
             yield Problem(where, f"no <TEXT> in document {fields['DOCNO']!r}")
             continue
         title = fields["TITLE"] or derive_title(body)
+        dated = read_date(fields["TIME"])
+        if dated.problem:
+            yield _undated(where, dated.problem)
         yield Document(id=fields["DOCNO"], title=title, body=body, origin=where,
-                       source=display_source(fields["SRC"]) or source_from_text(body), date=parse_date(fields["TIME"]),
-                       date_precision="day" if parse_date(fields["TIME"]) else None,
-                       url=fields["URL"], category=fields["CAT"])
+                       source=display_source(fields["SRC"]) or source_from_text(body), date=dated.date,
+                       date_precision=dated.precision, url=fields["URL"], category=fields["CAT"])
 
 
-def parse_jsonl(text: str, origin: str) -> Iterator[Item]:
-    """One JSON object per line; a broken line is a problem, the others are read."""
-    for lineno, line in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028
-        item = _jsonl_record(line, f"{origin}:{lineno}")
-        if item is not None:
-            yield item
+def _undated(where: str, why: str) -> Problem:
+    return warning(where, f"{why}; the article is indexed without a date")
 
 
-def _read_jsonl_file(path: Path) -> Iterator[Item]:
-    """A JSON Lines file read a line at a time: memory holds one line, whatever the file's size,
-    and a line that is not UTF-8 is reported alone."""
-    origin = str(path)
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        yield Problem(origin, f"cannot read: {exc.strerror or exc}")
+def _read_jsonl_lines(fh: BinaryIO, origin: str) -> Iterator[Item]:
+    """A JSON Lines file read a line at a time: memory holds one line (at most ``MAX_READ_BYTES``:
+    a longer one is reported and passed over unread), whatever the file's size, and a line that
+    is not UTF-8 is reported alone."""
+    why = _not_text(fh.read(8192))
+    if why:
+        yield Problem(origin, why)
         return
-    with fh:
-        head = fh.read(8192)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            yield Problem(origin, "UTF-16 text; convert it to UTF-8")
-            return
-        if b"\x00" in head:
-            yield Problem(origin, "binary file (NUL bytes), not text")
-            return
-        fh.seek(0)
-        found = False
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{origin}:{lineno}"
-            try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield Problem(where, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8")
-                continue
-            found = found or bool(line.strip())
-            item = _jsonl_record(line, where)
-            if item is not None:
-                yield item
-        if not found:
-            yield Problem(origin, "empty file")
+    fh.seek(0)
+    found, lineno = False, 0
+    while raw := fh.readline(MAX_READ_BYTES + 1):
+        lineno += 1
+        where = f"{origin}:{lineno}"
+        found = found or bool(raw.strip())
+        if len(raw) > MAX_READ_BYTES:
+            while raw and not raw.endswith(b"\n"):  # the rest of the line, a MB at a time
+                raw = fh.readline(2**20)
+            yield Problem(where, f"line too long: over {MAX_READ_BYTES // 2**20} MB, not read "
+                                 f"(an article is at most {MAX_ARTICLE_CHARS:,} characters)")
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Problem(where, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8")
+            continue
+        yield from _jsonl_record(line, where)
+    if not found:
+        yield Problem(origin, "empty file")
 
 
-def _jsonl_record(line: str, where: str) -> Item | None:
-    """One line of a JSON Lines collection: a document, a problem, or None for a blank line."""
+#: The fields of a JSON line other than its id.
+_JSON_FIELDS = ("title", "text", "source", "date", "url", "category")
+
+
+def _jsonl_record(line: str, where: str) -> Iterator[Item]:
+    """One line of a JSON Lines collection: a document and the warnings of its values, or a problem
+    (nothing for a blank line).  A lone surrogate in a field other than the id (JSON's «\\ud800»,
+    no character) is replaced by U+FFFD with a warning; a date that cannot be one is dropped with a
+    warning (:func:`index.metadata.read_date`)."""
     if not line.strip():
-        return None
+        return
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Problem(where, f"broken JSON: {exc.msg}")
+        yield Problem(where, f"broken JSON: {exc.msg}")
+        return
     if not isinstance(obj, dict):
-        return Problem(where, "a JSON line must be an object")
-    doc_id, body = obj.get("id"), obj.get("text")
+        yield Problem(where, "a JSON line must be an object")
+        return
+    warnings: list[Problem] = []
+    doc_id = obj.get("id")
+    v = {k: valid_text(obj[k], k, where, warnings) if isinstance(obj.get(k), str) else obj.get(k) for k in _JSON_FIELDS}
+    body = v["text"]
     if doc_id is None or str(doc_id).strip() == "" or not isinstance(body, str) or not body.strip():
-        return Problem(where, "missing 'id' or 'text'")
-    title = obj.get("title")
-    title = title.strip() if isinstance(title, str) and title.strip() else derive_title(body)
-    date, precision = parse_dated(_opt_str(obj.get("date")))
-    return Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
-                    source=display_source(_opt_str(obj.get("source"))) or source_from_text(body),
-                    date=date, date_precision=precision,
-                    url=_opt_str(obj.get("url")), category=_opt_str(obj.get("category")))
+        yield Problem(where, "missing 'id' or 'text'")
+        return
+    title = v["title"].strip() if isinstance(v["title"], str) and v["title"].strip() else derive_title(body)
+    dated = read_date(_opt_str(v["date"]))
+    if dated.problem:
+        warnings.append(_undated(where, dated.problem))
+    yield from warnings
+    yield Document(id=str(doc_id).strip(), title=title, body=body.strip(), origin=where,
+                   source=display_source(_opt_str(v["source"])) or source_from_text(body),
+                   date=dated.date, date_precision=dated.precision,
+                   url=_opt_str(v["url"]), category=_opt_str(v["category"]))
 
 
 def _opt_str(value) -> str | None:

@@ -24,15 +24,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.documents import Document, Problem
-from index.metadata import display_source, parse_dated
+from index.documents import Document, Problem, valid_text, warning
+from index.metadata import display_source, parse_dated, read_date
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
-
-
-def warning(origin: str, reason: str) -> Problem:
-    """A problem of the table that keeps no article out."""
-    return Problem(origin, reason, skipped=False)
 COLUMNS = ("file", "id", "source", "date", "url", "title")
 #: A sidecar larger than this is refused (a table of a million rows is about 100 MB).
 MAX_BYTES = 512 * 1024 * 1024
@@ -76,7 +71,8 @@ class Sidecar:
         return table
 
     def _add(self, where: str, values: dict) -> None:
-        values = {k.strip().lower(): ("" if v is None else str(v).strip()) for k, v in values.items() if k}
+        values = {k.strip().lower(): ("" if v is None else valid_text(str(v), k, where, self.problems).strip())
+                  for k, v in values.items() if k}
         unknown = sorted(set(values) - set(COLUMNS) - self.unknown)
         if unknown:  # reported once a table
             self.unknown.update(unknown)
@@ -86,9 +82,9 @@ class Sidecar:
         if not key_file and not key_id:
             self.problems.append(warning(where, "a metadata row needs a file or an id"))
             return
-        if values.get("date") and parse_dated(values["date"])[0] is None:
-            self.problems.append(warning(where, f"date {values['date'][:40]!r} is not YYYY, YYYY-MM, YYYY-MM-DD or "
-                                                "an ISO 8601 time; the row's other values are used"))
+        why = read_date(values.get("date")).problem
+        if why:
+            self.problems.append(warning(where, f"{why}; the row's other values are used"))
             values["date"] = ""
         row = Row(where, values)
         for index, key in ((self.by_file, key_file.replace("\\", "/").lstrip("./")), (self.by_id, key_id)):
