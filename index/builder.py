@@ -81,7 +81,7 @@ class BuildSummary:
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
                 + f"skipped {self.skipped}, "
-                + (f"{self.warnings} metadata warning(s), " if self.warnings else "")
+                + (f"{self.warnings} warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
 
 
