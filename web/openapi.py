@@ -7,6 +7,7 @@ no server error), and fails when a route is missing from it.
 from __future__ import annotations
 
 from search.searching import MATCHES, SORTS
+from search.timeline import MAX_BUCKETS, MAX_SERIES, UNITS
 from web import feeds
 from web.export import COLUMNS, FORMATS
 
@@ -59,18 +60,28 @@ def spec() -> dict:
                         "description": "the stories they are in (null: not grouped, or the index has no stories)"},
             "grouped": {"type": "boolean", "description": "one result per story"},
             "timeline": {"type": ["object", "null"], "required": ["unit", "buckets", "undated", "total"],
-                         "description": "the matches over time: a day, week or month a bucket (from the span of "
-                                        "their dates), gaps as zeros; null when nothing could be searched",
+                         "description": "the matches over time: a day, week, month, quarter, year, decade or century a "
+                                        f"bucket (from the span of their dates; at most {MAX_BUCKETS} buckets), gaps as zeros; "
+                                        "null when nothing could be searched",
                          "properties": {
-                             "unit": {"enum": ["day", "week", "month"]},
+                             "unit": {"enum": list(UNITS)},
                              "undated": {"type": "integer", "minimum": 0},
                              "total": {"type": "integer", "minimum": 0, "description": "dated matches"},
-                             "buckets": {"type": "array", "items": {
+                             "other_sources": {"type": "integer", "minimum": 1,
+                                               "description": f"series=on with more than {MAX_SERIES} outlets: how many "
+                                                              "outlets are summed in each bucket's `other`"},
+                             "buckets": {"type": "array", "maxItems": MAX_BUCKETS, "items": {
                                  "type": "object", "required": ["start", "count"],
-                                 "properties": {"start": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                                 "properties": {"start": {"type": "string",
+                                                          "description": "the first day: YYYY-MM-DD (day, week), YYYY-MM "
+                                                                         "(month, quarter), YYYY (year, decade, century)"},
+                                                "count": {"type": "integer", "minimum": 0},
                                                 "share": {"type": "number", "minimum": 0, "maximum": 1},
-                                                "sources": {"type": "object",
-                                                            "additionalProperties": {"type": "integer"}}}}}}},
+                                                "sources": {"type": "object", "maxProperties": MAX_SERIES,
+                                                            "additionalProperties": {"type": "integer"},
+                                                            "description": f"series=on: matches per outlet (at most {MAX_SERIES})"},
+                                                "other": {"type": "integer", "minimum": 0,
+                                                          "description": "series=on: matches of the outlets not in `sources`"}}}}}},
             "page": {"type": "integer", "minimum": 1}, "page_size": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 0,
                       "description": "pages the results fill (of stories when grouped); a page past the last is a 404"},
@@ -234,7 +245,8 @@ def spec() -> dict:
                                          "pages count stories; off: every article"},
                 "series": {"name": "series", "in": "query", "required": False,
                            "schema": {"enum": ["on", "off"], "default": "off"},
-                           "description": "on: the timeline's buckets also count each outlet (`sources`)"},
+                           "description": f"on: the timeline's buckets also count each outlet (`sources`; beyond {MAX_SERIES} "
+                                          f"outlets, the {MAX_SERIES - 1} with most matches, the rest in `other`)"},
                 "share": {"name": "share", "in": "query", "required": False,
                           "schema": {"enum": ["on", "off"], "default": "off"},
                           "description": "on: each timeline bucket's matches as a share of all articles in it"},

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from whoosh import query as Q
@@ -89,9 +89,10 @@ _DAY = 86_400 * 1_000_000  # Whoosh stores a date as microseconds
 
 
 def _per_day(day: np.ndarray) -> dict[str, int]:
-    """Days since 1970 -> {"YYYY-MM-DD": articles}."""
+    """Days since 1970 -> {"YYYY-MM-DD": articles} (numpy's calendar has no end: a day past
+    year 9999 reads «10000-01-01», which the timeline counts with the undated, not an overflow)."""
     values, counts = np.unique(day, return_counts=True)
-    return {(date(1970, 1, 1) + timedelta(days=int(v))).isoformat(): int(c) for v, c in zip(values, counts)}
+    return dict(zip(np.datetime_as_string(values.astype("datetime64[D]")).tolist(), counts.tolist()))
 
 
 _stories: dict[str, StoryIndex | None] = {}
