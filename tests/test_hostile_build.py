@@ -83,7 +83,7 @@ def make_collections(tmp: Path) -> tuple[Path, Path]:
     rows = []
     for field, town in FIELD_TOWNS.items():
         row = {"id": f"s-{field}", "title": f"خبر من {town}", "text": ARTICLE.format(town), "source": "CNN",
-               "date": "2021-03-04", "url": "https://example.org/a", "category": "ليبيا"}
+               "date": "2021-03-04", "url": f"https://example.org/{field}", "category": "ليبيا"}
         row[field] = row[field][:4] + "\ud800" + row[field][4:]
         rows.append(row)
     rows += [{"id": "year-1", "text": ARTICLE.format("جالو"), "date": "0001-01-01"},
