@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.documents import Document, Problem, shown
+from index.metadata import DAY_OR_TIME
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.republished import Republished, SameArticles
@@ -168,6 +169,13 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         tmp = root / f"{TMP_PREFIX}{stamp}"
         try:
             live = current_dir(root)
+            if update and live.is_dir() and not same_version(read_meta(root)):
+                update = False  # another schema or analysis: an update would keep what it no longer writes
+                warn = Problem(shown(str(root)), "index built by another Akhbar version (schema or analyzer): "
+                                                 "built again in full", skipped=False)
+                summary.problems.append(warn)
+                if on_problem:
+                    on_problem(warn)
             spellings = Spellings()
             story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {},
                                            tmp / STORY_SPILL)
@@ -216,10 +224,15 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     return summary
 
 
+def same_version(meta: dict) -> bool:
+    """Whether an index was built with this version's schema and analysis (an update can keep it)."""
+    return meta.get("schema_version") == SCHEMA_VERSION and meta.get("analyzer_version") == ANALYZER_VERSION
+
+
 def story_article(doc: Document) -> Article:
     """What a document (entities recognized) contributes to story detection."""
     f = doc.story if doc.story is not None else story_features(doc.title, doc.body)
-    day = doc.date if doc.date_precision in (None, "day") else None  # a month or year alone: no window
+    day = doc.date if doc.date_precision in (None, *DAY_OR_TIME) else None  # a month or year alone: no window
     return Article.of(doc.id, day, f, tuple(doc.persons) + tuple(doc.places) + tuple(doc.organizations), doc.source)
 
 

@@ -17,7 +17,7 @@ class Document:
     origin: str  # where it was read from: a path, "archive.tar.gz!member", "file.jsonl:12"
     source: str | None = None
     date: datetime | None = None
-    #: How much of ``date`` is known: "day" (a day or a time), "month" or "year" (``date`` is then
+    #: How much of ``date`` is known: "time" (a time of day, ``date`` in UTC), "day", "month" or "year" (``date`` is then
     #: the period's first day: a year-only date is not 1 January); None without a date.
     date_precision: str | None = None
     url: str | None = None

@@ -6,7 +6,7 @@ itself states, a date from collection metadata in a recognised format.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 
@@ -88,7 +88,11 @@ def _clean_source(raw: str) -> str | None:
 
 #: A date stated only to the year or the month («2021», «2021-06»): kept at that precision.
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = ("time", "day", "month", "year")
+#: Precisions that name a day (a date's day is known): its time of day too for «time».
+DAY_OR_TIME = ("time", "day")
+#: An ISO 8601 day alone (no time of day).
+_DAY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 #: The earliest year a news date can have: an earlier one is a placeholder (year 1 is the zero
 #: time of Go and .NET, «0001-01-01»), not when an article was published.  The latest is one
 #: year past the build's (:func:`latest_year`).
@@ -111,10 +115,11 @@ def latest_year() -> int:
 
 def read_date(value: str | None) -> Dated:
     """The date in a metadata value: «2021» is the year 2021 (precision «year»: not 1 January),
-    «2021-06» June 2021 («month»), ISO 8601 or RFC 2822 a day or a time («day»).  The wall-clock
-    time of the publisher is kept (time zone dropped), since a news date is read in the outlet's own
-    day.  Nothing given: no date and no problem; unreadable or outside ``FIRST_YEAR`` to
-    :func:`latest_year`: no date and the reason it was dropped."""
+    «2021-06» June 2021 («month»), an ISO 8601 day «2021-06-05» («day»), an ISO 8601 or RFC 2822
+    time («time»).  A time with a zone (``+04:00``, ``GMT``, ``Z``) is kept as the instant it names, in
+    UTC, so that two outlets' times compare (Al Arabiya's «01:51:48 +0400» is 21:51:48 UTC the day
+    before); a time without a zone is taken as UTC.  Nothing given: no date and no problem;
+    unreadable or outside ``FIRST_YEAR`` to :func:`latest_year`: no date and the reason it was dropped."""
     if not value or not value.strip():
         return Dated(None, None)
     value = value.strip()
@@ -124,7 +129,7 @@ def read_date(value: str | None) -> Dated:
         dt, precision = (datetime(year, month, 1) if 1 <= month <= 12 and year >= 1 else None,
                          "month" if m.group(2) else "year")
     else:
-        dt, precision = _date_time(value), "day"
+        dt, precision = _date_time(value), ("day" if _DAY_RE.match(value) else "time")
     if dt is None:
         return Dated(None, None, f"date {shown} is not {DATE_FORMATS}")
     if not FIRST_YEAR <= dt.year <= latest_year():
@@ -140,11 +145,11 @@ def parse_dated(value: str | None) -> tuple[datetime | None, str | None]:
 def parse_date(value: str | None) -> datetime | None:
     """A day or time from metadata (:func:`read_date`), None if absent, unreadable or out of range."""
     dated = read_date(value)
-    return dated.date if dated.precision == "day" else None
+    return dated.date if dated.precision in DAY_OR_TIME else None
 
 
 def _date_time(value: str) -> datetime | None:
-    """ISO 8601 or RFC 2822, time zone dropped; None if neither."""
+    """ISO 8601 or RFC 2822 as a naive UTC time (a time with no zone as it is); None if neither."""
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -152,4 +157,11 @@ def _date_time(value: str) -> datetime | None:
             dt = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    return None if dt is None else dt.replace(tzinfo=None)
+    if dt is None:
+        return None
+    if dt.tzinfo is not None:
+        try:
+            dt = dt.astimezone(timezone.utc)
+        except OverflowError:  # an instant past the calendar's ends (year 1 at +01:00): no date
+            return None
+    return dt.replace(tzinfo=None)

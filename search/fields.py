@@ -20,7 +20,7 @@ SCORED_TEXT_FIELDS = ("text", "text_exact", "text_broad")
 BM25_K1 = 1.2
 BM25_B = 0.75
 #: Bump when the fields or analysis change in a way that needs a rebuild.
-SCHEMA_VERSION = 4  # 4: date_precision; 3: text_broad
+SCHEMA_VERSION = 5  # 5: dates with a zone stored as UTC instants, "time" precision; 4: date_precision; 3: text_broad
 
 #: Entity and source facet fields, with the query-language prefix of each.
 FACET_FIELDS = {"source": "source", "persons": "person", "places": "place", "organizations": "org"}

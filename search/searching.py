@@ -22,7 +22,7 @@ SORTS = ("relevance", "date", "oldest")
 #: Articles of a story listed on an article's page.
 MAX_STORY_ARTICLES = 100
 #: What a grouped result lists of each other article of its story.
-ALSO_FIELDS = ("id", "title", "source", "date", "url")
+ALSO_FIELDS = ("id", "title", "source", "date", "time", "url")
 RELAXED_WARNING = ("لا يوجد مقال يحتوي العبارة كما كُتبت؛ هذه نتائج كلماتها "
                    "(no article contains the exact phrase; showing articles with its words)")
 NO_ARTICLE_HAS_EVERY_WORD = ("لا يوجد مقال فيه كل الكلمات؛ هذه المقالات التي فيها إحداها، بالتاريخ "
@@ -232,11 +232,17 @@ def date_text(date, precision: str | None) -> str | None:
     return date.date().isoformat()
 
 
+def time_text(date, precision: str | None) -> str | None:
+    """An article's time of day in UTC, «21:51», when its source gave one (precision «time»)."""
+    return f"{date.hour:02d}:{date.minute:02d}" if date and precision == "time" else None
+
+
 def _result_fields(fields: dict) -> dict:
     """An article's fields as shown in results (no body; the date as ISO text)."""
     return {
         "id": fields["id"], "title": fields.get("title", ""), "source": fields.get("source"),
         "date": date_text(fields.get("date"), fields.get("date_precision")),
+        "time": time_text(fields.get("date"), fields.get("date_precision")),
         "persons": fields["persons"], "places": fields["places"], "organizations": fields["organizations"],
         "url": fields.get("url"), "category": fields.get("category"),
     }

@@ -13,7 +13,7 @@ def test_index_then_search_json(tmp_path, capsys):
     assert main(["search", "حفتر", "--index", str(tmp_path / "ix"), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert set(body) >= {"query", "total", "results", "facets"}
-    assert set(body["results"][0]) == {"id", "title", "source", "date", "score", "snippet_html", "persons", "places",
+    assert set(body["results"][0]) == {"id", "title", "source", "date", "time", "score", "snippet_html", "persons", "places",
                                        "organizations"}
 
 

@@ -22,7 +22,8 @@ def test_known_outlet_codes_get_their_names():
 
 
 def test_dates_iso_and_rfc2822_keep_the_publishers_wall_clock():
-    assert parse_date("Thu, 22 Mar 2018 15:32:55 +0400").isoformat() == "2018-03-22T15:32:55"
+    assert parse_date("Thu, 22 Mar 2018 15:32:55 +0400").isoformat() == "2018-03-22T11:32:55"  # the instant, in UTC
+    assert parse_date("Mon, 12 Mar 2018 01:51:48 +0400").isoformat() == "2018-03-11T21:51:48"  # the day before, in UTC
     assert parse_date("2020-12-27").isoformat() == "2020-12-27T00:00:00"
     assert parse_date("2021-04-01T10:00:00Z").isoformat() == "2021-04-01T10:00:00"
     assert parse_date("الأحد الماضي") is None and parse_date("") is None and parse_date(None) is None

@@ -117,7 +117,7 @@ def cmd_search(args) -> int:
               f"{res['total']} results)", file=sys.stderr)
         return 1
     if args.json:
-        keys = ("id", "title", "source", "date", "score", "snippet_html", "persons", "places", "organizations")
+        keys = ("id", "title", "source", "date", "time", "score", "snippet_html", "persons", "places", "organizations")
         res["results"] = [{k: r[k] for k in keys} for r in res["results"]]
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
@@ -128,7 +128,8 @@ def cmd_search(args) -> int:
     print(f"{res['total']} results for {args.query!r} (page {res['page']}, {res['took_ms']} ms)")
     first = (res["page"] - 1) * res["page_size"]
     for n, r in enumerate(res["results"], first + 1):
-        meta = " | ".join(x for x in (r["source"], r["date"]) if x)
+        when = f"{r['date']} {r['time']} UTC" if r["time"] else r["date"]
+        meta = " | ".join(x for x in (r["source"], when) if x)
         score = f" score {r['score']}" if r["score"] is not None else ""
         print(f"\n{n}. {r['title']}  [{r['id']}]{score}" + (f"\n   {meta}" if meta else ""))
         print("   " + _plain(r["snippet_html"]))

@@ -14,6 +14,8 @@ from web.export import COLUMNS, FORMATS
 _ERROR = {"$ref": "#/components/responses/Error"}
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 _NAMES = {"type": "array", "items": {"type": "string"}}
+_TIME = {"type": ["string", "null"], "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+         "description": "the time of day in UTC (HH:MM) when the source gave one (its zone counted); null otherwise"}
 _DATE = {"type": ["string", "null"],
          "description": "ISO 8601 at the precision known: a day (2020-12-27), a month (2021-06) or a year (2021); "
                         "null when unknown"}
@@ -30,7 +32,7 @@ def spec() -> dict:
                      "snippet_html", "title_html"],
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "source": {"type": ["string", "null"]},
-            "date": _DATE, "score": {"type": ["number", "null"], "description": "BM25F score; null when sorted by date"},
+            "date": _DATE, "time": _TIME, "score": {"type": ["number", "null"], "description": "BM25F score; null when sorted by date"},
             "persons": _NAMES, "places": _NAMES, "organizations": _NAMES,
             "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
             "snippet_html": {"type": ["string", "null"],
@@ -47,7 +49,8 @@ def spec() -> dict:
     }
     brief = {"type": "object", "required": ["id", "title", "source", "date", "url"],
              "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                            "source": {"type": ["string", "null"]}, "date": _DATE, "url": {"type": ["string", "null"]}}}
+                            "source": {"type": ["string", "null"]}, "date": _DATE, "time": _TIME,
+                            "url": {"type": ["string", "null"]}}}
     facet = {"type": "array", "items": {"type": "object", "required": ["value", "count"],
                                         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}}
     search_response = {
@@ -111,7 +114,7 @@ def spec() -> dict:
                      "body_html", "title_html"],
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
-            "source": {"type": ["string", "null"]}, "date": _DATE, "persons": _NAMES, "places": _NAMES,
+            "source": {"type": ["string", "null"]}, "date": _DATE, "time": _TIME, "persons": _NAMES, "places": _NAMES,
             "organizations": _NAMES, "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
             "categories": {**_NAMES, "description": "its sections: its own and those it was republished under"},
             "republished": {"type": "array", "description": "the outlet's other ids, sections and addresses for this "

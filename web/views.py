@@ -5,6 +5,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, stream_with_context
+from markupsafe import Markup
 
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
@@ -281,6 +282,17 @@ def arabic_date(value: str | None) -> str:
     return value
 
 
+def published(item: dict) -> Markup:
+    """An article's (or brief's) date as a ``<time>`` element: «27 ديسمبر 2020، 14:00 غرينتش» when its
+    time is known (UTC: outlets' times compare), the day, month or year otherwise; empty if undated."""
+    if not item.get("date"):
+        return Markup("")
+    if item.get("time"):
+        return Markup('<time datetime="{}T{}Z">{}، {} غرينتش</time>').format(
+            item["date"], item["time"], arabic_date(item["date"]), item["time"])
+    return Markup('<time datetime="{}">{}</time>').format(item["date"], arabic_date(item["date"]))
+
+
 def article_url(doc_id: str, q: str = "") -> str:
     """The link to one article.  The id goes in the query string: a path segment would be
     normalized away by browsers when the id is «.» or «..» or holds «/../» (even percent-encoded)."""
@@ -318,7 +330,7 @@ def switch_url(url: str, name: str, on: bool) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"search_url": search_url, "article_url": article_url, "arabic_date": arabic_date, "switch_url": switch_url,
-            "category_label": category_label, "short_title": short_title, "by_outlet": by_outlet}
+            "category_label": category_label, "published": published, "short_title": short_title, "by_outlet": by_outlet}
 
 
 @bp.get("/favicon.ico")

@@ -144,7 +144,7 @@ class OpenSearchEngine:
             inner["sources"] = {"terms": {"field": "source", "size": 1000}, "aggs": {"days": histogram}}
         # a date known to the month or year alone has no day: counted with the undated
         aggs = {"d": {"filter": {"bool": {"must": [{"exists": {"field": "date"}}],
-                                          "must_not": [{"exists": {"field": "date_precision"}}]}}, "aggs": inner}}
+                                          "must_not": [{"terms": {"date_precision": ["month", "year"]}}]}}, "aggs": inner}}
         found = self._search(index, shards, {"query": query, "size": 0, "aggs": aggs, "track_total_hits": True})
         day_aggs = found["aggregations"]["d"]
         per_day = lambda agg: {b["key_as_string"]: b["doc_count"] for b in agg["buckets"]}  # noqa: E731

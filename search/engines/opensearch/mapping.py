@@ -49,7 +49,7 @@ def mappings(meta: dict) -> dict:
         "title": {"type": "text", "index": False},
         "body": {"type": "text", "index": False},
         "date": {"type": "date"},
-        "date_precision": {"type": "keyword"},  # "month" or "year" when the date is known only to that
+        "date_precision": {"type": "keyword"},  # "time" (a time of day known), "month" or "year" (only that known)
         "url": {"type": "keyword", "index": False},
         "category": {"type": "keyword"},
         "digest": {"type": "keyword"},

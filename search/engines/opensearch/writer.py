@@ -64,7 +64,7 @@ def prepare(doc, stemmer: str = "akhbar") -> dict:
     text = scored_text(doc.title, doc.body)
     src = {"id": doc.id, "seq": doc.seq, "title": doc.title, "body": doc.body, "digest": doc.digest,
            "date": doc.date.isoformat() if doc.date else None, "url": doc.url, "category": doc.category}
-    if doc.date_precision in ("month", "year"):
+    if doc.date_precision in ("time", "month", "year"):  # (absent: a day)
         src["date_precision"] = doc.date_precision
     tokens = {}
     for field, analyzer in analyzers.items():

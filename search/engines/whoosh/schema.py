@@ -22,7 +22,7 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         text=TEXT(analyzer=stemmed, phrase=False),
         text_exact=TEXT(analyzer=exact, phrase=True),
         date=DATETIME(stored=True, sortable=True),
-        date_precision=STORED(),  # "month" or "year" when the date is known only to that (absent: a day)
+        date_precision=STORED(),  # "time" (a time of day known), "month" or "year" (only that known); absent: a day
         month=ID(sortable=True),
         url=STORED(),
         category=KEYWORD(stored=True, commas=True, lowercase=False),

@@ -44,7 +44,7 @@ def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     fields.update(dict.fromkeys(scored_fields, text))
     if doc.date is not None:
         fields["date"] = doc.date  # a month or year known alone: its first day, for sorting and date ranges
-        if doc.date_precision in ("month", "year"):
+        if doc.date_precision in ("time", "month", "year"):  # (absent: a day)
             fields["date_precision"] = doc.date_precision
         if doc.date_precision != "year":
             fields["month"] = doc.date.strftime("%Y-%m")
