@@ -26,6 +26,7 @@ from pathlib import Path
 
 from index.documents import Document, Problem
 from index.metadata import display_source, parse_dated
+from search.fields import MAX_FACET_CHARS
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
 
@@ -90,6 +91,10 @@ class Sidecar:
             self.problems.append(warning(where, f"date {values['date'][:40]!r} is not YYYY, YYYY-MM, YYYY-MM-DD or "
                                                 "an ISO 8601 time; the row's other values are used"))
             values["date"] = ""
+        if len(values.get("source", "")) > MAX_FACET_CHARS:
+            self.problems.append(warning(where, f"source of {len(values['source']):,} characters is not an outlet's name "
+                                                f"(at most {MAX_FACET_CHARS}); the row's other values are used"))
+            values["source"] = ""
         row = Row(where, values)
         for index, key in ((self.by_file, key_file.replace("\\", "/").lstrip("./")), (self.by_id, key_id)):
             if not key:
