@@ -1,20 +1,148 @@
-"""Hostile input against the server (issue #35, point 9).
+"""Hostile clients and input against the production server (issue #35, points 7 and 9).
 
+* Clients trickling a request's headers a line a second are closed once they have had
+  ``REQUEST_TIMEOUT`` seconds (waitress's idle timeout never fires: they are never idle),
+  and a normal search meanwhile is answered; at the connection limit the connections
+  waiting longest are closed to make room, so a normal search gets in at once.
 * A metadata source of 5,000 characters is not kept as a facet: every facet and
   suggestion link of the index answers 200.
+
+Loopback only, bounded in connections and time.
 """
 from __future__ import annotations
 
+import json
+import select
 import shutil
+import socket
+import threading
+import time
+import urllib.error
 import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+
+from waitress import wasyncore
 
 from index.builder import build_index
 from search.fields import MAX_FACET_CHARS
-from tests.conftest import SAMPLE
-from web import create_app
+from tests.conftest import SAMPLE, serving
+from web import create_app, server
+from web.server import REQUEST_TIMEOUT, SERVER_SETTINGS, bind, create_server
 from web.views import FACET_PREFIX, search_url
 
+TRICKLING = 100  # connections sending a header line a second, never the blank line that ends the headers
 JSON = {"Accept": "application/json"}
+
+
+class Trickle:
+    """``count`` connections to ``base``, each sending a request line, then a header line a second
+    from a thread of its own; ``closed`` counts those the server has closed."""
+
+    def __init__(self, base: str, count: int):
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        self.open = []
+        for _ in range(count):
+            s = socket.create_connection((host, int(port)), timeout=5)
+            s.sendall("GET /search?q=حفتر HTTP/1.1\r\nHost: x\r\n".encode())
+            self.open.append(s)
+        self.closed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        line = 0
+        while self.open and not self._stop.wait(1.0):
+            line += 1
+            readable, _, _ = select.select(self.open, [], [], 0)
+            for s in readable:  # a closed connection reads as b'' (or a reset)
+                try:
+                    data = s.recv(4096)
+                except OSError:
+                    data = b""
+                assert data == b"", "a trickling request was answered"
+                self.open.remove(s)
+                s.close()
+                self.closed += 1
+            for s in self.open:
+                try:
+                    s.sendall(f"X-Trickle-{line}: a\r\n".encode())
+                except OSError:
+                    pass  # closed by the server: read as b'' on the next turn
+
+    def wait_all_closed(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self.open and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        for s in self.open:
+            s.close()
+
+
+def get_json(url: str, timeout: float = 30) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=JSON), timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_trickling_clients_are_closed_and_searches_get_through(sample_index, tmp_path):
+    with serving(sample_index, tmp_path) as base:
+        trickle = Trickle(base, TRICKLING)
+        try:
+            time.sleep(3)  # the trickling requests are under way
+            status, body = get_json(base + "/search?q=" + urllib.parse.quote("حفتر"))
+            assert status == 200 and body["total"] == 4
+            # never idle, so waitress's idle timeout never closes them: the request bound does
+            trickle.wait_all_closed(REQUEST_TIMEOUT + 4 * SERVER_SETTINGS["cleanup_interval"] + 15)
+            assert trickle.closed == TRICKLING and not trickle.open
+            status, _body = get_json(base + "/healthz")
+            assert status == 200
+        finally:
+            trickle.stop()
+
+
+@contextmanager
+def in_process_server(app, **settings):
+    """``web.server.create_server`` on a free loopback port, its main loop in a thread."""
+    sock = bind("127.0.0.1", 0)
+    srv = create_server(app, sock, threads=2, **settings)
+    stop = threading.Event()
+
+    def run():
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.2, map=srv._map, use_poll=True, count=1)
+        srv.task_dispatcher.shutdown()
+        wasyncore.close_all(srv._map)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.effective_port}"
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_at_the_connection_limit_the_longest_waiting_make_room(sample_index, monkeypatch):
+    # no request bound here: only making room can let the search in while the clients trickle
+    monkeypatch.setattr(server, "REQUEST_TIMEOUT", 3600)
+    app = create_app({"INDEX_DIR": str(sample_index)})
+    with in_process_server(app, connection_limit=20) as base:
+        trickle = Trickle(base, 30)  # more than the limit: the last ones wait in the listen backlog
+        try:
+            time.sleep(server.MAKE_ROOM_AFTER + 1)
+            status, body = get_json(base + "/search?q=" + urllib.parse.quote("حفتر"))
+            assert status == 200 and body["total"] == 4
+            assert trickle.closed > 0
+        finally:
+            trickle.stop()
+
 
 LONG_SOURCE = ("وكالة أنباء الشرق " * 300)[:5000]
 
