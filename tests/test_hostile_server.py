@@ -1,9 +1,11 @@
-"""Hostile clients and input against the production server (issue #35, points 7 and 9).
+"""Hostile clients and a damaged index against the production server (issue #35, points 7 and 9).
 
 * Clients trickling a request's headers a line a second are closed once they have had
   ``REQUEST_TIMEOUT`` seconds (waitress's idle timeout never fires: they are never idle),
   and a normal search meanwhile is answered; at the connection limit the connections
   waiting longest are closed to make room, so a normal search gets in at once.
+* A damaged index file answers 503 on every route that reads the index, ``/healthz``
+  included, and no error body shows where the index is.
 * A metadata source of 5,000 characters is not kept as a facet: every facet and
   suggestion link of the index answers 200.
 
@@ -22,6 +24,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
+import pytest
 from waitress import wasyncore
 
 from index.builder import build_index
@@ -142,6 +145,63 @@ def test_at_the_connection_limit_the_longest_waiting_make_room(sample_index, mon
             assert trickle.closed > 0
         finally:
             trickle.stop()
+
+
+def _damage(root, how: str) -> None:
+    generation = (root / "current").resolve()
+    if how == "truncated terms file":
+        f = next(generation.glob("*.trm"))
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    else:  # zeros over the middle third of the stored fields: found when an article is read
+        f = next(generation.glob("*._stored.col"))
+        data = f.read_bytes()
+        third = len(data) // 3
+        f.write_bytes(data[:third] + bytes(third) + data[2 * third:])
+
+
+ROUTES = ["/search?q=" + urllib.parse.quote("حفتر"), "/article?id=000_7d249ea639f1103d",
+          "/suggest?q=" + urllib.parse.quote("حف"), "/healthz"]
+
+
+def _no_location(text: str, root) -> None:
+    assert str(root) not in text and root.name not in text and "gen-" not in text and "/tmp" not in text
+
+
+@pytest.mark.parametrize("how", ["truncated terms file", "garbled stored fields"])
+def test_a_damaged_index_answers_503_on_every_route_without_its_location(sample_index, tmp_path, how):
+    root = tmp_path / "ix"
+    shutil.copytree(sample_index, root, symlinks=True)
+    _damage(root, how)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(root)}).test_client()
+    for url in ROUTES:  # the search reads the damaged articles first; from then on the index is refused
+        r = client.get(url, headers=JSON)
+        body = r.get_json()
+        assert r.status_code == 503 and body["ok"] is False and body["status"] == 503, url
+        assert "unreadable index" in body["error"] and "akhbar index" in body["error"]
+        _no_location(r.get_data(as_text=True), root)
+    page = client.get(ROUTES[0])  # the browser's page too
+    assert page.status_code == 503 and "akhbar index" in page.get_data(as_text=True)
+    _no_location(page.get_data(as_text=True), root)
+
+
+def test_a_server_started_on_a_damaged_index_answers_503(sample_index, tmp_path):
+    root = tmp_path / "ix"
+    shutil.copytree(sample_index, root, symlinks=True)
+    _damage(root, "truncated terms file")
+    with serving(root, tmp_path) as base:
+        for url in ROUTES:
+            status, body = get_json(base + url)
+            assert status == 503 and "unreadable index" in body["error"], url
+            _no_location(json.dumps(body, ensure_ascii=False), root)
+
+
+def test_missing_index_503_does_not_show_its_location(tmp_path):
+    root = tmp_path / "nowhere"
+    client = create_app({"TESTING": True, "INDEX_DIR": str(root)}).test_client()
+    for url in ROUTES:
+        r = client.get(url, headers=JSON)
+        assert r.status_code == 503 and "akhbar index" in r.get_json()["error"]
+        _no_location(r.get_data(as_text=True), root)
 
 
 LONG_SOURCE = ("وكالة أنباء الشرق " * 300)[:5000]
