@@ -24,6 +24,7 @@ from functools import lru_cache
 from index import gazetteer
 from index.bio import SENTENCE_END, spans
 from index.ner import NAME_BREAKERS, NAME_LINKS, TITLES, default_recognizer, prefer_listed_names, tokenize, word_classes
+from search.fields import MAX_FACET_CHARS
 from search.lexicon import first_names, person_spellings
 from search.normalize import normalize_arabic, strip_tashkeel, strip_tatweel
 from search.stemming import clitic_readings
@@ -116,9 +117,10 @@ def mentions(tokens: list[str], tags: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _junk(words: list[str]) -> bool:
-    """Mentions no reader wants in a facet: a stopword, a number, a lone letter, a role noun."""
+    """Mentions no reader wants in a facet: a stopword, a number, a lone letter, a role noun,
+    a run of words longer than any name (:data:`search.fields.MAX_FACET_CHARS`)."""
     norms = [normalize_arabic(w) for w in words]
-    if any(not any(c.isalpha() for c in n) for n in norms):
+    if any(not any(c.isalpha() for c in n) for n in norms) or len(" ".join(words)) > MAX_FACET_CHARS:
         return True
     return len(norms) == 1 and (len(norms[0]) < 2 or norms[0] in stopwords() or norms[0] in NAME_BREAKERS)
 

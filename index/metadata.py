@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 
+from search.fields import MAX_FACET_CHARS
+
 #: Headlines longer than this are not headlines: the article starts with its body.
 MAX_HEADLINE_CHARS = 200
 #: Words in a title derived from the first sentence of a headline-less article.
@@ -30,10 +32,13 @@ SOURCE_NAMES = {
 
 
 def display_source(value: str | None) -> str | None:
-    """A source as shown to readers: known outlet codes get their usual name."""
+    """A source as shown to readers: known outlet codes get their usual name; None for a value
+    longer than any outlet's name (:data:`search.fields.MAX_FACET_CHARS`)."""
     if value is None:
         return None
     value = value.strip()
+    if len(value) > MAX_FACET_CHARS:
+        return None
     return SOURCE_NAMES.get(value.lower(), value) or None
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from index.documents import Document, Problem, valid_text, warning
 from index.metadata import display_source, parse_dated, read_date
+from search.fields import MAX_FACET_CHARS
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
 COLUMNS = ("file", "id", "source", "date", "url", "title")
@@ -86,6 +87,10 @@ class Sidecar:
         if why:
             self.problems.append(warning(where, f"{why}; the row's other values are used"))
             values["date"] = ""
+        if len(values.get("source", "")) > MAX_FACET_CHARS:
+            self.problems.append(warning(where, f"source of {len(values['source']):,} characters is not an outlet's name "
+                                                f"(at most {MAX_FACET_CHARS}); the row's other values are used"))
+            values["source"] = ""
         row = Row(where, values)
         for index, key in ((self.by_file, key_file.replace("\\", "/").lstrip("./")), (self.by_id, key_id)):
             if not key:

@@ -293,7 +293,8 @@ def measure_http(index: Path, seconds: int, concurrency: int, folder: Path, proc
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 300  # a serving process listens once its tables are built
+        while server.poll() is None and time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).read()
                 break

@@ -8,8 +8,8 @@ from pathlib import Path
 
 QUERIES_FILE = Path(__file__).resolve().parent / "bench_queries.txt"
 
-#: Requests that wait for a server process's derived tables (built in the background at start):
-#: sent several times, so that every process has built them before anything is measured.
+#: Requests that need a server process's derived tables (each process builds them before it
+#: listens, web.index_access.warm_up): sent several times, so that every process has answered them.
 WARM_TABLES = ["/suggest?q=" + urllib.parse.quote("ترا"), "/search?format=json&q=Trump"]
 
 

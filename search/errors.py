@@ -7,11 +7,18 @@ class AkhbarError(Exception):
 
 
 class IndexMissingError(AkhbarError):
-    """No usable index at a location."""
+    """No usable index at a location.  The message names the location (for the operator);
+    :attr:`public` does not (for a web client)."""
 
     def __init__(self, path, detail: str = "no index", hint: str | None = None):
-        self.path = str(path)
+        self.path, self.detail = str(path), detail
+        self.hint = hint or "build it with: akhbar index"
         super().__init__(f"{detail} at {self.path!r}; {hint or f'build it with: akhbar index --index {self.path}'}")
+
+    @property
+    def public(self) -> str:
+        """What is wrong and how to mend it, without the index's location."""
+        return f"{self.detail}; {self.hint}"
 
 
 class ConfigError(AkhbarError):

@@ -26,6 +26,10 @@ SCHEMA_VERSION = 5  # 5: dates with a zone stored as UTC instants, "time" precis
 FACET_FIELDS = {"source": "source", "persons": "person", "places": "place", "organizations": "org"}
 #: Query-language prefixes -> the text field they filter.
 FILTER_FIELDS = {prefix: f"{name}_text" for name, prefix in FACET_FIELDS.items()}
+#: The longest facet value, in characters: no outlet's or entity's name is longer, so the build
+#: keeps no longer one (a metadata cell of a page's text is not a source), and a filter accepts
+#: up to this, so that every facet value's link works.
+MAX_FACET_CHARS = 200
 
 
 def scored_text(title: str, body: str) -> str:

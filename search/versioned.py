@@ -1,7 +1,8 @@
 """Tables derived from an index, kept per index version (suggestions, Latin names).
 
-The first request of a server builds the table (seconds on a large collection);
-after a rebuild or update, the previous table keeps answering while one background
+A server process builds each table before it listens (``web.index_access.warm_up``;
+seconds on a large collection), or on the first request that needs it if the index came
+later; after a rebuild or update, the previous table keeps answering while one background
 thread builds the new one.
 """
 from __future__ import annotations

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,14 +129,17 @@ def serving(index_dir, log_dir, processes: int = 1):
                                 stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
+            deadline = time.monotonic() + 60
+            while True:
                 try:
                     urllib.request.urlopen(base + "/healthz", timeout=1).close()
                     break
-                except OSError:
+                except urllib.error.HTTPError:  # it answers (503: no usable index)
+                    break
+                except OSError:  # not listening yet (a serving process builds its tables first)
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("server did not start: " + log_path.read_text(errors="replace")) from None
                     time.sleep(0.1)
-            else:
-                raise RuntimeError("server did not start: " + log_path.read_text(errors="replace"))
             yield base
         finally:
             proc.terminate()

@@ -50,7 +50,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(IndexMissingError)
     def _no_index(exc: IndexMissingError):
-        return error_response(503, "الفهرس غير متاح بعد", str(exc))
+        app.logger.warning("%s", exc)  # with the index's location, which the response leaves out
+        return error_response(503, "الفهرس غير متاح", exc.public)
 
     @app.errorhandler(EngineUnavailableError)
     def _no_engine(exc: EngineUnavailableError):

@@ -8,6 +8,7 @@ request tries again, so an index built after the server started is served.
 from __future__ import annotations
 
 import threading
+from urllib.parse import quote
 
 from flask import current_app
 
@@ -31,25 +32,29 @@ def get_engine():
         return engine
 
 
-def warm_tables(app, then=None) -> threading.Thread:
-    """In the background, open the engine and build the tables derived from its index (the
-    suggestions, the Latin names), so that a server's first requests do not build them; then
-    call ``then()`` if given."""
+#: Requests a serving process answers itself before it listens: the search page (its templates
+#: compiled) and a search in Latin letters (the name lexicons read).
+WARM_REQUESTS = ("/search?q=" + quote("خبر"), "/search?format=json&q=news+today")
+
+
+def warm_up(app) -> None:
+    """Open the engine, build the tables derived from its index (the suggestions, the Latin names'
+    contexts, the spellings) and answer :data:`WARM_REQUESTS` in-process, so that no request waits
+    for them: a serving process does this before it listens (``web.server``).  An index missing,
+    unreadable or unreachable now is left to the requests (503 until it is built, then built on demand)."""
     from search.errors import EngineUnavailableError, IndexMissingError
     from search.latin import contexts
     from search.suggest import suggesters
 
-    def run():
-        with app.app_context():
-            try:
-                engine = get_engine()
-                suggesters.get(engine)
-                contexts.get(engine)
-            except (IndexMissingError, EngineUnavailableError) as exc:  # built or reachable later: built on demand
-                app.logger.info("tables not built at start: %s", exc)
-            if then is not None:
-                then()
-
-    thread = threading.Thread(target=run, daemon=True, name="akhbar-warm")
-    thread.start()
-    return thread
+    with app.app_context():
+        try:
+            engine = get_engine()
+            suggesters.get(engine)
+            contexts.get(engine)
+            engine.spellings()
+        except (IndexMissingError, EngineUnavailableError) as exc:
+            app.logger.warning("tables not built at start: %s", exc)
+            return
+    client = app.test_client()
+    for path in WARM_REQUESTS:
+        client.get(path)

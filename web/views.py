@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, stream_with_context
 from markupsafe import Markup
 
+from search.fields import MAX_FACET_CHARS
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
 from search.searching import MATCHES, SORTS, each_result, get_article, republished_as, search
@@ -42,7 +43,7 @@ def _read_filters() -> list[tuple[str, str]]:
     for raw in request.args.getlist("f"):
         prefix, _, value = raw.partition(":")
         value = value.translate(_NO_QUOTES).strip()  # a quote mark would end the filter's value early
-        if prefix not in FILTER_PREFIXES or not value or len(value) > 200:
+        if prefix not in FILTER_PREFIXES or not value or len(value) > MAX_FACET_CHARS:
             raise ApiError(400, "مرشح غير صالح", f"bad filter {raw[:100]!r}: use f=person:NAME, "
                                                  "f=place:NAME, f=org:NAME, f=source:NAME or f=date:2020-12")
         filters.append((prefix, value))

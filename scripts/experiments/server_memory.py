@@ -5,7 +5,7 @@ opening an index, building its tables and answering the HTTP benchmark's request
 
 Does in one process, through the Flask app (its test client), what a server process does
 under ``scripts/bench.py``'s HTTP load: open the engine and build the tables derived from
-it (``web.index_access.warm_tables``: the suggestions, the Latin names' contexts), return
+it (``web.index_access.warm_up``: the suggestions, the Latin names' contexts), return
 the memory freed meanwhile to the system (``web.server``), then answer bench.py's warm-up
 requests and its ``/search`` requests twice.  Prints the private
 memory (``RssAnon``, what ``bench.py`` reports for the server) after each step and, with

@@ -11,13 +11,17 @@ BM25F computed with numpy (``ranking``), the match set and facets too
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
+import whoosh
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.util.times import datetime_to_long
@@ -29,7 +33,7 @@ from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets, doc_values
 from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.ranking import order, top
-from search.engines.whoosh.store import current_dir, open_index, read_meta, read_spellings
+from search.engines.whoosh.store import REBUILD, close_left_open, current_dir, open_index, read_meta, read_spellings, unreadable
 from search.engines.whoosh.tables import dates, live
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
@@ -109,6 +113,49 @@ def _stories_for(folder: str) -> StoryIndex | None:
         return _stories[folder]
 
 
+_WHOOSH_CODE = os.path.dirname(whoosh.__file__) + os.sep
+_AKHBAR_CODE = tuple(str(Path(__file__).resolve().parents[3] / package) + os.sep for package in ("search", "index", "web"))
+
+
+def raised_in_whoosh(exc: BaseException) -> bool:
+    """Whether Whoosh's code raised ``exc``, not Akhbar's: of the frames it passed through, the
+    innermost one of either is Whoosh's.  Whoosh decoding a damaged file fails in many ways (a
+    pickle, struct, zlib or Unicode error, a bad varint, its own CorruptIndexError ...)."""
+    found = False
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith(_WHOOSH_CODE):
+            found = True
+        elif name.startswith(_AKHBAR_CODE):
+            found = False
+        tb = tb.tb_next
+    return found
+
+
+def _reads(method):
+    """An engine method whose errors raised by Whoosh reading the index (a damaged file) become
+    IndexMissingError: the generation is then refused as damaged (``WhooshEngine.damaged``)."""
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def iterate(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except Exception as exc:
+                raise self.damaged(exc) from exc
+
+        return iterate
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            raise self.damaged(exc) from exc
+
+    return call
+
+
 #: Other matching articles of a story listed with its best-ranked one.
 OTHERS = 10
 
@@ -130,6 +177,7 @@ class WhooshEngine:
         self._meta: dict = {}
         self._spellings: tuple[str | None, dict[str, str]] = (None, {})  # (generation, its spellings)
         self._searchers: set = set()  # every thread's, so that close() closes them all
+        self._damaged: dict[str, str] = {}  # generation -> why it cannot be read
         self._current()  # fail now, not on the first search, if there is no index
 
     # -- the generation served, and this thread's searcher on it -----------------------------
@@ -138,6 +186,8 @@ class WhooshEngine:
         """(Whoosh index, meta) of the generation ``current`` points to now."""
         generation = os.path.realpath(current_dir(self.root))
         with self._lock:
+            if generation in self._damaged:
+                raise IndexMissingError(self.root, self._damaged[generation], REBUILD)
             if generation != self._generation or self._index is None:
                 self._index = open_index(self.root)  # raises IndexMissingError
                 self._meta = read_meta(self.root)
@@ -157,12 +207,13 @@ class WhooshEngine:
                 return held
             try:
                 searcher = open_searcher(ix)
-            except (OSError, EOFError, TypeError) as exc:  # TypeError: Whoosh reading a segment file gone
-                # since it opened the index (a rebuild removed the generation in between)
+            except Exception as exc:  # noqa: BLE001 - a rebuild removed the generation since it was opened
+                # (OSError, or TypeError from Whoosh reading a segment file gone), or a file is damaged
+                close_left_open(exc)
                 with self._lock:
                     self._index = None
                 if attempt == 2:
-                    raise IndexMissingError(self.root, f"unreadable index ({exc})") from exc
+                    raise unreadable(self.root, exc) from exc
                 continue
             # the searcher it replaces may still serve a request under way on this thread (its
             # matches are pinned to it, and several rebuilds can land during one slow request):
@@ -180,12 +231,27 @@ class WhooshEngine:
             return searcher
         raise AssertionError("unreachable")
 
+    def damaged(self, exc: Exception) -> Exception:
+        """``exc`` as the error to raise: if Whoosh raised it reading this thread's generation, that
+        generation is damaged, and every later request (``/healthz`` too) is refused with the same
+        IndexMissingError until ``current`` points to another one (a rebuild)."""
+        if isinstance(exc, IndexMissingError) or not raised_in_whoosh(exc):
+            return exc
+        error = unreadable(self.root, exc)
+        index = getattr(self._local, "index", None)
+        if index is not None:
+            with self._lock:
+                self._damaged[os.path.realpath(index.storage.folder)] = error.detail
+        return error
+
     # -- the Engine interface ------------------------------------------------------------------
 
+    @_reads
     def analyzer(self, field: str):
         schema = self.searcher().schema
         return chain_of(schema[field]) if field in schema else None
 
+    @_reads
     def match(self, pq: ParsedQuery) -> Matches:
         searcher = self.searcher()
         scoring_q, filter_q = to_whoosh(pq, searcher.schema)
@@ -194,6 +260,7 @@ class WhooshEngine:
         docs = matching_docs(searcher, scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
         return Matches(total=len(docs), state=(searcher, scoring_q, filter_q, docs))
 
+    @_reads
     def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
         if matches.state is None or first >= matches.total:
             return []
@@ -201,6 +268,7 @@ class WhooshEngine:
         ranked = top(searcher, generation_key(searcher.reader()), scoring_q, docs, first, count, by_date=by_date)
         return [Hit(article(searcher.stored_fields(docnum)), score) for docnum, score in ranked]
 
+    @_reads
     def each(self, matches: Matches, by_date: bool = False) -> Iterator[Hit]:
         if matches.state is None:
             return
@@ -211,6 +279,7 @@ class WhooshEngine:
             fields["body"] = ""
             yield Hit(fields, None if scores is None else float(scores[n]))
 
+    @_reads
     def grouped(self, matches: Matches, first: int, count: int, by_date: bool = False,
                 others: int = OTHERS) -> tuple[list[Hit], int]:
         """Stories ``first`` .. ``first + count`` of ``matches``, each as its best-ranked article
@@ -241,6 +310,7 @@ class WhooshEngine:
             fields["body"] = ""
         return Hit(fields, None if scores is None else float(scores[pos]))
 
+    @_reads
     def days(self, matches: Matches | None, by_source: bool = False) -> dict:
         """Articles per day: of ``matches``, or of the whole index (None)."""
         if matches is not None and matches.state is None:
@@ -264,26 +334,32 @@ class WhooshEngine:
                 out["sources"][column.values[value_id]] = _per_day(day[of_docs == value_id])
         return out
 
+    @_reads
     def stories(self):
         """The stories of the generation served (None: built before stories)."""
         return getattr(self.searcher(), "akhbar_stories", None)
 
+    @_reads
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
         searcher = matches.state[0] if matches.state is not None else self.searcher()
         docs = matches.state[3] if matches.state is not None else []
         return count_facets(searcher, docs)
 
+    @_reads
     def document(self, doc_id: str) -> dict | None:
         fields = self.searcher().document(id=doc_id)
         return article(fields) if fields is not None else None
 
+    @_reads
     def doc_frequency(self, field: str, term: str) -> int:
         return self.searcher().reader().doc_frequency(field, term)
 
+    @_reads
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
         for raw, df in arrays.term_frequencies(self.searcher().reader(), field):
             yield (raw.decode("utf-8") if isinstance(raw, bytes) else raw), df
 
+    @_reads
     def spellings(self) -> dict[str, str]:
         """Read once per generation, when first asked (a search never needs them)."""
         self._current()
@@ -292,18 +368,29 @@ class WhooshEngine:
             if generation == self._generation:
                 return found
             generation = self._generation
-        found = best_spellings(read_spellings(self.root))
+        try:
+            rows = read_spellings(self.root)
+        except IndexMissingError as exc:  # a damaged spellings file: the generation is damaged
+            with self._lock:
+                self._damaged[generation] = exc.detail
+            raise
+        found = best_spellings(rows)
         with self._lock:
             self._spellings = (generation, found)
         return found
 
     @property
+    @_reads
     def version(self) -> tuple:
         return generation_key(self.searcher().reader())
 
+    @_reads
     def stats(self) -> dict:
-        ix, meta = self._current()
-        return {"documents": ix.doc_count(), "built_at": meta.get("built_at"),
+        """What ``/healthz`` reports, read through this thread's searcher: an index that cannot be
+        opened, or was found damaged, raises IndexMissingError."""
+        searcher = self.searcher()
+        _ix, meta = self._current()
+        return {"documents": searcher.doc_count(), "built_at": meta.get("built_at"),
                 "analyzer_version": meta.get("analyzer_version"), "engine": self.kind}
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.filedb.structfile import StructFile
 
 from search.errors import IndexMissingError
 
@@ -18,6 +19,25 @@ CURRENT = "current"
 META = "meta.json"
 #: The headline spellings of the generation's words (search.vocabulary), written by the build.
 SPELLINGS = "spellings.json"
+#: How an unreadable index is mended (the message a web client sees: no location in it).
+REBUILD = "rebuild it with: akhbar index"
+
+
+def close_left_open(exc: BaseException) -> None:
+    """Close the files Whoosh opened on its way to ``exc`` (a reader it failed to open: it leaves
+    them open until the garbage collector finds them)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+        tb = tb.tb_next
+
+
+def unreadable(root: str | Path, exc: BaseException, what: str = "") -> IndexMissingError:
+    """The error of an index whose files cannot be read: named by the kind of error only (an
+    exception's text may hold a file's path)."""
+    return IndexMissingError(root, f"unreadable index ({exc.__class__.__name__}{' in ' + what if what else ''})", REBUILD)
 
 
 def current_dir(root: str | Path) -> Path:
@@ -43,8 +63,9 @@ def open_index(root: str | Path):
     try:
         # the generation itself, not the link: a swap after this point cannot mix two generations
         return windex.open_dir(str(path.resolve()))
-    except (windex.EmptyIndexError, OSError, ValueError, EOFError) as exc:
-        raise IndexMissingError(root, f"unreadable index ({exc.__class__.__name__})") from exc
+    except Exception as exc:  # noqa: BLE001 - a damaged table of contents fails in any way (pickle, struct, ...)
+        close_left_open(exc)
+        raise unreadable(root, exc) from exc
 
 
 def read_meta(root: str | Path) -> dict:
@@ -62,3 +83,5 @@ def read_spellings(root: str | Path) -> list:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
+    except (OSError, ValueError) as exc:  # ValueError: damaged JSON or UTF-8
+        raise unreadable(root, exc, SPELLINGS) from exc
