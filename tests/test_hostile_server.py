@@ -231,3 +231,28 @@ def test_a_5000_character_source_is_no_facet_and_every_facet_link_works(tmp_path
     # the filter takes any value a facet can hold
     r = client.get(search_url("", [("source", "و" * MAX_FACET_CHARS)]), headers=JSON)
     assert r.status_code == 200 and r.get_json()["total"] == 0
+
+
+def test_an_error_inside_whoosh_that_is_no_damage_fails_that_request_alone(sample_index):
+    """Only errors of Whoosh decoding bytes it did not write (zlib, pickle, struct ...: the garbled
+    stored fields above) mark the index damaged for good; any other error raised in Whoosh's code
+    (issue #31's column read past its end was an ``OSError`` from Whoosh's file reader) fails the one
+    request that reached it, and the next request is served."""
+    from search.engines.whoosh.engine import raised_in_whoosh
+    from search.errors import IndexMissingError
+    from web.index_access import get_engine
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
+    client = app.test_client()
+    url = "/article?id=000_7d249ea639f1103d"
+    assert client.get(url, headers=JSON).status_code == 200
+    with app.app_context():
+        engine = get_engine()
+        try:
+            engine.searcher().reader().stored_fields(10**9)  # Whoosh's own IndexError: no damaged file
+        except IndexError as exc:
+            assert raised_in_whoosh(exc)
+            assert isinstance(engine.damaged(exc), IndexMissingError)  # what that request answers: 503
+    assert client.get(url, headers=JSON).status_code == 200
+    assert client.get("/healthz", headers=JSON).status_code == 200
+    engine.close()

@@ -14,8 +14,11 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import pickle
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +27,8 @@ import numpy as np
 import whoosh
 from whoosh import query as Q
 from whoosh import scoring
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.reading import CorruptIndexError
 from whoosh.util.times import datetime_to_long
 
 from search.engines.base import Hit, Matches
@@ -115,6 +120,11 @@ def _stories_for(folder: str) -> StoryIndex | None:
 
 _WHOOSH_CODE = os.path.dirname(whoosh.__file__) + os.sep
 _AKHBAR_CODE = tuple(str(Path(__file__).resolve().parents[3] / package) + os.sep for package in ("search", "index", "web"))
+
+
+#: Errors of Whoosh decoding bytes it did not write (a damaged file): they mark the generation damaged.
+DAMAGE = (zlib.error, pickle.UnpicklingError, struct.error, EOFError, UnicodeDecodeError, CorruptIndexError,
+          FileFormatError)
 
 
 def raised_in_whoosh(exc: BaseException) -> bool:
@@ -239,7 +249,9 @@ class WhooshEngine:
             return exc
         error = unreadable(self.root, exc)
         index = getattr(self._local, "index", None)
-        if index is not None:
+        if index is not None and isinstance(exc, DAMAGE):  # the bytes are not what Whoosh wrote: refuse the
+            # generation from now on; any other error fails this request alone (a bug one request
+            # reaches, e.g. issue #31's column read past its end, must not take the server down)
             with self._lock:
                 self._damaged[os.path.realpath(index.storage.folder)] = error.detail
         return error
