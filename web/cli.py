@@ -209,7 +209,7 @@ def cmd_eval_stories(args) -> int:
     """Duplicate and same-story figures of an index's stories on labelled article pairs."""
     from collections import Counter
 
-    from index.stories.evaluate import read_pairs, score
+    from index.stories.evaluate import pair_set, read_pairs, score
     from search.engines.whoosh.store import current_dir
     from search.stories import StoryIndex
 
@@ -220,14 +220,19 @@ def cmd_eval_stories(args) -> int:
     pairs = read_pairs(args.pairs)
     dup = {i: stories.duplicate_of(i) for i in stories.ids}
     story = {i: stories.story_of(i) for i in stories.ids}
+    sizes = Counter(story.values())
+    # a republished copy's id (index.republished) is scored as the article it republishes
     story.update((i, stories.story_of(i)) for p in pairs for i in (p["id_a"], p["id_b"]) if stories.republished_as(i))
     result = score(pairs, stories.is_copy, story)
     if result.pairs == 0:
         print(f"{args.index}: none of the pairs' articles is in this index (they are ANT articles: "
               "index ../shared/corpus/ant-multisource-v2.1.tar.gz)", file=sys.stderr)
         return 2
-    sizes = Counter(story.values())
-    out = {**result.as_dict(), "articles": len(story), "stories": len(sizes),
+    # each set of pairs alone too (index.stories.evaluate.pair_set)
+    names = sorted({pair_set(p["pair"]) for p in pairs})
+    by_set = {name: score([p for p in pairs if pair_set(p["pair"]) == name], stories.is_copy, story).as_dict()
+              for name in names} if len(names) > 1 else {}
+    out = {**result.as_dict(), "sets": by_set, "articles": len(stories.ids), "stories": len(sizes),
            "stories_of_2_or_more": sum(1 for n in sizes.values() if n > 1), "largest_story": max(sizes.values(), default=0),
            "duplicate_groups_of_2_or_more": len({d for i, d in dup.items() if d != i}),
            "articles_with_copies": sum(1 for i in stories.ids if stories.copies(i))}

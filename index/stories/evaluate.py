@@ -38,6 +38,13 @@ def read_pairs(path: str | Path | None = None) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def pair_set(pair_id: str) -> str:
+    """The set a labelled pair belongs to: «random» (``p001``: drawn at random by cosine bins) or the
+    kind of pair drawn from a build's groups (``q-big-003`` -> «q-big»; ``scripts/sample_story_pairs.py``)."""
+    parts = pair_id.split("-")
+    return "-".join(parts[:2]) if parts[0] == "q" and len(parts) > 2 else "random"
+
+
 def _pr(pred: list[bool], gold: list[bool]) -> tuple[float, float]:
     tp = sum(p and g for p, g in zip(pred, gold))
     return (tp / max(1, sum(pred)), tp / max(1, sum(gold)))
