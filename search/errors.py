@@ -31,4 +31,9 @@ class BuildError(AkhbarError):
 
 class EngineUnavailableError(AkhbarError):
     """A search cluster cannot serve: unreachable, refusing the credentials, or red.  The message is
-    one line that says what to check, and never holds credentials."""
+    one line that says what to check, and never holds credentials; :attr:`public` (for a web client)
+    does not name the cluster either."""
+
+    def __init__(self, message: str, public: str | None = None):
+        super().__init__(message)
+        self.public = public or "the search cluster cannot serve now"

@@ -208,6 +208,17 @@ def test_an_unreachable_cluster_is_one_line_without_the_credentials():
     assert "s3cret" not in out.stderr + out.stdout
 
 
+def test_an_unreachable_cluster_is_a_503_that_does_not_name_it():
+    """The page and the API say what is wrong; where the cluster is (an internal address) goes to the log."""
+    from web import create_app
+
+    client = create_app({"TESTING": True, "ENGINE": "opensearch",
+                         "OPENSEARCH_URL": "http://akhbar:s3cret-word@127.0.0.1:9"}).test_client()
+    r = client.get("/search?q=حفتر", headers={"Accept": "application/json"})
+    assert r.status_code == 503 and "cannot connect" in r.get_json()["error"]
+    assert "127.0.0.1" not in r.get_data(as_text=True) and "s3cret" not in r.get_data(as_text=True)
+
+
 def test_urls_are_shown_without_credentials():
     from search.engines.opensearch.connection import redact
 
@@ -221,7 +232,9 @@ def test_a_rebuild_killed_midway_leaves_the_alias_on_the_old_index(tmp_path, ope
     before = served_index(url, sample_on_cluster)
     big = tmp_path / "big.jsonl"
     body = (SAMPLE / sorted(p.name for p in SAMPLE.glob("*.txt"))[0]).read_text(encoding="utf-8")
-    big.write_text("\n".join(json.dumps({"id": f"n{i}", "text": body}) for i in range(1200)), encoding="utf-8")
+    # each its own article (the same text twice is one: index.republished)
+    big.write_text("\n".join(json.dumps({"id": f"n{i}", "text": f"{body}\nالخبر رقم {i}."}) for i in range(1200)),
+                   encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT), AKHBAR_KILL_AT="write")
     proc = subprocess.run([sys.executable, "-m", "web.cli", "index", "--engine", "opensearch", "--url", url,
                            "--index-name", sample_on_cluster, "--collection", str(big), "--no-progress"],

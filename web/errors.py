@@ -56,7 +56,7 @@ def init_app(app) -> None:
     @app.errorhandler(EngineUnavailableError)
     def _no_engine(exc: EngineUnavailableError):
         app.logger.error("%s", exc)
-        return error_response(503, "محرك البحث غير متاح الآن", str(exc))
+        return error_response(503, "محرك البحث غير متاح الآن", exc.public)  # the log names the cluster
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

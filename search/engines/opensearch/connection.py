@@ -80,4 +80,4 @@ def unavailable(url: str, exc: Exception) -> EngineUnavailableError:
         why = "the cluster is not ready (status red or no cluster manager: check GET _cluster/health)"
     else:
         why = f"{exc.__class__.__name__}: {str(exc)[:200]}"
-    return EngineUnavailableError(f"OpenSearch at {where}: {why}")
+    return EngineUnavailableError(f"OpenSearch at {where}: {why}", public=f"the search cluster: {why}")
