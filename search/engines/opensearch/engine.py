@@ -120,10 +120,10 @@ class OpenSearchEngine:
         return [Hit(article(h["_source"]), None if by_date else h["_score"]) for h in found["hits"]["hits"]]
 
     def grouped(self, matches: Matches, first: int, count: int, by_date: bool = False,
-                others: int = 10) -> tuple[list[Hit], int | None]:
-        """Stories are not computed for a cluster index yet: every article is its own row, and
-        the number of stories is unknown (None)."""
-        return self.ranked(matches, first, count, by_date), None
+                others: int = 10) -> tuple[list[Hit], int]:
+        """Stories are not computed for a cluster index yet: every article is its own story (the
+        Engine protocol's "an index without stories")."""
+        return self.ranked(matches, first, count, by_date), matches.total
 
     def stories(self):
         return None
