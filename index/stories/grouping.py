@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.stories.features import Features, overlap
+from index.stories.features import Features, overlap, shingle_hashes
 from index.stories.lsh import candidate_pairs
 
 #: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
@@ -48,8 +48,14 @@ BOILERPLATE_SLICES = 16
 #: short cut copy inside a long report has a low Jaccard (0.07 for a 28-shingle copy of a
 #: 256-shingle report) though its containment is high.
 LSH_THRESHOLD = 0.03
-#: How far back (days) a story's members are compared with a new article.
+#: How far back (days) a story's members are compared with a new article; two dated articles further
+#: apart are not copies either (a text run again later is background or a re-run: an article of its own).
 WINDOW_DAYS = 3.0
+#: Within one outlet, a text is a copy of the outlet's earlier one only if at least this share of its
+#: lead's (its first body line's) term 3-shingles are in the earlier one: an outlet reuses its own
+#: earlier report as the background of a new one (a new lead, then the old text), and that is not
+#: the same report; a re-run or an update keeps the lead.
+LEAD_FOUND = 0.6
 #: Average cosine to a story's recent members from which an article joins it.
 STORY_COSINE = 0.30
 #: Document frequencies of a reference collection, added to the collection's own (see
@@ -192,22 +198,56 @@ def boilerplate(shingles: Sequence[np.ndarray], outlets: int = 0) -> np.ndarray:
     return np.concatenate(found).astype(np.uint32)
 
 
-def duplicate_leaders(cleaned: Sequence[np.ndarray]) -> tuple[list[int], list[tuple[int, int]]]:
+def duplicate_leaders(cleaned: Sequence[np.ndarray], allowed=None) -> tuple[list[int], list[tuple[int, int]]]:
     """For each article (taken in the given order), the index of the first article of its
     duplicate group: the group of the earlier article it shares the most of (the highest
     containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
     ``cleaned``: each article's shingles without the boilerplate (:func:`without`; with it, an
-    outlet's page furniture chained hundreds of its articles into one "report")."""
+    outlet's page furniture chained hundreds of its articles into one "report").  ``allowed(n, o)``:
+    whether the shingles' verdict stands for rows n and o (dates and leads: :class:`CopyCheck`)."""
     candidates = candidate_pairs(cleaned, LSH_THRESHOLD)
     by_article = np.searchsorted(candidates[:, 0], np.arange(len(cleaned) + 1))
     leader: list[int] = []
     pairs: list[tuple[int, int]] = []
     for n, sh in enumerate(cleaned):
         earlier = candidates[by_article[n]:by_article[n + 1], 1].tolist()  # in row order
-        copied = [(c, o) for o, (j, c) in ((o, overlap(sh, cleaned[o])) for o in earlier) if _copies(j, c)]
+        copied = [(c, o) for o, (j, c) in ((o, overlap(sh, cleaned[o])) for o in earlier)
+                  if _copies(j, c) and (allowed is None or allowed(n, o))]
         leader.append(leader[max(copied)[1]] if copied else n)
         pairs.extend((n, o) for _, o in copied)
     return leader, pairs
+
+
+class CopyCheck:
+    """What the shingles cannot tell of two rows whose texts overlap enough (``articles`` in row
+    order, ``days`` their dates in days, undated as infinity): two dated articles more than
+    ``WINDOW_DAYS`` apart are not copies, and within one outlet the newer's lead must be in the older
+    (``LEAD_FOUND``), its first body line that is not the outlet's ``furniture``."""
+
+    def __init__(self, articles: Sequence[Article], days: np.ndarray, sources: list, furniture: set):
+        self.articles, self.days, self.sources, self.furniture = articles, days, sources, furniture
+
+    def __call__(self, n: int, o: int) -> bool:
+        dn, do = self.days[n], self.days[o]
+        if np.isfinite(dn) and np.isfinite(do) and abs(dn - do) > WINDOW_DAYS:
+            return False
+        if self.sources[n] != self.sources[o] or self.sources[n] is None:
+            return True
+        new, old = self.articles[n], self.articles[o]
+        lead = next((s for h, s in _line_shingles(new) if (new.source, h) not in self.furniture), None)
+        if lead is None:  # no line long enough to tell: the shingles decide
+            return True
+        found = set().union(*(s for _, s in _line_shingles(old)))
+        return len(lead & found) >= LEAD_FOUND * len(lead)
+
+
+def _line_shingles(a: Article) -> Iterator[tuple[int, set[int]]]:
+    """Each recorded body line's hash and the hashes of its term 3-shingles (in order)."""
+    terms = a.terms.split("\n")
+    start = 0
+    for h, end in zip(a.lines.tolist(), a.line_ends.tolist()):
+        yield h, set(shingle_hashes([terms[k] for k in a.line_terms[start:end].tolist()]).tolist())
+        start = end
 
 
 def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
@@ -336,26 +376,28 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     be a file of them, read back one at a time: ``index.stories.store.ArticleFile``).
     ``times``: filled with each step's seconds (scripts/experiments/stories_time.py)."""
     lap = _laps(times)
-    keys, shingles, outlets, lines = [], [], set(), Counter()
+    keys, shingles, sources, lines = [], [], [], Counter()
     for a in articles:  # one pass gathers what the steps need but the terms
         keys.append(_order_key(a))
         shingles.append(a.shingles)
-        outlets.add(a.source)
+        sources.append(a.source)
         count_lines(lines, a)
     order = sorted(range(len(keys)), key=keys.__getitem__)
     shingles = [shingles[k] for k in order]
+    sources = [sources[k] for k in order]
+    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+    lines = frequent_lines(lines)
     lap("read")
-    common = boilerplate(shingles, len(outlets))
+    common = boilerplate(shingles, len(set(sources)))
     for k, sh in enumerate(shingles):  # in place: one array copied at a time
         shingles[k] = without(sh, common)
     lap("boilerplate")
-    leader, pairs = duplicate_leaders(shingles)
+    articles = InOrder(articles, order)
+    leader, pairs = duplicate_leaders(shingles, CopyCheck(articles, days, sources, lines))
     del shingles
     lap("duplicates")
-    articles = InOrder(articles, order)
-    X, terms = vectors(articles, frequent_lines(lines))
+    X, terms = vectors(articles, lines)
     lap("vectors")
-    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
     stories = assign_stories(days, X, leader)
     lap("stories")
     return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs)
