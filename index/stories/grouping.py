@@ -56,6 +56,19 @@ WINDOW_DAYS = 3.0
 #: earlier report as the background of a new one (a new lead, then the old text), and that is not
 #: the same report; a re-run or an update keeps the lead.
 LEAD_FOUND = 0.6
+#: A story takes articles for at most this many days after its first (an event and its immediate
+#: follow-ups: without a bound, articles chained day to day into stories of weeks).
+STORY_SPAN = 4.0
+#: Whether an article is compared with its own outlet's articles of an earlier (UTC) day: an outlet's
+#: recurring report (daily prices, a bulletin) has the same words every day.
+SERIES_ACROSS_DAYS = False
+#: The second pass (:func:`merge_stories`): stories of different outlets that started at most this
+#: many days apart ...
+MERGE_DAYS = 1.0
+#: ... are one when their first days' articles are this close (cosine of their summed vectors) ...
+MERGE_COSINE = 0.35
+#: ... with each entity (a person, place, organization) weighted this much more than a word.
+MERGE_ENTITY = 1.0
 #: Average cosine to a story's recent members from which an article joins it.
 STORY_COSINE = 0.30
 #: Document frequencies of a reference collection, added to the collection's own (see
@@ -398,7 +411,7 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     lap("duplicates")
     X, terms = vectors(articles, lines)
     lap("vectors")
-    stories = assign_stories(days, X, leader)
+    stories = merge_stories(days, X, assign_stories(days, X, leader, sources), sources, terms)
     lap("stories")
     return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs)
 
@@ -415,11 +428,18 @@ def _laps(times: dict[str, float] | None):
     return lap
 
 
-def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
+def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None = None) -> list[int]:
     """Each article's story, as the row of its first article (``days``: each one's date in days
     since 1970, in order, the undated last as infinity; ``leader``: each one's duplicate group,
-    as a row)."""
+    as a row; ``sources``: each one's outlet).
+
+    A story takes no article more than ``STORY_SPAN`` days after its first (an event and its
+    immediate follow-ups, not a chain of days), and an article is not compared with its own
+    outlet's articles of an earlier day (``SERIES_ACROSS_DAYS``): an outlet's daily report (prices, a
+    bulletin, a front) uses the same words every day and would chain the days into one story."""
     n = len(days)
+    sources = sources if sources is not None else [None] * n
+    outlet = np.unique(np.array([str(x) for x in sources]), return_inverse=True)[1]
     dated = int(np.count_nonzero(np.isfinite(days)))
     story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
     block = 256
@@ -431,14 +451,19 @@ def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
         sims = (X[lo:hi] @ X[start:hi].T).toarray()
         for r in range(hi - lo):
             i = lo + r
-            if leader[i] != i:  # a copy: its report's story
+            if leader[i] != i and days[i] - days[story_of[leader[i]]] <= STORY_SPAN:  # a copy: its report's story
                 story_of[i] = story_of[leader[i]]
                 continue
             if i < dated:
                 left = int(np.searchsorted(days[:dated], days[i] - WINDOW_DAYS, side="left"))
             else:
                 left = 0
-            cols = np.arange(max(left, start), i) - start
+            cols = np.arange(max(left, start), i)
+            if i < dated:
+                if not SERIES_ACROSS_DAYS:
+                    cols = cols[(outlet[cols] != outlet[i]) | (np.floor(days[cols]) == np.floor(days[i]))]
+                cols = cols[days[story_of[cols]] >= days[i] - STORY_SPAN]
+            cols = cols - start
             if len(cols):
                 row = sims[r, cols]
                 stories = story_of[cols + start]
@@ -458,6 +483,58 @@ def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
                     continue
             story_of[i] = i
     return story_of.tolist()
+
+
+def merge_stories(days: np.ndarray, X, story_of: list[int], sources: list, terms: list[str]) -> list[int]:
+    """A second pass: stories of several outlets together that started within ``MERGE_DAYS`` of each
+    other and whose first day's articles are close (cosine of the sums of their vectors, entities
+    weighted ``MERGE_ENTITY`` times, at least ``MERGE_COSINE``) are one: the same event written up
+    by different outlets in their own words, which single-pass clustering split when one outlet's
+    first report started a story of its own."""
+    from scipy.sparse import csr_matrix, diags
+
+    story = np.asarray(story_of)
+    dated = np.isfinite(days)
+    first_day = dated & (days - days[story] <= 1.0)  # a story's first day of articles
+    heads = np.unique(story[dated])
+    if len(heads) < 2:
+        return story_of
+    col = {s: k for k, s in enumerate(heads.tolist())}
+    rows = np.flatnonzero(first_day)
+    S = csr_matrix((np.ones(len(rows)), (np.array([col[s] for s in story[rows].tolist()]), rows)),
+                   shape=(len(heads), X.shape[0]))
+    weight = np.array([MERGE_ENTITY if t.startswith("@") else 1.0 for t in terms])
+    C = (S @ X @ diags(weight)).tocsr()
+    norms = np.sqrt(np.asarray(C.multiply(C).sum(axis=1)).ravel())
+    C = diags(1 / np.maximum(norms, 1e-12)) @ C
+    outlets: dict[int, set] = {}
+    for r in np.flatnonzero(dated).tolist():
+        outlets.setdefault(int(story[r]), set()).add(sources[r])
+    start = days[heads]
+    root = {int(s): int(s) for s in heads}
+
+    def find(s: int) -> int:
+        while root[s] != s:
+            root[s] = root[root[s]]
+            s = root[s]
+        return s
+
+    block = 512
+    for lo in range(0, len(heads), block):
+        hi = min(lo + block, len(heads))
+        left = int(np.searchsorted(start, start[lo] - MERGE_DAYS, side="left"))
+        sims = (C[lo:hi] @ C[left:hi].T).toarray()
+        for r in range(hi - lo):
+            k = lo + r
+            near = np.flatnonzero((sims[r, :k - left] >= MERGE_COSINE) & (start[left:k] >= start[k] - MERGE_DAYS))
+            for j in near[np.argsort(-sims[r, near], kind="stable")].tolist():
+                a, b = find(int(heads[left + j])), find(int(heads[k]))
+                if a == b or days[b] - days[a] > MERGE_DAYS or len(outlets[a] | outlets[b]) < 2:
+                    continue
+                a, b = min(a, b), max(a, b)
+                root[b] = a
+                outlets[a] |= outlets[b]
+    return [find(s) if s in root else s for s in story_of]
 
 
 def _blocks(dated: int, n: int, size: int):
