@@ -451,7 +451,7 @@ def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None 
         sims = (X[lo:hi] @ X[start:hi].T).toarray()
         for r in range(hi - lo):
             i = lo + r
-            if leader[i] != i and days[i] - days[story_of[leader[i]]] <= STORY_SPAN:  # a copy: its report's story
+            if leader[i] != i and (i >= dated or days[i] - days[story_of[leader[i]]] <= STORY_SPAN):  # a copy: its report's story
                 story_of[i] = story_of[leader[i]]
                 continue
             if i < dated:
@@ -495,7 +495,8 @@ def merge_stories(days: np.ndarray, X, story_of: list[int], sources: list, terms
 
     story = np.asarray(story_of)
     dated = np.isfinite(days)
-    first_day = dated & (days - days[story] <= 1.0)  # a story's first day of articles
+    first_day = dated.copy()  # a story's first day of articles
+    first_day[dated] = days[dated] - days[story[dated]] <= 1.0
     heads = np.unique(story[dated])
     if len(heads) < 2:
         return story_of
