@@ -33,6 +33,7 @@ import numpy as np
 
 from index.stories.features import Features, overlap, shingle_hashes
 from index.stories.lsh import candidate_pairs
+from search.stemming import clitic_alternative
 
 #: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
 DUP_JACCARD = 0.16
@@ -298,23 +299,34 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
     n_rows, width = len(sizes), max(1, len(vocab))
     names = list(vocab)
     ref_n, ref = reference_df()
-    df = _with_counts(df, chunk, width) + np.array([ref.get(t, 0) for t in names] or [0])
+    df = _with_counts(df, chunk, width)
+    # one column for a word and its reading without a clitic, and none for junk names (see _columns)
+    column = _columns(names, df)
+    df = df + np.array([ref.get(t, 0) for t in names] or [0])
     idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
+    bound = np.zeros(n_rows + 1, dtype=np.int64)  # pass 1's sizes: an upper bound of each row's
+    np.cumsum(sizes, out=bound[1:])
+    data = np.empty(bound[-1], dtype=np.float32)
+    indices = np.empty(bound[-1], dtype=np.int32)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(sizes, out=indptr[1:])
-    data = np.empty(indptr[-1], dtype=np.float32)
-    indices = np.empty(indptr[-1], dtype=np.int32)
     for r, a in enumerate(articles):  # pass 2: each row's weights (an entity named twice counts twice)
         words, counts, ents = _row(a, lines)
-        cols = np.array(list(map(vocab.__getitem__, words)), dtype=np.int32)
-        c, at = np.unique(cols, return_inverse=True)
-        w = np.bincount(at, weights=np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)]),
-                        minlength=len(c)) * idf[c]
+        cols = column[np.array(list(map(vocab.__getitem__, words)), dtype=np.int32)]
+        weights = np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)])
+        terms_only = np.arange(len(cols)) < len(words) - ents
+        seen = np.zeros(len(cols), dtype=bool)  # a word and its clitic-less reading: counted once
+        seen[terms_only] = _repeated(cols[terms_only])
+        keep = (cols >= 0) & ~seen
+        c, at = np.unique(cols[keep], return_inverse=True)
+        w = np.bincount(at, weights=weights[keep], minlength=len(c)) * idf[c]
         if len(c) > TOP_TERMS:  # the heaviest TOP_TERMS, L2-normalized
             top = np.argsort(-w, kind="stable")[:TOP_TERMS]
             w, c = w[top], c[top]
-        data[indptr[r]:indptr[r + 1]] = w / (np.sqrt(np.dot(w, w)) or 1.0)
-        indices[indptr[r]:indptr[r + 1]] = c
+        at = indptr[r]  # rows packed as they come (a row never takes more than its bound)
+        indptr[r + 1] = at + len(c)
+        data[at:at + len(c)] = w / (np.sqrt(np.dot(w, w)) or 1.0)
+        indices[at:at + len(c)] = c
+    data, indices = data[:indptr[-1]], indices[:indptr[-1]]
     X = csr_matrix((data, indices, indptr), shape=(n_rows, width))
     X.sort_indices()
     used = np.flatnonzero(np.bincount(X.indices, minlength=width))  # only the columns some row kept
@@ -324,6 +336,33 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
         X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
     X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
     return X, [names[k] for k in used]
+
+
+def _columns(names: list[str], df: np.ndarray) -> np.ndarray:
+    """Each term's column in the vectors (-1: none).  A word the analyzer also read without a
+    one-letter clitic («وافلت» and «افلت», «وتوغل» and «توغل»: ``search.stemming.clitic_alternative``)
+    takes the column of that reading when the collection has the reading in more articles than the
+    word (so «وزراء» stays itself); an entity whose name is not all letters («فرانس24», a mention
+    «@...») or that only one article names (a misread name: it can make no two articles close, and
+    with the highest idf it dilutes its article's vector) has none."""
+    number = {t: k for k, t in enumerate(names)}
+    column = np.arange(len(names), dtype=np.int32)
+    for k, t in enumerate(names):
+        if t.startswith("@"):
+            if df[k] < 2 or not all(w.isalpha() for w in t[1:].split()):
+                column[k] = -1
+            continue
+        alt = clitic_alternative(t)
+        if alt is not None and alt in number and df[number[alt]] > df[k]:
+            column[k] = number[alt]
+    return column
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each value appeared earlier in ``values``."""
+    out = np.ones(len(values), dtype=bool)
+    out[np.unique(values, return_index=True)[1]] = False
+    return out
 
 
 def _with_counts(df: np.ndarray, chunk: list[np.ndarray], width: int) -> np.ndarray:
