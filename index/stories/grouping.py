@@ -5,7 +5,9 @@ overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``
 candidates come from MinHash LSH (``index.stories.lsh``), so no pair is compared that
 shares no band.  Every pair found is kept (an article's copies), and taken in date
 order an article joins the duplicate group of the earlier copy it shares the most
-of; a group is named after its first article.  The pairs are the relation itself
+of; a group is named after its first article.  Two dated articles more than ``WINDOW_DAYS``
+apart are not copies, and within one outlet the newer's lead must be in the older (``CopyCheck``:
+an outlet's earlier report reused as background is not the same report).  The pairs are the relation itself
 ("the same report" is not transitive: a compilation of two wire reports is a copy of
 both, and a partition can put it with only one); the groups collapse rows.
 
@@ -13,8 +15,10 @@ Stories: articles are taken in date order; each joins the story whose members
 dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
 (cosine of tf-idf vectors over stemmed terms and entities), if that average
 reaches ``STORY_COSINE``, or starts a story of its own (single-pass
-group-average clustering, as in topic detection and tracking).  Copies of a
-report always share its story.  Undated articles are taken last and compared
+group-average clustering, as in topic detection and tracking), within ``STORY_SPAN``
+days of the story's first article and not through the article's own outlet's earlier days
+(recurring reports); a second pass (``merge_stories``) merges stories of several outlets started
+within ``MERGE_DAYS`` whose first days are close.  Copies of a report share its story.  Undated articles are taken last and compared
 with every article.  Every build, full or update, groups the whole collection
 again (``index.stories.store`` keeps each article's features between builds).
 """
