@@ -424,3 +424,83 @@ def test_a_short_title_is_cut_at_a_word():
     cut = short_title(long)
     assert cut.endswith(" …") and len(cut) <= 72 and long.startswith(cut[:-2]) and long[len(cut) - 2] == " "
     assert short_title("عنوان قصير") == "عنوان قصير"
+
+
+def _dated(doc_id: str, title: str, body: str, source: str, when):
+    from index.stories.grouping import Article
+    return Article.of(doc_id, when, features(title, body), (), source)
+
+
+def test_a_background_paragraph_reused_by_the_same_outlet_is_not_a_copy():
+    """An outlet's new report (its own lead) that repeats its earlier report as background shares
+    enough shingles to pass for a copy (Sky News Arabia's warning to foreign parties, 29 June 2018,
+    was marked the same report as its Derna liberation of the day before); the newer's lead must be
+    in the older.  A re-run that keeps the lead is still a copy."""
+    from datetime import datetime
+
+    from index.stories.grouping import group
+
+    earlier = _paragraphs(OTHERS[0])            # the Egyptian intelligence chief meets Haftar
+    new_lead = _paragraphs(OTHERS[1])[1:3]       # another event: a GNA delegation in Cairo
+    day = datetime(2021, 6, 3, 9)
+    report = _dated("report", earlier[0], "\n".join(earlier[1:]), "CNN", day)
+    follow = _dated("follow", new_lead[0], "\n".join(new_lead + earlier[1:]), "CNN", day.replace(hour=15))
+    rerun = _dated("rerun", "عنوان آخر", "\n".join(earlier[1:]), "CNN", day.replace(hour=16))
+    assert same_report(follow.shingles, report.shingles)  # the shingles alone call it a copy
+    g = group([report, follow, rerun])
+    assert g.copies["rerun"] == {"report", "follow"}  # its lead is in both
+    assert g.copies["follow"] == {"rerun"} and g.dup["follow"] == "follow"
+
+
+#: Sky News Arabia's gold reports of 10 and 11 July 2018 (their first paragraphs).
+GOLD = [("انخفاض أسعار الذهب مع تعافي الدولار",
+         "تخلت أسعار الذهب عن مكاسبها المبكرة لتنخفض قليلا، الثلاثاء، وذلك بالتزامن مع تعافي الدولار الأميركي.\n"
+         "وهبط الذهب في التعاملات الفورية 0.1 بالمئة إلى 1256.79 دولارللأوقية (الأونصة) بحلول الساعة 07:09 بتوقيت غرينتش، "
+         "بعد أن لامس أعلى مستوى منذ 26 يونيو عند 1265.87 دولار في الجلسة السابقة.\n"
+         "وتراجع الذهب في العقود الأميركية الآجلة 0.2 بالمئة إلى 1257.40دولار للأوقية، وفق ما ذكرت \"رويترز\".\n"
+         "وارتفع مؤشر الدولار، الذي يقيس قوة العملة أمام سلة من ست عملات رئيسية، 0.04 بالمئة إلى 94.114 بعدما هبط لأقل مستوى "
+         "منذ منتصف يونيو أمس الاثنين."),
+        ("انخفاض في أسعار الذهب مع ارتفاع الدولار مقابل اليوان",
+         "انخفضت أسعار الذهب، الأربعاء، بالتزامن مع ارتفاع الدولار مقابل اليوان، بعد أن هددت الولايات المتحدة بفرض مزيد من "
+         "الرسوم على سلع صينية، مما أثار المخاوف بنزوع نزاع تجاري بين أكبر اقتصادين في العالم.\n"
+         "وبحلول الساعة 07:10 بتوقيت غرينتش انخفض الذهب في المعاملات الفورية 0.3 في المئة إلى 1251.43 دولار للأوقية (الأونصة)، "
+         "وفق ما أوردت \"رويترز\".\n"
+         "وكان المعدن الأصفر قد بلغ في الجلسة السابقة أدنى مستوى في أسبوع عند 1246.81 دولار للأوقية.\n"
+         "وهبط الذهب في العقود الأميركية الآجلة تسليم أغسطس 0.3 في المئة إلى 1252.30 دولار للأوقية.")]
+
+
+def test_an_outlets_daily_price_reports_are_not_one_story():
+    """The same words every day chained 17 of Sky News Arabia's gold reports into one story of three
+    weeks; an article is not compared with its own outlet's articles of an earlier day."""
+    from datetime import datetime
+
+    from index.stories.grouping import STORY_COSINE, group, vectors
+
+    reports = [_dated(f"gold-{n}", t, b, "سكاي نيوز عربية", datetime(2018, 7, 10 + n, 11)) for n, (t, b) in enumerate(GOLD)]
+    X, _ = vectors(reports)
+    assert (X[0] @ X[1].T).toarray()[0, 0] >= STORY_COSINE  # close enough to be one story by words alone
+    g = group(reports)
+    assert g.story["gold-1"] == "gold-1" and g.story["gold-0"] == "gold-0"
+    assert not g.copies
+    # the same report the next day from another outlet is compared, and joins
+    other = _dated("other", GOLD[1][0], GOLD[1][1], "العربية", datetime(2018, 7, 11, 12))
+    g = group(reports + [other])
+    assert g.story["other"] == g.story["gold-1"]
+
+
+def test_a_copy_200_days_later_does_not_join_the_story():
+    """A copy joined its report's story with no date check, so a shared background paragraph
+    bridged months (a sentencing in February and an execution in October, 242 days apart): two
+    dated texts more than WINDOW_DAYS apart are not copies, and a story spans at most STORY_SPAN."""
+    from datetime import datetime, timedelta
+
+    from index.stories.grouping import group
+
+    title, body = _title_body(EGYPT_TRIPOLI[0])
+    day = datetime(2020, 12, 27, 10)
+    report = _dated("report", title, body, "CNN", day)
+    soon = _dated("soon", "عنوان آخر", body, "BBC", day + timedelta(days=1))
+    late = _dated("late", "عنوان آخر", body, "BBC", day + timedelta(days=200))
+    g = group([report, soon, late])
+    assert g.copies["soon"] == {"report"} and g.story["soon"] == "report"
+    assert "late" not in g.copies and g.story["late"] == "late" and g.dup["late"] == "late"

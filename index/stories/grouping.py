@@ -5,7 +5,9 @@ overlap enough (Jaccard >= ``DUP_JACCARD`` or containment >= ``DUP_CONTAINMENT``
 candidates come from MinHash LSH (``index.stories.lsh``), so no pair is compared that
 shares no band.  Every pair found is kept (an article's copies), and taken in date
 order an article joins the duplicate group of the earlier copy it shares the most
-of; a group is named after its first article.  The pairs are the relation itself
+of; a group is named after its first article.  Two dated articles more than ``WINDOW_DAYS``
+apart are not copies, and within one outlet the newer's lead must be in the older (``CopyCheck``:
+an outlet's earlier report reused as background is not the same report).  The pairs are the relation itself
 ("the same report" is not transitive: a compilation of two wire reports is a copy of
 both, and a partition can put it with only one); the groups collapse rows.
 
@@ -13,8 +15,10 @@ Stories: articles are taken in date order; each joins the story whose members
 dated in the ``WINDOW_DAYS`` before it are, on average, most similar to it
 (cosine of tf-idf vectors over stemmed terms and entities), if that average
 reaches ``STORY_COSINE``, or starts a story of its own (single-pass
-group-average clustering, as in topic detection and tracking).  Copies of a
-report always share its story.  Undated articles are taken last and compared
+group-average clustering, as in topic detection and tracking), within ``STORY_SPAN``
+days of the story's first article and not through the article's own outlet's earlier days
+(recurring reports); a second pass (``merge_stories``) merges stories of several outlets started
+within ``MERGE_DAYS`` whose first days are close.  Copies of a report share its story.  Undated articles are taken last and compared
 with every article.  Every build, full or update, groups the whole collection
 again (``index.stories.store`` keeps each article's features between builds).
 """
@@ -31,8 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.stories.features import Features, overlap
+from index.stories.features import Features, overlap, shingle_hashes
 from index.stories.lsh import candidate_pairs
+from search.stemming import clitic_alternative
 
 #: Two articles are the same report when their word 3-shingles overlap this much (Jaccard) ...
 DUP_JACCARD = 0.16
@@ -48,8 +53,27 @@ BOILERPLATE_SLICES = 16
 #: short cut copy inside a long report has a low Jaccard (0.07 for a 28-shingle copy of a
 #: 256-shingle report) though its containment is high.
 LSH_THRESHOLD = 0.03
-#: How far back (days) a story's members are compared with a new article.
+#: How far back (days) a story's members are compared with a new article; two dated articles further
+#: apart are not copies either (a text run again later is background or a re-run: an article of its own).
 WINDOW_DAYS = 3.0
+#: Within one outlet, a text is a copy of the outlet's earlier one only if at least this share of its
+#: lead's (its first body line's) term 3-shingles are in the earlier one: an outlet reuses its own
+#: earlier report as the background of a new one (a new lead, then the old text), and that is not
+#: the same report; a re-run or an update keeps the lead.
+LEAD_FOUND = 0.6
+#: A story takes articles for at most this many days after its first (an event and its immediate
+#: follow-ups: without a bound, articles chained day to day into stories of weeks).
+STORY_SPAN = 4.0
+#: Whether an article is compared with its own outlet's articles of an earlier (UTC) day: an outlet's
+#: recurring report (daily prices, a bulletin) has the same words every day.
+SERIES_ACROSS_DAYS = False
+#: The second pass (:func:`merge_stories`): stories of different outlets that started at most this
+#: many days apart ...
+MERGE_DAYS = 1.0
+#: ... are one when their first days' articles are this close (cosine of their summed vectors) ...
+MERGE_COSINE = 0.35
+#: ... with each entity (a person, place, organization) weighted this much more than a word.
+MERGE_ENTITY = 1.0
 #: Average cosine to a story's recent members from which an article joins it.
 STORY_COSINE = 0.30
 #: Document frequencies of a reference collection, added to the collection's own (see
@@ -192,22 +216,56 @@ def boilerplate(shingles: Sequence[np.ndarray], outlets: int = 0) -> np.ndarray:
     return np.concatenate(found).astype(np.uint32)
 
 
-def duplicate_leaders(cleaned: Sequence[np.ndarray]) -> tuple[list[int], list[tuple[int, int]]]:
+def duplicate_leaders(cleaned: Sequence[np.ndarray], allowed=None) -> tuple[list[int], list[tuple[int, int]]]:
     """For each article (taken in the given order), the index of the first article of its
     duplicate group: the group of the earlier article it shares the most of (the highest
     containment; the latest of equals), or its own; and every (article, earlier copy) pair found.
     ``cleaned``: each article's shingles without the boilerplate (:func:`without`; with it, an
-    outlet's page furniture chained hundreds of its articles into one "report")."""
+    outlet's page furniture chained hundreds of its articles into one "report").  ``allowed(n, o)``:
+    whether the shingles' verdict stands for rows n and o (dates and leads: :class:`CopyCheck`)."""
     candidates = candidate_pairs(cleaned, LSH_THRESHOLD)
     by_article = np.searchsorted(candidates[:, 0], np.arange(len(cleaned) + 1))
     leader: list[int] = []
     pairs: list[tuple[int, int]] = []
     for n, sh in enumerate(cleaned):
         earlier = candidates[by_article[n]:by_article[n + 1], 1].tolist()  # in row order
-        copied = [(c, o) for o, (j, c) in ((o, overlap(sh, cleaned[o])) for o in earlier) if _copies(j, c)]
+        copied = [(c, o) for o, (j, c) in ((o, overlap(sh, cleaned[o])) for o in earlier)
+                  if _copies(j, c) and (allowed is None or allowed(n, o))]
         leader.append(leader[max(copied)[1]] if copied else n)
         pairs.extend((n, o) for _, o in copied)
     return leader, pairs
+
+
+class CopyCheck:
+    """What the shingles cannot tell of two rows whose texts overlap enough (``articles`` in row
+    order, ``days`` their dates in days, undated as infinity): two dated articles more than
+    ``WINDOW_DAYS`` apart are not copies, and within one outlet the newer's lead must be in the older
+    (``LEAD_FOUND``), its first body line that is not the outlet's ``furniture``."""
+
+    def __init__(self, articles: Sequence[Article], days: np.ndarray, sources: list, furniture: set):
+        self.articles, self.days, self.sources, self.furniture = articles, days, sources, furniture
+
+    def __call__(self, n: int, o: int) -> bool:
+        dn, do = self.days[n], self.days[o]
+        if np.isfinite(dn) and np.isfinite(do) and abs(dn - do) > WINDOW_DAYS:
+            return False
+        if self.sources[n] != self.sources[o] or self.sources[n] is None:
+            return True
+        new, old = self.articles[n], self.articles[o]
+        lead = next((s for h, s in _line_shingles(new) if (new.source, h) not in self.furniture), None)
+        if lead is None:  # no line long enough to tell: the shingles decide
+            return True
+        found = set().union(*(s for _, s in _line_shingles(old)))
+        return len(lead & found) >= LEAD_FOUND * len(lead)
+
+
+def _line_shingles(a: Article) -> Iterator[tuple[int, set[int]]]:
+    """Each recorded body line's hash and the hashes of its term 3-shingles (in order)."""
+    terms = a.terms.split("\n")
+    start = 0
+    for h, end in zip(a.lines.tolist(), a.line_ends.tolist()):
+        yield h, set(shingle_hashes([terms[k] for k in a.line_terms[start:end].tolist()]).tolist())
+        start = end
 
 
 def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
@@ -245,23 +303,34 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
     n_rows, width = len(sizes), max(1, len(vocab))
     names = list(vocab)
     ref_n, ref = reference_df()
-    df = _with_counts(df, chunk, width) + np.array([ref.get(t, 0) for t in names] or [0])
+    df = _with_counts(df, chunk, width)
+    # one column for a word and its reading without a clitic, and none for junk names (see _columns)
+    column = _columns(names, df)
+    df = df + np.array([ref.get(t, 0) for t in names] or [0])
     idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
+    bound = np.zeros(n_rows + 1, dtype=np.int64)  # pass 1's sizes: an upper bound of each row's
+    np.cumsum(sizes, out=bound[1:])
+    data = np.empty(bound[-1], dtype=np.float32)
+    indices = np.empty(bound[-1], dtype=np.int32)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(sizes, out=indptr[1:])
-    data = np.empty(indptr[-1], dtype=np.float32)
-    indices = np.empty(indptr[-1], dtype=np.int32)
     for r, a in enumerate(articles):  # pass 2: each row's weights (an entity named twice counts twice)
         words, counts, ents = _row(a, lines)
-        cols = np.array(list(map(vocab.__getitem__, words)), dtype=np.int32)
-        c, at = np.unique(cols, return_inverse=True)
-        w = np.bincount(at, weights=np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)]),
-                        minlength=len(c)) * idf[c]
+        cols = column[np.array(list(map(vocab.__getitem__, words)), dtype=np.int32)]
+        weights = np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)])
+        terms_only = np.arange(len(cols)) < len(words) - ents
+        seen = np.zeros(len(cols), dtype=bool)  # a word and its clitic-less reading: counted once
+        seen[terms_only] = _repeated(cols[terms_only])
+        keep = (cols >= 0) & ~seen
+        c, at = np.unique(cols[keep], return_inverse=True)
+        w = np.bincount(at, weights=weights[keep], minlength=len(c)) * idf[c]
         if len(c) > TOP_TERMS:  # the heaviest TOP_TERMS, L2-normalized
             top = np.argsort(-w, kind="stable")[:TOP_TERMS]
             w, c = w[top], c[top]
-        data[indptr[r]:indptr[r + 1]] = w / (np.sqrt(np.dot(w, w)) or 1.0)
-        indices[indptr[r]:indptr[r + 1]] = c
+        at = indptr[r]  # rows packed as they come (a row never takes more than its bound)
+        indptr[r + 1] = at + len(c)
+        data[at:at + len(c)] = w / (np.sqrt(np.dot(w, w)) or 1.0)
+        indices[at:at + len(c)] = c
+    data, indices = data[:indptr[-1]], indices[:indptr[-1]]
     X = csr_matrix((data, indices, indptr), shape=(n_rows, width))
     X.sort_indices()
     used = np.flatnonzero(np.bincount(X.indices, minlength=width))  # only the columns some row kept
@@ -271,6 +340,33 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
         X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
     X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
     return X, [names[k] for k in used]
+
+
+def _columns(names: list[str], df: np.ndarray) -> np.ndarray:
+    """Each term's column in the vectors (-1: none).  A word the analyzer also read without a
+    one-letter clitic («وافلت» and «افلت», «وتوغل» and «توغل»: ``search.stemming.clitic_alternative``)
+    takes the column of that reading when the collection has the reading in more articles than the
+    word (so «وزراء» stays itself); an entity whose name is not all letters («فرانس24», a mention
+    «@...») or that only one article names (a misread name: it can make no two articles close, and
+    with the highest idf it dilutes its article's vector) has none."""
+    number = {t: k for k, t in enumerate(names)}
+    column = np.arange(len(names), dtype=np.int32)
+    for k, t in enumerate(names):
+        if t.startswith("@"):
+            if df[k] < 2 or not all(w.isalpha() for w in t[1:].split()):
+                column[k] = -1
+            continue
+        alt = clitic_alternative(t)
+        if alt is not None and alt in number and df[number[alt]] > df[k]:
+            column[k] = number[alt]
+    return column
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each value appeared earlier in ``values``."""
+    out = np.ones(len(values), dtype=bool)
+    out[np.unique(values, return_index=True)[1]] = False
+    return out
 
 
 def _with_counts(df: np.ndarray, chunk: list[np.ndarray], width: int) -> np.ndarray:
@@ -336,27 +432,29 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     be a file of them, read back one at a time: ``index.stories.store.ArticleFile``).
     ``times``: filled with each step's seconds (scripts/experiments/stories_time.py)."""
     lap = _laps(times)
-    keys, shingles, outlets, lines = [], [], set(), Counter()
+    keys, shingles, sources, lines = [], [], [], Counter()
     for a in articles:  # one pass gathers what the steps need but the terms
         keys.append(_order_key(a))
         shingles.append(a.shingles)
-        outlets.add(a.source)
+        sources.append(a.source)
         count_lines(lines, a)
     order = sorted(range(len(keys)), key=keys.__getitem__)
     shingles = [shingles[k] for k in order]
+    sources = [sources[k] for k in order]
+    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+    lines = frequent_lines(lines)
     lap("read")
-    common = boilerplate(shingles, len(outlets))
+    common = boilerplate(shingles, len(set(sources)))
     for k, sh in enumerate(shingles):  # in place: one array copied at a time
         shingles[k] = without(sh, common)
     lap("boilerplate")
-    leader, pairs = duplicate_leaders(shingles)
+    articles = InOrder(articles, order)
+    leader, pairs = duplicate_leaders(shingles, CopyCheck(articles, days, sources, lines))
     del shingles
     lap("duplicates")
-    articles = InOrder(articles, order)
-    X, terms = vectors(articles, frequent_lines(lines))
+    X, terms = vectors(articles, lines)
     lap("vectors")
-    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
-    stories = assign_stories(days, X, leader)
+    stories = merge_stories(days, X, assign_stories(days, X, leader, sources), sources, terms)
     lap("stories")
     return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs)
 
@@ -373,11 +471,18 @@ def _laps(times: dict[str, float] | None):
     return lap
 
 
-def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
+def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None = None) -> list[int]:
     """Each article's story, as the row of its first article (``days``: each one's date in days
     since 1970, in order, the undated last as infinity; ``leader``: each one's duplicate group,
-    as a row)."""
+    as a row; ``sources``: each one's outlet).
+
+    A story takes no article more than ``STORY_SPAN`` days after its first (an event and its
+    immediate follow-ups, not a chain of days), and an article is not compared with its own
+    outlet's articles of an earlier day (``SERIES_ACROSS_DAYS``): an outlet's daily report (prices, a
+    bulletin, a front) uses the same words every day and would chain the days into one story."""
     n = len(days)
+    sources = sources if sources is not None else [None] * n
+    outlet = np.unique(np.array([str(x) for x in sources]), return_inverse=True)[1]
     dated = int(np.count_nonzero(np.isfinite(days)))
     story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
     block = 256
@@ -389,14 +494,19 @@ def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
         sims = (X[lo:hi] @ X[start:hi].T).toarray()
         for r in range(hi - lo):
             i = lo + r
-            if leader[i] != i:  # a copy: its report's story
+            if leader[i] != i and (i >= dated or days[i] - days[story_of[leader[i]]] <= STORY_SPAN):  # a copy: its report's story
                 story_of[i] = story_of[leader[i]]
                 continue
             if i < dated:
                 left = int(np.searchsorted(days[:dated], days[i] - WINDOW_DAYS, side="left"))
             else:
                 left = 0
-            cols = np.arange(max(left, start), i) - start
+            cols = np.arange(max(left, start), i)
+            if i < dated:
+                if not SERIES_ACROSS_DAYS:
+                    cols = cols[(outlet[cols] != outlet[i]) | (np.floor(days[cols]) == np.floor(days[i]))]
+                cols = cols[days[story_of[cols]] >= days[i] - STORY_SPAN]
+            cols = cols - start
             if len(cols):
                 row = sims[r, cols]
                 stories = story_of[cols + start]
@@ -416,6 +526,59 @@ def assign_stories(days: np.ndarray, X, leader: list[int]) -> list[int]:
                     continue
             story_of[i] = i
     return story_of.tolist()
+
+
+def merge_stories(days: np.ndarray, X, story_of: list[int], sources: list, terms: list[str]) -> list[int]:
+    """A second pass: stories of several outlets together that started within ``MERGE_DAYS`` of each
+    other and whose first day's articles are close (cosine of the sums of their vectors, entities
+    weighted ``MERGE_ENTITY`` times, at least ``MERGE_COSINE``) are one: the same event written up
+    by different outlets in their own words, which single-pass clustering split when one outlet's
+    first report started a story of its own."""
+    from scipy.sparse import csr_matrix, diags
+
+    story = np.asarray(story_of)
+    dated = np.isfinite(days)
+    first_day = dated.copy()  # a story's first day of articles
+    first_day[dated] = days[dated] - days[story[dated]] <= 1.0
+    heads = np.unique(story[dated])
+    if len(heads) < 2:
+        return story_of
+    col = {s: k for k, s in enumerate(heads.tolist())}
+    rows = np.flatnonzero(first_day)
+    S = csr_matrix((np.ones(len(rows)), (np.array([col[s] for s in story[rows].tolist()]), rows)),
+                   shape=(len(heads), X.shape[0]))
+    weight = np.array([MERGE_ENTITY if t.startswith("@") else 1.0 for t in terms])
+    C = (S @ X @ diags(weight)).tocsr()
+    norms = np.sqrt(np.asarray(C.multiply(C).sum(axis=1)).ravel())
+    C = diags(1 / np.maximum(norms, 1e-12)) @ C
+    outlets: dict[int, set] = {}
+    for r in np.flatnonzero(dated).tolist():
+        outlets.setdefault(int(story[r]), set()).add(sources[r])
+    start = days[heads]
+    root = {int(s): int(s) for s in heads}
+
+    def find(s: int) -> int:
+        while root[s] != s:
+            root[s] = root[root[s]]
+            s = root[s]
+        return s
+
+    block = 512
+    for lo in range(0, len(heads), block):
+        hi = min(lo + block, len(heads))
+        left = int(np.searchsorted(start, start[lo] - MERGE_DAYS, side="left"))
+        sims = (C[lo:hi] @ C[left:hi].T).toarray()
+        for r in range(hi - lo):
+            k = lo + r
+            near = np.flatnonzero((sims[r, :k - left] >= MERGE_COSINE) & (start[left:k] >= start[k] - MERGE_DAYS))
+            for j in near[np.argsort(-sims[r, near], kind="stable")].tolist():
+                a, b = find(int(heads[left + j])), find(int(heads[k]))
+                if a == b or days[b] - days[a] > MERGE_DAYS or len(outlets[a] | outlets[b]) < 2:
+                    continue
+                a, b = min(a, b), max(a, b)
+                root[b] = a
+                outlets[a] |= outlets[b]
+    return [find(s) if s in root else s for s in story_of]
 
 
 def _blocks(dated: int, n: int, size: int):

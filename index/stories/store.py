@@ -122,7 +122,10 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,
             "furniture_lines": grouping.FURNITURE_LINES, "lsh_threshold": grouping.LSH_THRESHOLD, "dup_jaccard": grouping.DUP_JACCARD,
-            "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF}
+            "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF,
+            "lead_found": grouping.LEAD_FOUND, "story_span": grouping.STORY_SPAN,
+            "series_across_days": grouping.SERIES_ACROSS_DAYS, "merge_days": grouping.MERGE_DAYS,
+            "merge_cosine": grouping.MERGE_COSINE}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return g.story
 
