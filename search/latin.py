@@ -803,21 +803,24 @@ class Context:
 
     @classmethod
     def from_engine(cls, engine) -> Context:
-        """From the tables the engine's version already has: the names' article counts of the
-        suggestion table, the word frequencies of the spelling vocabulary (no other pass over
-        the index)."""
+        """From what the engine's version already has: the facets' values with their article
+        counts (the names' counts), the word frequencies of the spelling vocabulary and the
+        headlines' spellings (no other pass over the index; not the suggestion table, whose
+        search structures the Latin names do not need: 3 s of a first query on ANT)."""
+        from search.fields import FACET_FIELDS
         from search.spelling import vocabulary
-        from search.suggest import suggesters
 
         counts: dict[str, int] = {}
-        for e in suggesters.get(engine).entries:
-            if e.kind != "word":
-                key = normalize_arabic(e.value)
-                counts[key] = counts.get(key, 0) + e.count
+        entities = []
+        for field in FACET_FIELDS:
+            for value, n in engine.terms(field):
+                key = normalize_arabic(value)
+                counts[key] = counts.get(key, 0) + n
+                if field in ENTITY_FIELDS:
+                    entities.append((field, value, n))
         frequency = vocabulary(engine).frequency
         latin = {w: n for w, n in frequency.items() if w.isascii()}
-        lexicon()  # read the lexicon's files here too (0.3 s), where servers build the tables ahead of queries
-        entities = [(field, value, n) for field in ENTITY_FIELDS for value, n in engine.terms(field)]
+        lexicon()  # read the lexicon's files here too, where servers build the tables ahead of queries
         return cls(counts, Transliterator(engine.spellings(), frequency, entities, _articles(engine)), latin)
 
 
