@@ -26,8 +26,11 @@ Two ways, tried in order for each run of Latin words of a query, longest first:
    word-by-word rule set cannot restore them; the collection's own words can.
 
 The resolved query keeps the user's other words; a matched name becomes its Arabic
-words as a phrase (a surname alone becomes the Arabic surname), and the page says
-what was searched.
+words as a phrase (a surname alone becomes the Arabic surname, when the articles with it
+are about the name: never a generic word, :func:`generic`, nor an acronym's last word), and
+the page says what was searched.  Right or honest: Latin words no name is found for with
+confidence (a weak sound match, :func:`vowels_fit`; a generic word; a common short word)
+are searched as typed and listed as such (:data:`AS_TYPED`), and the page says so.
 """
 from __future__ import annotations
 
