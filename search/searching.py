@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from search.engines.base import OLDEST
 from search.highlight import highlight_all, match_terms, snippet_html
+from search.latin import AS_TYPED, has_latin, resolve
 from search.latin import contexts as latin_contexts
-from search.latin import has_latin, resolve
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
 from search.timeline import timeline as build_timeline
 
@@ -50,7 +50,9 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     "facets", "warnings", "latin"}``; each result has ``id, title, source, date, score,
     snippet_html, persons, places, organizations, url, category, story_id, story_size, also``.
     Names typed in Latin letters are searched as the Arabic names they stand for
-    (``latin=False``: as typed); ``latin`` lists ``{"latin", "arabic", "how"}`` for each.
+    (``latin=False``: as typed); ``latin`` lists ``{"latin", "arabic", "how"}`` for each, and
+    the Latin words no name was found for with confidence, searched as typed, with ``arabic`` ""
+    and ``how`` "as typed" (:func:`as_typed_note`).
     ``group``: one result per story (its best-ranked article; the story's other matching
     articles in ``also``), pages counting stories (the web app's default; evaluation and
     exports rank every article); ``total`` still counts articles and
@@ -109,10 +111,26 @@ def _arabic_names(engine, text: str) -> tuple[str, list[dict]]:
 
 def latin_note(names: list[dict]) -> str:
     """What a query's Latin names were searched as (``search()``'s ``latin``), in a sentence, for
-    the command line and the exports (the page says it in its own line)."""
-    arabic = "، ".join(f"«{n['arabic']}» ({n['latin']})" for n in names)
-    latin = ", ".join(n["latin"] for n in names)
-    return f"بُحث عن {arabic} (Latin letters searched as the Arabic names they stand for: {latin}; latin=off searches them as typed)"
+    the command line and the exports (the page says it in its own line), with :func:`as_typed_note`."""
+    found = [n for n in names if n["how"] != AS_TYPED]
+    notes = []
+    if found:
+        arabic = "، ".join(f"«{n['arabic']}» ({n['latin']})" for n in found)
+        latin = ", ".join(n["latin"] for n in found)
+        notes.append(f"بُحث عن {arabic} (Latin letters searched as the Arabic names they stand for: {latin}; "
+                     "latin=off searches them as typed)")
+    typed = as_typed_note(names)
+    return "؛ ".join(notes + [typed] if typed else notes)
+
+
+def as_typed_note(names: list[dict]) -> str:
+    """The Latin words of a query for which no Arabic name was found with confidence (``how`` is
+    "as typed"), searched as typed, in a sentence; "" when there are none."""
+    typed = [n["latin"] for n in names if n["how"] == AS_TYPED]
+    if not typed:
+        return ""
+    return (f"لم نجد اسمًا عربيًا مؤكدًا لـ {'، '.join(f'«{t}»' for t in typed)} فبحثنا عنها كما كُتبت "
+            f"(no Arabic name found with confidence for {', '.join(typed)}: searched as typed)")
 
 
 def _context(engine):

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from search.fields import MAX_FACET_CHARS
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
-from search.searching import MATCHES, SORTS, each_result, get_article, republished_as, search
+from search.searching import MATCHES, SORTS, as_typed_note, each_result, get_article, republished_as, search
 from search.spelling import did_you_mean
 from search.suggest import suggesters
 from search.timeline import svg as timeline_svg
@@ -132,7 +132,8 @@ def search_view():
         return jsonify(res)
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort, group=group,
                            series=series, share=share, timeline_svg=timeline_svg(res["timeline"], share) if res["timeline"] else "",
-                           facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort, group=group) + "&latin=off")
+                           facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort, group=group) + "&latin=off",
+                           latin_as_typed=as_typed_note(res["latin"]))
 
 
 @bp.get("/search.csv", defaults={"fmt": "csv"})
