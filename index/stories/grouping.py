@@ -483,6 +483,9 @@ def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None 
     n = len(days)
     sources = sources if sources is not None else [None] * n
     outlet = np.unique(np.array([str(x) for x in sources]), return_inverse=True)[1]
+    # an article whose outlet is unknown is no outlet's series: each is an outlet of its own
+    unknown = np.array([x is None for x in sources], dtype=bool)
+    outlet[unknown] = -1 - np.flatnonzero(unknown)
     dated = int(np.count_nonzero(np.isfinite(days)))
     story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
     block = 256
@@ -553,7 +556,7 @@ def merge_stories(days: np.ndarray, X, story_of: list[int], sources: list, terms
     C = diags(1 / np.maximum(norms, 1e-12)) @ C
     outlets: dict[int, set] = {}
     for r in np.flatnonzero(dated).tolist():
-        outlets.setdefault(int(story[r]), set()).add(sources[r])
+        outlets.setdefault(int(story[r]), set()).add(sources[r] if sources[r] is not None else ("unknown", r))
     start = days[heads]
     root = {int(s): int(s) for s in heads}
 
