@@ -206,5 +206,7 @@ def _date_bound(text: str, end: bool) -> datetime:
 
 
 def scored_fields(pq: ParsedQuery) -> tuple[str, ...]:
-    """The text fields a query's words are looked for in: broad stems only in long queries."""
-    return tuple(FIELD_WEIGHTS) if len(pq.scored_words) > SHORT_QUERY_WORDS else PRECISE_FIELDS
+    """The text fields a query's words are looked for in: broad stems only in long queries ranked by
+    relevance (a date sort's "every word" means the word, not a broad stem's relatives: «العهد» is
+    not «تعهد»)."""
+    return tuple(FIELD_WEIGHTS) if len(pq.scored_words) > SHORT_QUERY_WORDS and not pq.all_words else PRECISE_FIELDS

@@ -83,3 +83,19 @@ def test_exports_feeds_and_the_cli_sort_the_same_set(client, index, capsys):
     assert [r["id"] for r in json.loads(capsys.readouterr().out)["results"]] == ["redcross-yemen", "redcross-yemen-2"]
     assert main(["search", "الصليب الأحمر اليمن", "--index", str(index), "--sort", "oldest"]) == 0
     assert "(2) من 5" in capsys.readouterr().err
+
+
+def test_every_word_means_the_word_not_a_broad_stems_relative(tmp_path):
+    """A question of five words or more is ranked with tashaphyne's broad stems too («تعهد», pledged,
+    meets «العهد»); a date sort's "every word" means the words themselves."""
+    rows = [{"id": "pledge", "title": "السعودية تتعهد بدعم العراق", "date": "2018-02-14",
+             "text": "أعلنت السعودية تعهدها بتقديم مليار ونصف دولار لإعمار العراق، وقال ولي الأمر السعودي إن الدعم مستمر."},
+            {"id": "crown", "title": "ولي العهد السعودي في القاهرة", "date": "2018-03-04",
+             "text": "وصل ولي العهد السعودي الأمير محمد بن سلمان إلى القاهرة في أول جولة خارجية له."}]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    build_index([tmp_path / "c.jsonl"], tmp_path / "ix", progress=False, workers=1)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")})
+    res = app.test_client().get("/search", query_string={"q": "من هو ولي العهد السعودي؟", "sort": "oldest",
+                                                          "format": "json", "group": "off"}).get_json()
+    assert [r["id"] for r in res["results"]] == ["crown"] and res["broader_total"] == 2
+    app.extensions["akhbar_engine"].close()

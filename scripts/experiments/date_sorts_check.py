@@ -4,7 +4,8 @@
 
 For every query of two words or more in the file (filters, OR and exclusions left out), the first
 page of ``sort=oldest`` (grouped, as the page shows it): does every article on it hold every word of
-the query (the same stemmed reading the index matches on; a phrase's words too), and, for each row
+the query (a reading of it the index matches on: its stem, a clitic reading, its exact form; a phrase's
+words too), and, for each row
 whose story has two articles or more, is the article the story page marks «أول من نشر» the one with
 the earliest instant of its dated members?  Prints one line a query and the totals.
 """
@@ -39,17 +40,18 @@ def main() -> None:
                if q.strip() and not q.startswith("#") and _multi_word(q.strip())]
     rows = whole = stories = first_ok = 0
     with open_engine(args.index) as engine:
-        stemmed = engine.analyzer("text")
+        readings = [engine.analyzer(field) for field in ("text", "text_exact")]
         for q in queries:
             pq = parse_query(q)
-            wanted = {t for w in [g[0] for g in pq.words] + [x for p in pq.phrases for x in p.split()]
-                      for t in analyze(stemmed, w)}
+            words = [g[0] for g in pq.words] + [x for p in pq.phrases for x in p.split()]
+            wanted = [[set(analyze(a, w)) for a in readings] for w in words]
             res = search(engine, q, sort="oldest", group=True, facets=False, snippets=False)
             q_whole = q_first = q_stories = 0
             for r in res["results"]:
                 doc = engine.document(r["id"])
-                have = set(analyze(stemmed, doc["title"] + " " + doc["body"]))
-                q_whole += wanted <= have
+                have = [set(analyze(a, doc["title"] + " " + doc["body"])) for a in readings]
+                # a word is there when one of its readings is (its stem, a clitic reading, its exact form)
+                q_whole += all(any(forms & got for forms, got in zip(w, have)) for w in wanted if any(w))
                 if r["story_size"] > 1:
                     story = [a for a in get_article(engine, r["id"])["story"] if a["date"]]
                     if story:
