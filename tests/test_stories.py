@@ -504,3 +504,25 @@ def test_a_copy_200_days_later_does_not_join_the_story():
     g = group([report, soon, late])
     assert g.copies["soon"] == {"report"} and g.story["soon"] == "report"
     assert "late" not in g.copies and g.story["late"] == "late" and g.dup["late"] == "late"
+
+
+def test_the_story_line_says_how_many_other_articles_it_does_not_show(tmp_path):
+    """A row lists up to ten of its story's other matching articles (``OTHERS``), one line an outlet
+    counting those listed; when the story has more, the line says how many are not shown."""
+    import json
+
+    title, body = _title_body_text(sample_texts()[EGYPT_TRIPOLI[0]])
+    rows = [{"id": f"a{k:02d}", "title": f"{title} ({k})", "text": body + f"\nتحديث رقم {k}.",
+             "source": ("CNN", "BBC", "الجزيرة")[k % 3], "date": "2020-12-27"} for k in range(14)]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    build_index([tmp_path / "c.jsonl"], tmp_path / "ix", progress=False, workers=1)
+    from web import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")})
+    c = app.test_client()
+    res = c.get("/search", query_string={"q": "الوفد المصري", "format": "json"}).get_json()
+    assert res["stories"] == 1 and res["results"][0]["also_matching"] == 13 and len(res["results"][0]["also"]) == 10
+    html = c.get("/search", query_string={"q": "الوفد المصري"}).get_data(as_text=True)
+    also = html[html.index('class="also"'):html.index('class="story-link"')]
+    assert "أيضًا في (13)" in also and "و3 غيرها لا تظهر هنا." in also
+    app.extensions["akhbar_engine"].close()
