@@ -30,6 +30,8 @@ FILTER_FIELDS = {prefix: f"{name}_text" for name, prefix in FACET_FIELDS.items()
 #: keeps no longer one (a metadata cell of a page's text is not a source), and a filter accepts
 #: up to this, so that every facet value's link works.
 MAX_FACET_CHARS = 200
+#: Facet values listed per field, by every engine.
+FACET_LIMIT = 15
 
 
 def scored_text(title: str, body: str) -> str:

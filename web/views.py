@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, stream_with_context
 from markupsafe import Markup
 
-from search.fields import MAX_FACET_CHARS
+from search.fields import FACET_FIELDS, MAX_FACET_CHARS
 from search.highlight import highlight_all, match_terms
 from search.query import QUOTE_MARKS, parse_query
 from search.searching import MATCHES, SORTS, as_typed_note, each_result, get_article, republished_as, search
@@ -21,10 +21,10 @@ from web.index_access import get_engine
 
 bp = Blueprint("search", __name__)
 
-#: Facet filters a page can add with ``f=prefix:value``.
-FILTER_PREFIXES = ("source", "person", "place", "org", "date")
-FACET_PREFIX = {"source": "source", "persons": "person", "places": "place", "organizations": "org",
-                "year": "date", "month": "date"}
+#: Facet filters a page can add with ``f=prefix:value``: the facet fields' query prefixes (search.fields), and dates.
+FILTER_PREFIXES = (*FACET_FIELDS.values(), "date")
+#: Each facet the page lists -> the filter prefix its values add.
+FACET_PREFIX = {**FACET_FIELDS, "year": "date", "month": "date"}
 
 
 @bp.before_request

@@ -27,10 +27,9 @@ import numpy as np
 
 from index.stories import grouping
 from index.stories.grouping import Article, group
-from search.stories import IDS_BY_ROW, IDS_SORTED, REPUBLISHED, ROWS_SORTED
+from search.stories import DIRNAME, IDS_BY_ROW, IDS_SORTED, REPUBLISHED, ROWS_SORTED
 from search.stories import arrays_of as ids_arrays
 
-DIRNAME = "stories"
 VERSION = 3  # 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one
 #: Versions whose articles ``read_articles`` reads (2 and 3 hold the same articles).
 READS = (2, 3)

@@ -24,12 +24,10 @@ from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
 from search.engines.opensearch.writer import VOCABULARY_SUFFIX, doc_key
 from search.errors import IndexMissingError
-from search.fields import FACET_FIELDS, FILTER_FIELDS, SCHEMA_VERSION
+from search.fields import FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
 from search.normalize import normalize_arabic
 from search.vocabulary import best_spellings
 
-#: Facet values shown per field (as the embedded engine).
-FACET_LIMIT = 15
 #: Values fetched per facet before ties are ordered by spelling and cut to FACET_LIMIT.
 FACET_FETCH = 60
 #: Seconds the alias -> index resolution is reused (a rebuild is seen within this).

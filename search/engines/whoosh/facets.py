@@ -20,9 +20,8 @@ from search.engines.whoosh import facet_columns
 from search.engines.whoosh.arrays import NO_DATE
 from search.engines.whoosh.docsets import generation_key
 from search.engines.whoosh.tables import arrays_of, dates
-from search.fields import FACET_FIELDS
+from search.fields import FACET_FIELDS, FACET_LIMIT
 
-FACET_LIMIT = 15
 _CACHE_SIZE = 4
 _EPOCH = 62135596800 * 1_000_000  # Whoosh's date integers count microseconds from 1 January of year 1
 
