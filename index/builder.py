@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.documents import Document, Problem, shown
+from index.documents import Document, Problem, shown, warning
 from index.metadata import DAY_OR_TIME
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
@@ -171,8 +171,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             live = current_dir(root)
             if update and live.is_dir() and not same_version(read_meta(root)):
                 update = False  # another schema or analysis: an update would keep what it no longer writes
-                warn = Problem(shown(str(root)), "index built by another Akhbar version (schema or analyzer): "
-                                                 "built again in full", skipped=False)
+                warn = warning(shown(str(root)), "index built by another Akhbar version (schema or analyzer): "
+                                                 "built again in full")
                 summary.problems.append(warn)
                 if on_problem:
                     on_problem(warn)
