@@ -32,8 +32,10 @@ from index.stories.features import features as story_features
 from index.stories.grouping import Article
 from index.stories.store import ArticleFile, ArticleWriter, read_articles
 from index.stories.store import write as write_stories
+from index.variants import discover as discover_variants
 from search.analysis import ANALYZER_VERSION
 from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
+from search.engines.whoosh.variants import GenerationReading
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
@@ -63,6 +65,8 @@ class BuildSummary:
     republished: list[Republished] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    #: What the house spellings' search found (``index.variants.discover``): candidates, pairs, groups.
+    variants: dict = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -81,6 +85,7 @@ class BuildSummary:
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
+                + (f"{self.variants['groups']} words with several spellings, " if self.variants.get("groups") else "")
                 + f"skipped {self.skipped}, "
                 + (f"{self.warnings} warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
@@ -194,7 +199,9 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             _checkpoint("commit")
             story_of = write_stories(tmp, story_articles.kept(), same.rows())
             story_articles.remove()
-            summary.documents = ix.finish(story_of)
+            with GenerationReading(tmp) as reading:
+                variants, summary.variants = discover_variants(reading)
+            summary.documents = ix.finish(story_of, variants)
             _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
             meta = {

@@ -17,11 +17,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
+from itertools import islice, product
 
 from search.analysis import TOKEN_RE, analyze, stem_function
 from search.normalize import normalize_word
 from search.query import ParsedQuery, scored_fields
+from search.querytree import MAX_PHRASE_SPELLINGS, Expansion, spellings
 from search.stopwords import stopwords
+from search.variants import NONE
 
 SNIPPET_CHARS = 260
 SNIPPET_FRAGMENTS = 2
@@ -68,17 +71,28 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
     exact = engine.analyzer("text_exact")
     analyzers = [a for a in (engine.analyzer(f) for f in scored_fields(pq) if f != "text_exact") if a is not None]
     terms = MatchTerms(stemmed=[(stem_function(a), set()) for a in analyzers])
+    found = engine.variants() if pq.variants else NONE
+    expansion = Expansion(found, lambda _field, _term: 0, 0) if found else None
     for alternatives in pq.scored_words:
-        for word in alternatives:
-            terms.forms.update(analyze(exact, word))
-            for analyzer, (_, stems) in zip(analyzers, terms.stemmed):
-                stems.update(analyze(analyzer, word))
+        for typed in alternatives:
+            for word in spellings(typed, exact, expansion):
+                forms = tuple(analyze(exact, word))
+                if len(forms) > 1 and word != typed:  # another spelling, of two words («عبد العزيز»)
+                    terms.phrases.append(forms)
+                    continue
+                terms.forms.update(forms)
+                for analyzer, (_, stems) in zip(analyzers, terms.stemmed):
+                    stems.update(analyze(analyzer, word))
     for phrase in pq.phrases:
         forms = tuple(analyze(exact, phrase))
-        if len(forms) == 1:
-            terms.forms.add(forms[0])
-        elif forms:
-            terms.phrases.append(forms)
+        spelled = [" ".join(c).split() for c in islice(product(*(spellings(f, exact, expansion) for f in forms)),
+                                                        MAX_PHRASE_SPELLINGS)]
+        spelled += [w.split() for w in spellings(" ".join(forms), exact, expansion)[1:]] if forms else []
+        for words in spelled:
+            if len(words) == 1:
+                terms.forms.add(words[0])
+            elif words:
+                terms.phrases.append(tuple(words))
     return terms
 
 

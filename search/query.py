@@ -74,6 +74,7 @@ class ParsedQuery:
     relax_phrases: bool = False  # set when no article has the exact phrase (see search.searching)
     dropped_words: int = 0  # words past MAX_QUERY_WORDS, ignored (see cap_words)
     all_words: bool = False  # every word required, not any (date sorts: see search.searching)
+    variants: bool = True  # words searched with their house spellings too (search.variants)
 
     @property
     def phrases_required(self) -> bool:

@@ -8,9 +8,11 @@ the structure, the boosts and therefore the scores are decided here, once.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice, product
 
 from search.analysis import analyze
 from search.fields import FILTER_FIELDS
@@ -23,6 +25,7 @@ from search.query import (
     ParsedQuery,
     scored_fields,
 )
+from search.variants import Variants
 
 
 @dataclass(frozen=True)
@@ -83,41 +86,102 @@ class Nothing:
     """No article (a filter whose value analyzes to nothing)."""
 
 
+#: Spellings of a phrase searched, at most (each word's house spellings, combined).
+MAX_PHRASE_SPELLINGS = 8
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a query's words are expanded with: the index's house spellings (search.variants),
+    and the statistics that score a word's spellings as one term: ``df(field, term)`` and the
+    number of ``documents`` (the engines' idf: ``ln(documents / (df + 1)) + 1``)."""
+
+    variants: Variants
+    df: Callable[[str, str], int]
+    documents: int
+
+    def idf(self, df: int) -> float:
+        return math.log(max(self.documents, 1) / (df + 1)) + 1
+
+
+def spellings(word: str, exact, expansion: Expansion | None) -> tuple[str, ...]:
+    """``word`` (a word, or two: «عبد العزيز») and its house spellings (normalized forms; a
+    spelling may be two words), ``word`` as typed first."""
+    forms = analyze(exact, word)
+    if expansion is None or not 1 <= len(forms) <= 2:
+        return (word,)
+    return (word,) + expansion.variants.spellings(" ".join(forms))[1:]
+
+
+def _compounds(groups: list[list[str]], exact, expansion: Expansion | None) -> list[list[str]]:
+    """Word groups with two words typed apart that the index writes together too («عبد العزيز»,
+    «عبدالعزيز») made one: searched as either spelling, scored as one word."""
+    if expansion is None:
+        return groups
+    out: list[list[str]] = []
+    for group in groups:
+        if (out and len(out[-1]) == 1 and len(group) == 1 and " " not in out[-1][0]
+                and len(spellings(pair := f"{out[-1][0]} {group[0]}", exact, expansion)) > 1):
+            out[-1] = [pair]
+        else:
+            out.append(group)
+    return out
+
+
 def with_boost(node, boost: float):
     """``node`` with its boost replaced (terms, phrases, Or and And carry one)."""
     return type(node)(**{**node.__dict__, "boost": boost})
 
 
-def _word(word: str, analyzers: Mapping, fields: tuple[str, ...]) -> Or | None:
-    """One user word over the scored text ``fields``, each analyzed with its own analyzer."""
-    clauses = []
+def _word(word: str, analyzers: Mapping, fields: tuple[str, ...], expansion: Expansion | None = None) -> Or | None:
+    """One user word over the scored text ``fields``, each analyzed with its own analyzer; with
+    its house spellings (``expansion``), each field's terms of every spelling scored as one
+    term: with the idf of them all (an article is not favoured for the spelling typed)."""
+    exact = analyzers["text_exact"]
+    every = spellings(word, exact, expansion)
+    words = [w for w in every if len(analyze(exact, w)) == 1]  # a spelling of two words is a phrase
+    clauses = [Phrase("text_exact", tuple(analyze(exact, w)), FIELD_WEIGHTS["text"] + FIELD_WEIGHTS["text_exact"])
+               for w in every if len(analyze(exact, w)) > 1]
     for fieldname in fields:
         weight = FIELD_WEIGHTS[fieldname]
         if weight <= 0 or fieldname not in analyzers:  # Whoosh divides by the boost
             continue
-        clauses.extend(Term(fieldname, t, weight) for t in dict.fromkeys(analyze(analyzers[fieldname], word)))
+        terms = list(dict.fromkeys(t for w in words for t in analyze(analyzers[fieldname], w)))
+        if len(every) == 1:
+            clauses.extend(Term(fieldname, t, weight) for t in terms)
+            continue
+        dfs = {t: expansion.df(fieldname, t) for t in terms}
+        union = expansion.idf(sum(dfs.values()))
+        clauses.extend(Term(fieldname, t, weight * union / expansion.idf(dfs[t])) for t in terms if dfs[t])
     return Or(tuple(clauses)) if clauses else None
 
 
-def _phrase(text: str, exact, fields=("text_exact",)) -> Or | None:
+def _phrase(text: str, exact, fields=("text_exact",), expansion: Expansion | None = None) -> Or | None:
+    """A phrase (or a filter's value) over ``fields``; with ``expansion``, every combination of
+    its words' house spellings (at most MAX_PHRASE_SPELLINGS)."""
     forms = analyze(exact, text)
     if not forms:
         return None
-    if len(forms) == 1:
-        return Or(tuple(Term(f, forms[0]) for f in fields))
-    return Or(tuple(Phrase(f, tuple(forms)) for f in fields))
+    options = [spellings(f, exact, expansion) for f in forms]
+    combos = [" ".join(c).split() for c in islice(product(*options), MAX_PHRASE_SPELLINGS)]
+    combos += [w.split() for w in spellings(" ".join(forms), exact, expansion)[1:]]  # «عبد العزيز»: «عبدالعزيز»
+    return Or(tuple(Term(f, c[0]) if len(c) == 1 else Phrase(f, tuple(c)) for c in combos for f in fields))
 
 
-def build(pq: ParsedQuery, analyzers: Mapping) -> tuple[object | None, object | None]:
-    """(scoring tree, filter tree) of a parsed query; ``analyzers``: field -> the index's analyzer."""
+def build(pq: ParsedQuery, analyzers: Mapping, expansion: Expansion | None = None) -> tuple[object | None, object | None]:
+    """(scoring tree, filter tree) of a parsed query; ``analyzers``: field -> the index's analyzer;
+    ``expansion``: the index's house spellings, searched with each word, phrase and filter
+    value unless the query says not to (``pq.variants``)."""
     exact = analyzers["text_exact"]
+    if not pq.variants or expansion is None or not expansion.variants:
+        expansion = None
     fields = scored_fields(pq)
     groups = []
-    for alternatives in pq.scored_words:
-        alts = [q for q in (_word(w, analyzers, fields) for w in alternatives) if q is not None]
+    for alternatives in _compounds(pq.scored_words, exact, expansion):
+        alts = [q for q in (_word(w, analyzers, fields, expansion) for w in alternatives) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Or(tuple(alts)))
-    phrases = [q for q in (_phrase(p, exact) for p in pq.phrases) if q is not None]
+    phrases = [q for q in (_phrase(p, exact, expansion=expansion) for p in pq.phrases) if q is not None]
 
     scoring = None
     if groups and pq.all_words:
@@ -133,12 +197,12 @@ def build(pq: ParsedQuery, analyzers: Mapping) -> tuple[object | None, object | 
 
     filters = []
     for prefix, value in pq.filters:
-        q = _phrase(value, exact, fields=(FILTER_FIELDS[prefix],))
+        q = _phrase(value, exact, (FILTER_FIELDS[prefix],), expansion)
         filters.append(q if q is not None else Nothing())
     if pq.date_range:
         filters.append(DateRange(*pq.date_range))
-    negatives = [q for q in (_word(w, analyzers, PRECISE_FIELDS) for w in pq.excluded_words) if q is not None]
-    negatives += [q for q in (_phrase(p, exact) for p in pq.excluded_phrases) if q is not None]
+    negatives = [q for q in (_word(w, analyzers, PRECISE_FIELDS, expansion) for w in pq.excluded_words) if q is not None]
+    negatives += [q for q in (_phrase(p, exact, expansion=expansion) for p in pq.excluded_phrases) if q is not None]
 
     if scoring is None and filters:
         scoring = Every()

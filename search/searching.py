@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from search.analysis import analyze
 from search.engines.base import OLDEST
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.latin import AS_TYPED, has_latin, resolve
@@ -43,7 +44,7 @@ NO_WORDS_WARNING = ("ليس في الاستعلام كلمة يُبحث بها،
 def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
            sort: str = "relevance", facets: bool = True, snippets: bool = True, latin: bool = True,
            group: bool = False, timeline: bool = False, series: bool = False, share: bool = False,
-           match: str | None = None) -> dict:
+           match: str | None = None, variants: bool = True) -> dict:
     """Search an open engine; never raises on the query text.
 
     Returns ``{"query", "total", "stories", "grouped", "page", "page_size", "took_ms", "results",
@@ -61,15 +62,19 @@ def search(engine, text: str, *, page: int = 1, page_size: int = DEFAULT_PAGE_SI
     as a share of all the collection's articles in each bucket).
     ``match``: for date sorts, ``"all"`` (default: the articles with every word, ``broader_total``
     saying how many have any) or ``"any"`` (see :func:`_matches`).
+    ``variants``: words are searched with their house spellings (``search.variants``: «ترامب»
+    finds «ترمب»), scored as one word; ``variants`` in the result lists, for each typed word that
+    has others, ``{"word", "also"}`` (``variants=False``: each word as typed).
     """
     started = time.perf_counter()
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     searched, names = _arabic_names(engine, text) if latin else (text, [])
-    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match)
+    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match, variants)
     out = {"query": text, "total": 0, "stories": None, "grouped": False, "page": page, "page_size": page_size, "pages": 0,
            "results": [], "facets": {}, "warnings": warnings, "sort": "relevance", "latin": names,
-           "timeline": None, "match": "all" if pq.all_words else "any", "broader_total": broader}
+           "timeline": None, "match": "all" if pq.all_words else "any", "broader_total": broader,
+           "variants": also_spelled(engine, pq) if variants else []}
     if matches.state is None:
         out["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return out
@@ -133,12 +138,43 @@ def as_typed_note(names: list[dict]) -> str:
             f"(no Arabic name found with confidence for {', '.join(typed)}: searched as typed)")
 
 
+def also_spelled(engine, pq) -> list[dict]:
+    """The typed words (plain, phrase and filter words) that were searched with other house
+    spellings too: ``[{"word", "also": [spellings as the headlines write them]}]``."""
+    found = engine.variants()
+    if not found:
+        return []
+    exact = engine.analyzer("text_exact")
+    shown = None
+    out, seen = [], set()
+    typed = [w for group in pq.words for w in group] + [w for p in pq.phrases for w in p.split()]
+    typed += [w for _prefix, value in pq.filters for w in value.split()]
+    for word in typed:
+        forms = analyze(exact, word)
+        if len(forms) != 1 or forms[0] in seen:
+            continue
+        seen.add(forms[0])
+        others = found.spellings(forms[0])[1:]
+        if others:
+            shown = engine.spellings() if shown is None else shown
+            out.append({"word": word, "also": [shown.get(o, o) for o in others]})
+    return out
+
+
+def variants_note(notes: list[dict]) -> str:
+    """What else a query's words were searched as (``search()``'s ``variants``), in a sentence."""
+    if not notes:
+        return ""
+    also = "؛ ".join(f"{n['word']}: {'، '.join(n['also'])}" for n in notes)
+    return f"وأيضًا: {also} (also searched: the other spellings outlets use; variants=off searches each word as typed)"
+
+
 def _context(engine):
     ctx = latin_contexts.get(engine)
     return ctx.counts, ctx.translit, ctx.known
 
 
-def _matches(engine, text: str, sort: str, match: str | None):
+def _matches(engine, text: str, sort: str, match: str | None, variants: bool = True):
     """(parsed query, matches, warnings, by date, broader total) of a query sorted by ``sort``.
 
     A date sort lists the articles with every word of the query (``match="all"``, its default:
@@ -146,22 +182,23 @@ def _matches(engine, text: str, sort: str, match: str | None):
     ``broader_total`` then says how many have any of them, when more do (``match="any"`` lists
     those).  When no article has every word, the articles with any are listed, and a warning
     says so.  By relevance, articles with any word match (those with all rank first)."""
-    pq, matches, warnings = _match(engine, text)
+    pq, matches, warnings = _match(engine, text, variants=variants)
     by_date = _by_date(pq, sort)
     if not (by_date and match != "any" and matches.state is not None and len(pq.scored_words) > 1):
         return pq, matches, warnings, by_date, None
-    every_pq, every, _warnings = _match(engine, text, all_words=True)
+    every_pq, every, _warnings = _match(engine, text, all_words=True, variants=variants)
     if every.total == 0:
         warnings.append(NO_ARTICLE_HAS_EVERY_WORD)
         return pq, matches, warnings, by_date, None
     return every_pq, every, warnings, by_date, (matches.total if matches.total > every.total else None)
 
 
-def _match(engine, text: str, all_words: bool = False):
+def _match(engine, text: str, all_words: bool = False, variants: bool = True):
     """(parsed query, the engine's matches, warnings) of a query text: words past the cap
-    dropped, a phrase no article has relaxed into its words; ``all_words``: every word required."""
+    dropped, a phrase no article has relaxed into its words; ``all_words``: every word required;
+    ``variants``: words searched with their house spellings."""
     pq = parse_query(text)
-    pq.all_words = all_words
+    pq.all_words, pq.variants = all_words, variants
     dropped = cap_words(pq, engine.analyzer("text_exact"))
     warnings = list(pq.errors)
     if dropped:
@@ -194,14 +231,16 @@ def _by_date(pq, sort: str) -> bool | str:
 
 
 def each_result(engine, text: str, sort: str = "relevance", latin: bool = True,
-                match: str | None = None) -> tuple[int, list[str], Iterator[dict]]:
+                match: str | None = None, variants: bool = True) -> tuple[int, list[str], Iterator[dict]]:
     """(total, warnings, every result in order) of a query, for exports and feeds: the same
     matches and order as :func:`search` (every article, not grouped; each with :func:`story_columns`),
     all of them, read a page at a time (no snippets)."""
     searched, names = _arabic_names(engine, text) if latin else (text, [])
-    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match)
+    pq, matches, warnings, by_date, broader = _matches(engine, searched, sort, match, variants)
     if names:
         warnings.insert(0, latin_note(names))
+    if variants and (note := variants_note(also_spelled(engine, pq))):
+        warnings.insert(0, note)
     if broader is not None:
         warnings.append(every_word_note(matches.total, broader))
     stories = engine.stories()

@@ -79,12 +79,22 @@ def _keys(value: str) -> set[str]:
     return keys
 
 
+def _respelled(value: str, variants) -> list[str]:
+    """``value`` with each of its words in its other house spellings («دونالد ترامب» -> «دونالد ترمب»)."""
+    words = normalize_arabic(value).split()
+    return [" ".join(words[:i] + [other] + words[i + 1:])
+            for i, w in enumerate(words) for other in variants.spellings(w)[1:]]
+
+
 class Suggester:
     """The suggestion table of one index version."""
 
-    def __init__(self, entries: list[Suggestion]):
+    def __init__(self, entries: list[Suggestion], spellings: list[list[str]] | None = None):
+        """``spellings``: each entry's other spellings, found from their starts too («ترمب» finds
+        «دونالد ترامب» when the collection writes both)."""
         self.entries = entries
-        pairs = sorted((key, i) for i, e in enumerate(entries) for key in _keys(e.value))
+        others = spellings or [[] for _ in entries]
+        pairs = sorted({(key, i) for i, e in enumerate(entries) for v in [e.value, *others[i]] for key in _keys(v)})
         self.keys = [k for k, _ in pairs]
         self.ids = [i for _, i in pairs]
         self.short: dict[str, list[int]] = {}
@@ -103,19 +113,24 @@ class Suggester:
     @classmethod
     def from_engine(cls, engine) -> Suggester:
         entries: list[Suggestion] = []
+        aliases: list[list[str]] = []
+        variants = engine.variants()
         for field, kind in FACET_FIELDS.items():
             grouped: dict[str, list[tuple[int, str]]] = {}
             for value, count in engine.terms(field):
-                grouped.setdefault(normalize_arabic(value), []).append((count, value))
-            for spellings in grouped.values():  # spellings that normalize alike are one name
+                key = normalize_arabic(value)
+                grouped.setdefault(variants.canonical_text(key) if kind != "source" else key, []).append((count, value))
+            for spellings in grouped.values():  # spellings that normalize alike, or house spellings, are one name
                 best = min(spellings, key=lambda v: (-v[0], v[1]))[1]
                 entries.append(Suggestion(best, kind, sum(n for n, _ in spellings)))
+                aliases.append([v for _n, v in spellings if v != best] + _respelled(best, variants))
         shown = engine.spellings()
         stops = stopwords() | {normalize_arabic(e.value) for e in entries}  # a name is offered as a name
         for form, count in vocabulary(engine).frequency.items():  # the words' counts, read once per version
             if count >= MIN_WORD_ARTICLES and form in shown and form not in stops:
                 entries.append(Suggestion(shown[form], "word", count))
-        return cls(entries)
+                aliases.append([])
+        return cls(entries, aliases)
 
     def _candidates(self, prefix: str) -> list[int]:
         if len(prefix) <= SHORT_PREFIX:
@@ -133,7 +148,7 @@ class Suggester:
         best: list[Suggestion] = []
         taken: set[int] = set()
         for r in readings(typed):  # the text as typed first; readings without a clitic fill the rest
-            more = [i for i in self._candidates(r) if i not in taken]
+            more = [i for i in dict.fromkeys(self._candidates(r)) if i not in taken]  # a name's spellings: once
             for i in heapq.nsmallest(limit - len(best), more, key=self._rank):
                 taken.add(i)
                 best.append(self.entries[i])

@@ -17,6 +17,7 @@ from search.highlight import SNIPPET_CHARS, SNIPPET_FRAGMENTS, _marks, highlight
 from search.normalize import normalize_word
 from search.query import parse_query
 from search.stopwords import stopwords
+from search.variants import NONE
 from tests.conftest import sample_texts
 
 
@@ -70,6 +71,9 @@ class _Engine:
 
     def analyzer(self, field):
         return {"text": stemmed_analyzer(), "text_exact": exact_analyzer()}.get(field)
+
+    def variants(self):
+        return NONE
 
 
 def _whoosh_snippet(text, terms, maxchars=SNIPPET_CHARS):

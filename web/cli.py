@@ -1,7 +1,7 @@
 """The ``akhbar`` command: index, search, serve.
 
     akhbar index  [--collection PATH ...] [--index DIR] [--update] [--workers N]
-    akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date|oldest] [--latin on|off]
+    akhbar search "QUERY" [--index DIR] [--json] [--page N] [--sort relevance|date|oldest] [--latin on|off] [--variants on|off]
     akhbar serve  [--index DIR] [--host 127.0.0.1] [--port 8000] [--threads 2] [--processes 1]
     akhbar eval   --corpus PATH [--corpus PATH ...] --queries Q.jsonl --qrels QRELS.tsv [--no-title] [--run OUT.trec]
     (index, search, serve and eval take --engine opensearch --url URL [--index-name NAME] for a cluster;
@@ -92,17 +92,18 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from search.searching import each_result, every_word_note, latin_note, search
+    from search.searching import each_result, every_word_note, latin_note, search, variants_note
 
     if not args.query.strip():
         print("error: empty query: give words to search (the web answers 400 likewise)", file=sys.stderr)
         return 2
-    latin = args.latin == "on"
+    latin, variants = args.latin == "on", args.variants == "on"
     if args.all:
         from web.export import chunks
 
         with open_from_args(args) as engine:
-            total, warnings, results = each_result(engine, args.query, args.sort, latin=latin, match=args.match)
+            total, warnings, results = each_result(engine, args.query, args.sort, latin=latin, match=args.match,
+                                                   variants=variants)
             for w in warnings:
                 print(f"note: {w}", file=sys.stderr)
             for chunk in chunks(args.format, results):
@@ -111,7 +112,7 @@ def cmd_search(args) -> int:
         return 0
     with open_from_args(args) as engine:
         res = search(engine, args.query, page=args.page, page_size=args.page_size, sort=args.sort,
-                     facets=args.json, latin=latin, match=args.match)
+                     facets=args.json, latin=latin, match=args.match, variants=variants)
     if res["page"] > max(res["pages"], 1):  # as the web's 404
         print(f"error: page {res['page']} is past the last page of results ({res['pages']}; "
               f"{res['total']} results)", file=sys.stderr)
@@ -122,6 +123,7 @@ def cmd_search(args) -> int:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
     notes = [latin_note(res["latin"])] if res["latin"] else []
+    notes += [variants_note(res["variants"])] if res["variants"] else []
     notes += [every_word_note(res["total"], res["broader_total"])] if res["broader_total"] else []
     for w in notes + res["warnings"]:
         print(f"note: {w}", file=sys.stderr)
@@ -303,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="date sorts: all (default) lists the articles with every word, any those with any word")
     ps.add_argument("--latin", choices=("on", "off"), default="on",
                     help="on (default): names in Latin letters are searched as the Arabic names they stand for; "
+                         "off: as typed")
+    ps.add_argument("--variants", choices=("on", "off"), default="on",
+                    help="on (default): words are also searched as the other spellings outlets use («ترمب», «ترامب»); "
                          "off: as typed")
     ps.add_argument("--all", action="store_true", help="every match, not one page, as --format to standard output")
     ps.add_argument("--format", choices=("csv", "jsonl"), default="csv",

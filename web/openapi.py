@@ -56,7 +56,7 @@ def spec() -> dict:
     search_response = {
         "type": "object",
         "required": ["query", "total", "stories", "grouped", "timeline", "page", "page_size", "pages", "took_ms", "results", "facets",
-                     "warnings", "sort", "filters", "suggestion", "latin", "match", "broader_total"],
+                     "warnings", "sort", "filters", "suggestion", "latin", "match", "broader_total", "variants"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
             "stories": {"type": ["integer", "null"], "minimum": 0,
@@ -106,6 +106,11 @@ def spec() -> dict:
                       "items": {"type": "object", "required": ["latin", "arabic", "how"],
                                 "properties": {"latin": {"type": "string"}, "arabic": {"type": "string"},
                                                "how": {"enum": ["lexicon", "collection"]}}}},
+            "variants": {"type": "array", "description": "typed words also searched as the other spellings outlets "
+                                                         "use (variants=off: as typed)",
+                         "items": {"type": "object", "required": ["word", "also"],
+                                   "properties": {"word": {"type": "string"},
+                                                  "also": {"type": "array", "items": {"type": "string"}}}}},
         },
     }
     article = {
@@ -156,7 +161,7 @@ def spec() -> dict:
             "/search": {"get": {
                 "summary": "Search: one page of ranked results with snippets and facet counts",
                 "description": "JSON with Accept: application/json or format=json; the HTML page otherwise.",
-                "parameters": _params("q", "f", "page", "sort", "format", "latin", "group", "series", "share", "match"),
+                "parameters": _params("q", "f", "page", "sort", "format", "latin", "variants", "group", "series", "share", "match"),
                 "responses": {"200": {"description": "results",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Search"}},
                                                   **_HTML}},
@@ -165,10 +170,10 @@ def spec() -> dict:
                 "summary": "Every match as CSV (RFC 4180, UTF-8 with a BOM); columns: " + ", ".join(COLUMNS),
                 "description": "A text cell that a spreadsheet would run as a formula (starting with = + - @, "
                                "also after spaces or invisible marks, or with a tab, CR or NUL) begins with '.",
-                "parameters": _params("q", "f", "page", "sort", "latin", "match"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin", "variants", "match"), "responses": file_responses}},
             "/search.jsonl": {"get": {
                 "summary": "Every match as JSON Lines (one object per article, the same columns)",
-                "parameters": _params("q", "f", "page", "sort", "latin", "match"), "responses": file_responses}},
+                "parameters": _params("q", "f", "page", "sort", "latin", "variants", "match"), "responses": file_responses}},
             "/search.atom": {"get": {
                 "summary": f"The {feeds.FEED_ENTRIES} newest matches as an Atom feed (RFC 4287)",
                 "description": "Links are PUBLIC_URL followed by a path when that setting is given, else relative "
@@ -239,6 +244,10 @@ def spec() -> dict:
                 "latin": {"name": "latin", "in": "query", "required": False,
                           "schema": {"enum": ["on", "off"], "default": "on"},
                           "description": "on: names typed in Latin letters are searched as their Arabic names"},
+                "variants": {"name": "variants", "in": "query", "required": False,
+                             "schema": {"enum": ["on", "off"], "default": "on"},
+                             "description": "on: words are also searched as the other spellings outlets use "
+                                            "(«ترمب», «ترامب»); off: as typed"},
                 "match": {"name": "match", "in": "query", "required": False, "schema": {"enum": list(MATCHES)},
                           "description": "date sorts: all (default) lists the articles with every word, any those "
                                          "with any word"},

@@ -72,6 +72,11 @@ def _read_latin() -> bool:
     return _read_switch("latin")
 
 
+def _read_variants() -> bool:
+    """``variants=on`` (default): words are searched with their house spellings (search.variants)."""
+    return _read_switch("variants")
+
+
 def _read_match() -> str | None:
     """``match=all|any``: what a date sort lists (``search.searching``); absent: its default."""
     value = request.args.get("match")
@@ -119,7 +124,8 @@ def search_view():
     group = _read_group()
     series, share = _read_switch("series", "off"), _read_switch("share", "off")
     res = search(engine, effective, page=page, page_size=current_app.config["PAGE_SIZE"], sort=sort,
-                 latin=_read_latin(), group=group, timeline=True, series=series, share=share, match=_read_match())
+                 latin=_read_latin(), group=group, timeline=True, series=series, share=share, match=_read_match(),
+                 variants=_read_variants())
     if page > max(res["pages"], 1):
         last = max(res["pages"], 1)
         raise ApiError(404, f"لا توجد صفحة {page}: النتائج في {res['pages']} صفحة",
@@ -133,7 +139,8 @@ def search_view():
     return render_template("search.html", q=q, res=res, filters=filters, sort=sort, group=group,
                            series=series, share=share, timeline_svg=timeline_svg(res["timeline"], share) if res["timeline"] else "",
                            facet_prefix=FACET_PREFIX, as_typed_url=search_url(q, filters, sort, group=group) + "&latin=off",
-                           latin_as_typed=as_typed_note(res["latin"]))
+                           latin_as_typed=as_typed_note(res["latin"]),
+                           only_typed_url=search_url(q, filters, sort, group=group) + "&variants=off")
 
 
 @bp.get("/search.csv", defaults={"fmt": "csv"})
@@ -141,7 +148,8 @@ def search_view():
 def export(fmt: str):
     """Every match of a search (same q, f and sort as /search), streamed as CSV or JSON Lines."""
     _q, _filters, _page, sort, effective = _read_request()
-    total, warnings, results = each_result(get_engine(), effective, sort, latin=_read_latin(), match=_read_match())
+    total, warnings, results = each_result(get_engine(), effective, sort, latin=_read_latin(), match=_read_match(),
+                                             variants=_read_variants())
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="akhbar-{stamp}.{fmt}"', "X-Total-Count": str(total)}
     if warnings:  # HTTP headers are Latin-1: the English part of each warning

@@ -88,6 +88,10 @@ class Engine(Protocol):
         """Every term of ``field`` with its document frequency (``text_exact``, and the facet
         fields ``source``, ``persons``, ``places``, ``organizations``: their values)."""
 
+    def variants(self):
+        """The :class:`search.variants.Variants` (house spellings) of the index version served;
+        :data:`search.variants.NONE` when it has none."""
+
     def spellings(self) -> dict[str, str]:
         """Normalized word -> the spelling the collection's headlines use most (search.vocabulary)."""
 

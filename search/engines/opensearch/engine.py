@@ -26,6 +26,7 @@ from search.engines.opensearch.writer import VOCABULARY_SUFFIX, doc_key
 from search.errors import IndexMissingError
 from search.fields import FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
 from search.normalize import normalize_arabic
+from search.variants import NONE, Variants
 from search.vocabulary import best_spellings
 
 #: Values fetched per facet before ties are ordered by spelling and cut to FACET_LIMIT.
@@ -269,6 +270,11 @@ class OpenSearchEngine:
                 yield hit["_source"]
         except E.TransportError as exc:
             raise unavailable(self.url, exc) from exc
+
+    def variants(self) -> Variants:
+        """None yet on the cluster: its build keeps no story vectors to find them with (see
+        docs/stories.md); words are searched as typed."""
+        return NONE
 
     def spellings(self) -> dict[str, str]:
         key = self.version

@@ -34,6 +34,7 @@ import numpy as np
 
 from search.engines.whoosh import facet_columns
 from search.engines.whoosh.postings import TermPostings, read_term
+from search.engines.whoosh.store import read_variants
 
 DIRNAME = "arrays"
 MIN_DF = 128
@@ -165,8 +166,9 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
         np.save(out / "ties.npy", ties)
         if story_of is not None:
             np.save(out / "story.npy", stories_of(ids, story_of))
+        variants = read_variants(index_dir)
         for field in facet_columns.COUNTED_FIELDS:
-            column = facet_columns.column(reader, field)
+            column = facet_columns.column(reader, field, variants)
             np.save(out / f"facets.{field}.docs.npy", column.docs)
             np.save(out / f"facets.{field}.ids.npy", column.value_ids)
             (out / f"facets.{field}.values.json").write_text(json.dumps(column.values, ensure_ascii=False),

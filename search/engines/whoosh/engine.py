@@ -38,12 +38,23 @@ from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets, doc_values
 from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.ranking import order, top
-from search.engines.whoosh.store import REBUILD, close_left_open, current_dir, open_index, read_meta, read_spellings, unreadable
+from search.engines.whoosh.store import (
+    REBUILD,
+    close_left_open,
+    current_dir,
+    open_index,
+    read_meta,
+    read_spellings,
+    read_variants,
+    unreadable,
+)
 from search.engines.whoosh.tables import dates, live
 from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
+from search.querytree import Expansion
 from search.stories import StoryIndex
+from search.variants import Variants
 from search.vocabulary import best_spellings
 
 
@@ -90,6 +101,7 @@ def open_searcher(ix):
                 leaf.column_reader(name)
     searcher.akhbar_arrays = arrays.for_reader(ix.storage.folder, searcher.reader())  # read by docsets/tables
     searcher.akhbar_stories = _stories_for(ix.storage.folder)
+    searcher.akhbar_variants = read_variants(ix.storage.folder)
     return searcher
 
 
@@ -266,11 +278,20 @@ class WhooshEngine:
     @_reads
     def match(self, pq: ParsedQuery) -> Matches:
         searcher = self.searcher()
-        scoring_q, filter_q = to_whoosh(pq, searcher.schema)
+        scoring_q, filter_q = to_whoosh(pq, searcher.schema, self._expansion(searcher))
         if scoring_q is None:
             return Matches(total=0, state=None)
         docs = matching_docs(searcher, scoring_q if filter_q is None else Q.And([scoring_q, filter_q]))
         return Matches(total=len(docs), state=(searcher, scoring_q, filter_q, docs))
+
+    @staticmethod
+    def _expansion(searcher) -> Expansion:
+        return Expansion(searcher.akhbar_variants, searcher.reader().doc_frequency, searcher.doc_count_all())
+
+    @_reads
+    def variants(self) -> Variants:
+        """The house spellings of the generation served (search.variants)."""
+        return self.searcher().akhbar_variants
 
     @_reads
     def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from search.fields import FACET_FIELDS
 from search.normalize import normalize_arabic
+from search.variants import NONE, Variants
 
 #: Facet fields counted for each query (entity and source facets, and the month).
 COUNTED_FIELDS = tuple(FACET_FIELDS) + ("month",)
@@ -33,13 +34,14 @@ class Column:
         return [(self.values[i], int(counts[i])) for i in order]
 
 
-def shown_spellings(counts: dict[str, int]) -> dict[str, str]:
+def shown_spellings(counts: dict[str, int], variants: Variants = NONE) -> dict[str, str]:
     """Each value -> the spelling shown for it (``counts``: value -> its documents): values that
-    normalize alike («الدبيبة», «الدبيبه», «الدّبيبة») are one name, shown as the spelling most
+    normalize alike («الدبيبة», «الدبيبه», «الدّبيبة»), or whose words are house spellings of one
+    word (``variants``: «دونالد ترمب», «دونالد ترامب»), are one name, shown as the spelling most
     articles use."""
     groups: dict[str, list[str]] = {}
     for value in counts:
-        groups.setdefault(normalize_arabic(value), []).append(value)
+        groups.setdefault(variants.canonical_text(normalize_arabic(value)), []).append(value)
     shown = {}
     for variants in groups.values():
         best = min(variants, key=lambda v: (-counts[v], v))
@@ -52,7 +54,7 @@ def build(reader) -> dict[str, Column]:
     return {field: column(reader, field) for field in COUNTED_FIELDS}
 
 
-def column(reader, field: str) -> Column:
+def column(reader, field: str, variants: Variants = NONE) -> Column:
     postings: dict[str, list[np.ndarray]] = {}
     if field in reader.schema:
         for leaf, offset in reader.leaf_readers():  # segment by segment: a multi-segment lexicon
@@ -61,7 +63,7 @@ def column(reader, field: str) -> Column:
                 docs = np.fromiter(leaf.postings(field, term).all_ids(), dtype=np.int64)
                 postings.setdefault(value, []).append(docs + offset)
     counts = {v: sum(len(d) for d in parts) for v, parts in postings.items()}
-    shown = shown_spellings(counts) if field in ENTITY_FIELDS else {v: v for v in postings}
+    shown = shown_spellings(counts, variants) if field in ENTITY_FIELDS else {v: v for v in postings}
     values = sorted(set(shown.values()))
     number = {v: i for i, v in enumerate(values)}
     n = max(len(values), 1)

@@ -8,10 +8,11 @@ from search.engines.whoosh.analysis import chain_of
 from search.query import ParsedQuery
 
 
-def to_whoosh(pq: ParsedQuery, schema) -> tuple[Q.Query | None, Q.Query | None]:
-    """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers."""
+def to_whoosh(pq: ParsedQuery, schema, expansion: T.Expansion | None = None) -> tuple[Q.Query | None, Q.Query | None]:
+    """(scoring query, filter query) for a parsed query, analyzed with the index's own analyzers
+    (``expansion``: the index's house spellings, :func:`search.querytree.build`)."""
     analyzers = {name: chain for name in schema.names() if (chain := chain_of(schema[name])) is not None}
-    scoring, filters = T.build(pq, analyzers)
+    scoring, filters = T.build(pq, analyzers, expansion)
     return (convert(scoring) if scoring is not None else None), (convert(filters) if filters is not None else None)
 
 

@@ -14,11 +14,14 @@ from whoosh import index as windex
 from whoosh.filedb.structfile import StructFile
 
 from search.errors import IndexMissingError
+from search.variants import NONE, Variants
 
 CURRENT = "current"
 META = "meta.json"
 #: The headline spellings of the generation's words (search.vocabulary), written by the build.
 SPELLINGS = "spellings.json"
+#: The generation's house-spelling groups (search.variants), written by the build.
+VARIANTS = "variants.json"
 #: How an unreadable index is mended (the message a web client sees: no location in it).
 REBUILD = "rebuild it with: akhbar index"
 
@@ -85,3 +88,17 @@ def read_spellings(root: str | Path) -> list:
         return []
     except (OSError, ValueError) as exc:  # ValueError: damaged JSON or UTF-8
         raise unreadable(root, exc, SPELLINGS) from exc
+
+
+def write_variants(gen_dir: str | Path, variants: Variants) -> None:
+    (Path(gen_dir) / VARIANTS).write_text(variants.to_json(), encoding="utf-8")
+
+
+def read_variants(gen_dir: str | Path) -> Variants:
+    """A generation folder's spelling groups (none for a generation built before them); OSError
+    or ValueError if the file is damaged."""
+    try:
+        text = (Path(gen_dir) / VARIANTS).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return NONE
+    return Variants.from_json(text)

@@ -21,7 +21,9 @@ from whoosh import index as windex
 
 from search.engines.whoosh import arrays
 from search.engines.whoosh.schema import build_schema
+from search.engines.whoosh.store import write_variants
 from search.fields import FILTER_FIELDS, SCORED_TEXT_FIELDS, scored_text
+from search.variants import NONE, Variants
 
 #: What a failing Whoosh write raises, besides OSError and ValueError.
 ERRORS = (OSError, ValueError, windex.IndexError)
@@ -116,11 +118,12 @@ class WhooshWriter:
         w._commit_toc(segments + writes.adopted)
         w._finish()
 
-    def finish(self, story_of: dict[str, str] | None = None) -> int:
-        """Close the index and write its arrays (``story_of``: article id -> its story's id);
-        returns the number of documents."""
+    def finish(self, story_of: dict[str, str] | None = None, variants: Variants = NONE) -> int:
+        """Close the index and write its house spellings and arrays (``story_of``: article id -> its
+        story's id; the entity facets count a name's spellings as one); returns the number of documents."""
         documents = self.ix.doc_count()
         self.ix.close()
+        write_variants(self.path, variants)
         arrays.write(self.path, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
         return documents
 

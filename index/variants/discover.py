@@ -1,0 +1,140 @@
+"""The house spellings of a collection: candidate pairs (``letters``) the collection confirms
+(``evidence``), joined into groups (:class:`search.variants.Variants`)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.variants.evidence import Evidence, Neighbours, outlet_split, prefers_each
+from index.variants.letters import MIN_ARTICLES, candidates, compounds, root_pattern
+from search.variants import Variants
+
+#: One spelling per outlet: the split, its G and the subjects' similarity at least (house style).
+SPLIT, G, OUTLET_SUBJECTS = 0.5, 10.0, 0.2
+#: Shared neighbours alone; or weaker neighbours with shared subjects.
+NEIGHBOURS, WEAK_NEIGHBOURS, SUBJECTS = 0.08, 0.03, 0.4
+#: A pair that may be one root's derivations (``letters.root_pattern``) needs house style with
+#: neighbours in common (a banner's «تحميل» is not the others' «تحمل»), or both of these.
+HOUSE_NEIGHBOURS = 0.05
+PATTERN_NEIGHBOURS, PATTERN_SUBJECTS = 0.15, 0.3
+#: A rare spelling of a common long word (in at most this share of its articles, a word of
+#: LONG letters or more) needs fewer neighbours in common: it has few.
+MINORITY_SHARE, LONG, MINORITY_NEIGHBOURS = 0.1, 6, 0.025
+#: Dimensions the articles' tf-idf vectors are projected to (random projection keeps cosines).
+DIMENSIONS = 256
+
+
+@dataclass
+class Collection:
+    """What :func:`discover` reads of a built index (an engine's build gives it).
+
+    ``frequency``: normalized word -> articles; ``docs_of(word)``: its articles' numbers;
+    ``outlet``: each article's outlet number (-1: none), of ``outlets``; ``vectors``: each
+    article's unit tf-idf vector (scipy CSR, rows by article number, zeros for none);
+    ``column(word)``: the word's column in ``vectors``; ``texts()``: every article's words,
+    normalized, in order; ``same_stem(a, b)``: the stemmer makes the two one already."""
+
+    frequency: Mapping[str, int]
+    docs_of: Callable[[str], np.ndarray]
+    outlet: np.ndarray
+    outlets: int
+    vectors: object
+    column: Callable[[str], int | None]
+    texts: Callable[[], Iterable[list[str]]]
+    same_stem: Callable[[str, str], bool]
+
+
+def confirmed(ev: Evidence, pattern: bool, minority: bool) -> bool:
+    """Whether the evidence makes a pair one word's spellings (``pattern``: the pair may be one
+    root's derivations; ``minority``: a rare spelling of a common long word)."""
+    house = ev.each and ev.split >= SPLIT and ev.g >= G and ev.subjects >= OUTLET_SUBJECTS
+    if pattern:
+        return (house and ev.neighbours >= HOUSE_NEIGHBOURS) or (
+            ev.neighbours >= PATTERN_NEIGHBOURS and ev.subjects >= PATTERN_SUBJECTS)
+    return (house or ev.neighbours >= NEIGHBOURS or (ev.neighbours >= WEAK_NEIGHBOURS and ev.subjects >= SUBJECTS)
+            or (minority and ev.neighbours >= MINORITY_NEIGHBOURS))
+
+
+def discover(c: Collection, explain: list | None = None) -> tuple[Variants, dict]:
+    """The spelling groups of a collection, and figures on what was compared (``explain``: a list
+    that gets ``(a, b, Evidence, pattern, confirmed)`` for every candidate pair)."""
+    pairs = [(a, b) for a, b in candidates(c.frequency) if not c.same_stem(a, b)]
+    words = sorted({w for p in pairs for w in p})
+    docs = {w: np.asarray(c.docs_of(w), dtype=np.int64) for w in words}
+    counts = {}
+    for w in words:
+        o = c.outlet[docs[w]]
+        counts[w] = np.bincount(o[o >= 0], minlength=c.outlets)
+    joined = compounds(c.frequency)
+    neighbours = Neighbours(words + [w for w, _x, _y in joined], c.texts(), [(x, y) for _w, x, y in joined])
+    subject = _Subjects(c.vectors, c.column)
+    for word, first, second in joined:  # «عبدالعزيز», «عبد العزيز»
+        apart = f"{first} {second}"
+        if len(neighbours.docs.get(apart, ())) < MIN_ARTICLES:
+            continue
+        if word not in docs:
+            docs[word] = np.asarray(c.docs_of(word), dtype=np.int64)
+            o = c.outlet[docs[word]]
+            counts[word] = np.bincount(o[o >= 0], minlength=c.outlets)
+        docs[apart] = np.asarray(neighbours.docs[apart], dtype=np.int64)
+        o = c.outlet[docs[apart]]
+        counts[apart] = np.bincount(o[o >= 0], minlength=c.outlets)
+        pairs.append((word, apart))
+    accepted = []
+    for a, b in pairs:
+        split, g = outlet_split(counts[a], counts[b])
+        ev = Evidence(split, g, prefers_each(counts[a], counts[b], MIN_ARTICLES), neighbours.similarity(a, b),
+                      subject.similarity(a, docs[a], b, docs[b]))
+        pattern = root_pattern(a, b)
+        rare, common = sorted((len(docs[a]), len(docs[b])))
+        ok = confirmed(ev, pattern, rare <= MINORITY_SHARE * common and min(len(a), len(b)) >= LONG)
+        if explain is not None:
+            explain.append((a, b, ev, pattern, ok))
+        if ok:
+            accepted.append((a, b))
+    groups = _components(accepted, {w: len(d) for w, d in docs.items()})
+    return Variants(groups), {"candidates": len(pairs), "pairs": len(accepted), "groups": len(groups)}
+
+
+class _Subjects:
+    """Centred cosines of words' mean article vectors, in a random projection (seeded: the same
+    collection gives the same groups)."""
+
+    def __init__(self, vectors, column: Callable[[str], int | None]):
+        rng = np.random.default_rng(0)
+        self.vectors, self.column = vectors, column
+        self.projection = (rng.standard_normal((vectors.shape[1], DIMENSIONS)) / np.sqrt(DIMENSIONS)).astype(np.float32)
+        self.projected = np.asarray(vectors @ self.projection, dtype=np.float32)
+        self.mean = self.projected.mean(axis=0) if len(self.projected) else np.zeros(DIMENSIONS, np.float32)
+
+    def centroid(self, docs: np.ndarray, leave_out: list[int]) -> np.ndarray:
+        v = self.projected[docs].mean(axis=0) - self.mean
+        for col in leave_out:  # the words themselves are not their own context
+            v -= float(self.vectors[docs, col].mean()) * self.projection[col]
+        return v
+
+    def similarity(self, a: str, docs_a: np.ndarray, b: str, docs_b: np.ndarray) -> float:
+        leave = [col for col in (self.column(a), self.column(b)) if col is not None]
+        va, vb = self.centroid(docs_a, leave), self.centroid(docs_b, leave)
+        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / norm if norm else 0.0
+
+
+def _components(pairs: list[tuple[str, str]], frequency: Mapping[str, int]) -> list[list[str]]:
+    """Connected words, each group most frequent first."""
+    parent: dict[str, str] = {}
+
+    def find(w: str) -> str:
+        while parent.setdefault(w, w) != w:
+            parent[w] = parent[parent[w]]
+            w = parent[w]
+        return w
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for w in parent:
+        groups.setdefault(find(w), []).append(w)
+    return sorted((sorted(g, key=lambda w: (-frequency.get(w, 0), w)) for g in groups.values()), key=lambda g: g[0])
