@@ -85,7 +85,8 @@ class BuildSummary:
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
-                + (f"{self.variants['groups']} words with several spellings, " if self.variants.get("groups") else "")
+                + (f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
+                   if self.variants.get("groups") else "")
                 + f"skipped {self.skipped}, "
                 + (f"{self.warnings} warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")

@@ -242,6 +242,16 @@ def cmd_eval_stories(args) -> int:
     return 0
 
 
+def cmd_eval_variants(args) -> int:
+    """House spellings: recall and precision of each spelling typed alone, look-alikes merged."""
+    from index.variants.evaluate import report
+
+    with open_from_args(args) as engine:
+        for line in report(engine, Path(args.groups), Path(args.lookalikes), args.misses):
+            print(line)
+    return 0
+
+
 #: ``akhbar serve``'s threads per process for each engine.  An embedded search is Python
 #: work, and one process runs one thread at a time: past two threads they only contend for
 #: the lock (more server CPU a request, fewer requests a second: docs/performance.md,
@@ -343,6 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
     pst.add_argument("--index", default="var/ant", help="an index of the collection the pairs come from (ANT)")
     pst.add_argument("--pairs", default=None, help="labelled pairs (default: tests/data/story_pairs.tsv)")
     pst.set_defaults(func=cmd_eval_stories)
+
+    from index.variants.evaluate import GROUPS, LOOKALIKES
+
+    pva = sub.add_parser("eval-variants", help="measure house spellings on labelled groups and look-alikes")
+    pva.add_argument("--index", default="var/ant", help="an index of the collection the groups come from (ANT)")
+    add_engine_arguments(pva)
+    pva.add_argument("--groups", default=str(GROUPS), help="spelling groups (default: tests/data/variant_groups.tsv)")
+    pva.add_argument("--lookalikes", default=str(LOOKALIKES),
+                     help="look-alike pairs (default: tests/data/variant_lookalikes.tsv)")
+    pva.add_argument("--misses", action="store_true", help="list every search below 0.97 recall or precision")
+    pva.set_defaults(func=cmd_eval_variants)
 
     pv = sub.add_parser("serve", help="serve the search page and API (waitress)")
     pv.add_argument("--index", default=default_index(), metavar="DIR")

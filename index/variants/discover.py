@@ -2,12 +2,13 @@
 (``evidence``), joined into groups (:class:`search.variants.Variants`)."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from index.variants.evidence import Evidence, Neighbours, outlet_split, prefers_each
+from index.variants.evidence import Evidence, Neighbours, Subjects, outlet_split, prefers_each
 from index.variants.letters import MIN_ARTICLES, candidates, compounds, root_pattern
 from search.variants import Variants
 
@@ -22,22 +23,18 @@ PATTERN_NEIGHBOURS, PATTERN_SUBJECTS = 0.15, 0.3
 #: A rare spelling of a common long word (in at most this share of its articles, a word of
 #: LONG letters or more) needs fewer neighbours in common: it has few.
 MINORITY_SHARE, LONG, MINORITY_NEIGHBOURS = 0.1, 6, 0.025
-#: Dimensions the articles' tf-idf vectors are projected to (random projection keeps cosines).
-DIMENSIONS = 256
 
 
 @dataclass
 class Collection:
     """What :func:`discover` reads of a built index (an engine's build gives it).
 
-    ``frequency``: normalized word -> articles; ``docs_of(word)``: its articles' numbers;
-    ``outlet``: each article's outlet number (-1: none), of ``outlets``; ``vectors``: each
+    ``frequency``: normalized word -> articles; ``outlet``: each article's outlet number (-1: none), of ``outlets``; ``vectors``: each
     article's unit tf-idf vector (scipy CSR, rows by article number, zeros for none);
     ``column(word)``: the word's column in ``vectors``; ``texts()``: every article's words,
     normalized, in order; ``same_stem(a, b)``: the stemmer makes the two one already."""
 
     frequency: Mapping[str, int]
-    docs_of: Callable[[str], np.ndarray]
     outlet: np.ndarray
     outlets: int
     vectors: object
@@ -60,33 +57,25 @@ def confirmed(ev: Evidence, pattern: bool, minority: bool) -> bool:
 def discover(c: Collection, explain: list | None = None) -> tuple[Variants, dict]:
     """The spelling groups of a collection, and figures on what was compared (``explain``: a list
     that gets ``(a, b, Evidence, pattern, confirmed)`` for every candidate pair)."""
+    started = time.perf_counter()
     pairs = [(a, b) for a, b in candidates(c.frequency) if not c.same_stem(a, b)]
-    words = sorted({w for p in pairs for w in p})
-    docs = {w: np.asarray(c.docs_of(w), dtype=np.int64) for w in words}
-    counts = {}
-    for w in words:
-        o = c.outlet[docs[w]]
-        counts[w] = np.bincount(o[o >= 0], minlength=c.outlets)
     joined = compounds(c.frequency)
-    neighbours = Neighbours(words + [w for w, _x, _y in joined], c.texts(), [(x, y) for _w, x, y in joined])
-    subject = _Subjects(c.vectors, c.column)
-    for word, first, second in joined:  # «عبدالعزيز», «عبد العزيز»
-        apart = f"{first} {second}"
-        if len(neighbours.docs.get(apart, ())) < MIN_ARTICLES:
-            continue
-        if word not in docs:
-            docs[word] = np.asarray(c.docs_of(word), dtype=np.int64)
-            o = c.outlet[docs[word]]
-            counts[word] = np.bincount(o[o >= 0], minlength=c.outlets)
-        docs[apart] = np.asarray(neighbours.docs[apart], dtype=np.int64)
-        o = c.outlet[docs[apart]]
-        counts[apart] = np.bincount(o[o >= 0], minlength=c.outlets)
-        pairs.append((word, apart))
+    words = {w for p in pairs for w in p} | {w for w, _x, _y in joined}
+    neighbours = Neighbours(words, c.texts(), [(x, y) for _w, x, y in joined])
+    docs = {w: np.asarray(d, dtype=np.int64) for w, d in neighbours.docs.items()}
+    # «عبدالعزيز», «عبد العزيز»: when the two are written apart in MIN_ARTICLES articles
+    pairs += [(w, f"{x} {y}") for w, x, y in joined if len(docs.get(f"{x} {y}", ())) >= MIN_ARTICLES]
+    pairs = [(a, b) for a, b in pairs if a in docs and b in docs]
+    counts = {}
+    for w, d in docs.items():
+        o = c.outlet[d]
+        counts[w] = np.bincount(o[o >= 0], minlength=c.outlets)
+    subjects = Subjects(c.vectors, c.column)
     accepted = []
-    for a, b in pairs:
+    for (a, b), near in zip(pairs, neighbours.similarities(pairs)):
         split, g = outlet_split(counts[a], counts[b])
-        ev = Evidence(split, g, prefers_each(counts[a], counts[b], MIN_ARTICLES), neighbours.similarity(a, b),
-                      subject.similarity(a, docs[a], b, docs[b]))
+        ev = Evidence(split, g, prefers_each(counts[a], counts[b], MIN_ARTICLES), float(near),
+                      subjects.similarity(a, docs[a], b, docs[b]))
         pattern = root_pattern(a, b)
         rare, common = sorted((len(docs[a]), len(docs[b])))
         ok = confirmed(ev, pattern, rare <= MINORITY_SHARE * common and min(len(a), len(b)) >= LONG)
@@ -95,31 +84,8 @@ def discover(c: Collection, explain: list | None = None) -> tuple[Variants, dict
         if ok:
             accepted.append((a, b))
     groups = _components(accepted, {w: len(d) for w, d in docs.items()})
-    return Variants(groups), {"candidates": len(pairs), "pairs": len(accepted), "groups": len(groups)}
-
-
-class _Subjects:
-    """Centred cosines of words' mean article vectors, in a random projection (seeded: the same
-    collection gives the same groups)."""
-
-    def __init__(self, vectors, column: Callable[[str], int | None]):
-        rng = np.random.default_rng(0)
-        self.vectors, self.column = vectors, column
-        self.projection = (rng.standard_normal((vectors.shape[1], DIMENSIONS)) / np.sqrt(DIMENSIONS)).astype(np.float32)
-        self.projected = np.asarray(vectors @ self.projection, dtype=np.float32)
-        self.mean = self.projected.mean(axis=0) if len(self.projected) else np.zeros(DIMENSIONS, np.float32)
-
-    def centroid(self, docs: np.ndarray, leave_out: list[int]) -> np.ndarray:
-        v = self.projected[docs].mean(axis=0) - self.mean
-        for col in leave_out:  # the words themselves are not their own context
-            v -= float(self.vectors[docs, col].mean()) * self.projection[col]
-        return v
-
-    def similarity(self, a: str, docs_a: np.ndarray, b: str, docs_b: np.ndarray) -> float:
-        leave = [col for col in (self.column(a), self.column(b)) if col is not None]
-        va, vb = self.centroid(docs_a, leave), self.centroid(docs_b, leave)
-        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
-        return float(va @ vb) / norm if norm else 0.0
+    return Variants(groups), {"candidates": len(pairs), "pairs": len(accepted), "groups": len(groups),
+                              "seconds": round(time.perf_counter() - started, 1)}
 
 
 def _components(pairs: list[tuple[str, str]], frequency: Mapping[str, int]) -> list[list[str]]:

@@ -21,8 +21,9 @@ from rapidfuzz.distance import Indel
 #: Letters one outlet writes where another writes another, each folded to one.
 FOLD = str.maketrans({"غ": "ج", "ك": "ج", "ق": "ج", "ڭ": "ج", "گ": "ج", "چ": "ج", "ڤ": "ف", "پ": "ب", "ة": "ه",
                       "ص": "س", "ط": "ت", "ض": "د", "ظ": "ز", "ث": "ت", "ذ": "ز"})
-#: Two letters for one Latin sound («منوتشين», «منوشين»).
-DIGRAPHS = (("تش", "ش"),)
+#: Two letters for one Latin sound before a vowel letter or at the end («منوتشين», «منوشين»; not
+#: «يتشتت», a verb of «شتت»).
+DIGRAPHS = ((re.compile("تش(?=[اوي]|$)"), "ش"),)
 #: Letters written or left out in a foreign word's vowels (and hamza's seat).
 VOWEL_LETTERS = "اويء"
 _VOWELS = frozenset(VOWEL_LETTERS)
@@ -38,7 +39,12 @@ LONG_WORD = 7
 _CLITICS_RE = re.compile(r"^(?:[وف])?(?:لل|(?:[بلك])?(?:ال)?)")
 #: Endings and beginnings of one word's inflections (dual, plural, case, person, tense).
 SUFFIXES = frozenset({"", "ا", "وا", "ون", "ين", "ان", "تا", "تان", "تين", "ت", "ه", "ي", "و", "يه", "ات", "ها", "هم",
-                      "نا", "كم"})
+                      "نا", "كم", "يت", "تم", "يتم", "تما", "ينا", "تن", "وه", "وها"})
+#: Endings of number and case («ديمقراطيين», «ديموقراطيون»): two words with two of them are
+#: inflections whatever else differs.
+ENDINGS = ("يين", "يون", "تين", "تان", "ون", "ين", "ان", "ات", "وا")
+#: Attached pronouns, set aside before an inflection is looked for («حليفتها», «حليفتيها»).
+PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا", "ه")
 PREFIXES = frozenset({"", "ي", "ت", "ا", "ن", "م", "س", "سي", "ست", "سا", "ان", "ات", "است", "ال", "لل", "ل", "و", "ب",
                       "ف", "ك", "وال", "بال"})
 #: Letters that begin derived Arabic stems (تفعيل, افتعال, مفعول, استفعال).
@@ -48,10 +54,12 @@ DERIVING = "تامي"
 def folded(word: str) -> str:
     """``word`` with :data:`FOLD` and :data:`DIGRAPHS` applied and doubled letters single (after
     its first two letters: «لل» is a preposition and the article, not a doubled letter)."""
+    if len(word) > 2:  # a letter written twice, not two letters folded into one («احبطت»)
+        word = word[:2] + _DOUBLED_RE.sub(r"\1", word[2:])
     word = word.translate(FOLD)
     for two, one in DIGRAPHS:
-        word = word.replace(two, one)
-    return word[:2] + _DOUBLED_RE.sub(r"\1", word[2:]) if len(word) > 2 else word
+        word = two.sub(one, word)
+    return word
 
 
 def skeleton(word: str) -> str:
@@ -72,10 +80,11 @@ def skeletons(word: str) -> set[str]:
     return keys
 
 
-def vowel_edits(a: str, b: str) -> int | None:
+def vowel_edits(a: str, b: str, doubled: bool = False) -> int | None:
     """How many vowel letters one of two spellings writes where the other writes none or another
-    (once folded), or None if they differ in another letter."""
-    fa, fb = folded(a), folded(b)
+    (once folded; ``doubled``: a doubled letter written single counts too), or None if they differ
+    in another letter."""
+    fa, fb = (a.translate(FOLD), b.translate(FOLD)) if doubled else (folded(a), folded(b))
     dropped = added = 0
     for op, i1, i2, j1, j2 in Indel.opcodes(fa, fb):
         if op == "equal":
@@ -106,8 +115,25 @@ def clitic_only(a: str, b: str) -> bool:
     return base(a) == base(b)
 
 
+def _ending(word: str) -> str:
+    return next((e for e in ENDINGS if word.endswith(e) and len(word) > len(e) + 2), "")
+
+
+def _without_pronoun(a: str, b: str) -> tuple[str, str]:
+    """``a`` and ``b`` without the attached pronoun both end with."""
+    for p in PRONOUNS:
+        if a.endswith(p) and b.endswith(p) and min(len(a), len(b)) > len(p) + 2:
+            return a[:-len(p)], b[:-len(p)]
+    return a, b
+
+
 def inflected(a: str, b: str) -> bool:
-    """The two differ in an inflection's ending or beginning alone («قتلا», «قتلوا»; «ينصب», «انصب»)."""
+    """The two differ in an inflection's ending or beginning («قتلا», «قتلوا»; «ينصب», «انصب»;
+    «حليفتها», «حليفتيها»), or end in two endings of number or case («ديمقراطيين», «ديموقراطيون»)."""
+    ea, eb = _ending(a), _ending(b)
+    if ea and eb and ea != eb:
+        return True
+    a, b = _without_pronoun(a, b)
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
@@ -126,9 +152,13 @@ def root_pattern(a: str, b: str) -> bool:
     """The two may be one Arabic root's derivations: they differ in vowel letters, and the
     shorter is a root of three consonants («كتب», «كاتب»; «حسن», «حسين») or a derived stem of
     four («تحمل», «تحميل»; «مصرف», «مصارف»)."""
-    if vowel_edits(a, b) in (None, 0):
+    if vowel_edits(a, b, doubled=True) in (None, 0):
         return False
-    short = min(base(a), base(b), key=len)
+    short = min(_without_pronoun(base(a), base(b)), key=len)
+    for suffix in ("ات", "ه"):  # a plural or feminine ending is no root letter
+        if short.endswith(suffix) and len(short) > len(suffix) + 2:
+            short = short[:-len(suffix)]
+            break
     consonants = [c for c in short if c not in _VOWELS and c not in "هة"]
     return len(consonants) <= 3 or (short[0] in DERIVING and len(consonants) <= 4)
 
@@ -139,7 +169,7 @@ def candidates(frequency: Mapping[str, int]) -> list[tuple[str, str]]:
     pairs the stemmer reads as one word already (:func:`clitic_only`, :func:`inflected`)."""
     by_key: dict[str, list[str]] = {}
     for word, df in frequency.items():
-        if df >= MIN_ARTICLES and len(word) >= MIN_LETTERS and not word.isdigit():
+        if df >= MIN_ARTICLES and len(word) >= MIN_LETTERS and not any(ch.isdigit() for ch in word):
             for key in skeletons(word):
                 by_key.setdefault(key, []).append(word)
     pairs = {(a, b) for words in by_key.values() if len(words) > 1 for a, b in combinations(sorted(words), 2)}

@@ -13,11 +13,12 @@ from search.analysis import TOKEN_RE, stem_function
 from search.engines.whoosh import facet_columns
 from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.arrays import stored_columns, term_frequencies
-from search.engines.whoosh.postings import read_term
 from search.normalize import normalize_word
 from search.stories import StoryIndex
 
 FIELD = "text_exact"
+#: Distinct words whose normalized form :meth:`GenerationReading.texts` keeps at a time.
+NORMAL_CACHE = 1_000_000
 
 
 class GenerationReading:
@@ -37,20 +38,21 @@ class GenerationReading:
         self.vectors, self.column = _vectors(self.reader, StoryIndex.open(gen_dir), n)
         self._stems = stem_function(chain_of(self.ix.schema["text"]))
 
-    def docs_of(self, word: str) -> np.ndarray:
-        return read_term(self.reader, FIELD, word).ids
-
     def same_stem(self, a: str, b: str) -> bool:
         return bool(set(self._stems(a)) & set(self._stems(b)))
 
     def texts(self) -> Iterator[tuple[int, list[str]]]:
         """Every live article's number, and its title and body as normalized words."""
+        normal: dict[str, str] = {}  # each distinct word normalized once (bounded: NORMAL_CACHE)
         for d in range(self.reader.doc_count_all()):
             if self.reader.has_deletions() and self.reader.is_deleted(d):
                 continue
             fields = self.reader.stored_fields(d)
             text = f"{fields.get('title') or ''} . {fields.get('body') or ''}"
-            yield d, [normalize_word(w) for w in TOKEN_RE.findall(text)]
+            words = TOKEN_RE.findall(text)
+            if len(normal) > NORMAL_CACHE:
+                normal.clear()
+            yield d, [normal.get(w) or normal.setdefault(w, normalize_word(w)) for w in words]
 
     def close(self) -> None:
         self.reader.close()
