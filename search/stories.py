@@ -69,7 +69,6 @@ class StoryIndex:
     def __init__(self, folder: Path):
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
         self.ids = Ids.open(folder)
-        self.folder, self._terms = folder, None
         self.story, self.dup = load("story.npy"), load("dup.npy")
         try:  # each row's copies, pair by pair (a generation built before them has only the groups)
             self._copies = (load("copies.indptr.npy"), load("copies.indices.npy"))
@@ -157,19 +156,6 @@ class StoryIndex:
             return False
         a, b = self.republished_as(a) or a, self.republished_as(b) or b
         return a == b or b in self.copies(a)
-
-    def vectors(self):
-        """The rows' tf-idf vectors as a scipy CSR matrix (columns: :meth:`terms`)."""
-        import scipy.sparse as sp
-
-        indptr, indices, data = (np.asarray(a) for a in self._vec)
-        return sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.terms())))
-
-    def terms(self) -> list[str]:
-        """The vectors' columns: the terms and entities of the articles' features."""
-        if self._terms is None:
-            self._terms = json.loads((self.folder / "terms.json").read_text(encoding="utf-8"))
-        return self._terms
 
     def related(self, doc_id: str, count: int = 10) -> list[tuple[str, float]]:
         """The articles nearest ``doc_id`` by terms and entities (cosine of their tf-idf

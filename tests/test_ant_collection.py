@@ -61,3 +61,25 @@ def test_no_article_is_counted_twice(ant):
     assert sum(f["count"] for f in res["facets"]["source"]) == res["total"]
     assert res["timeline"]["total"] + res["timeline"]["undated"] == res["total"]
     assert sum(b["count"] for b in res["timeline"]["buckets"]) == res["timeline"]["total"]
+
+
+def test_one_name_across_the_outlets_spellings(ant):
+    """Issue #32 on real news: Al Arabiya's «ترمب» and Sky's «بوتن» find every outlet's articles, the
+    person facet lists «محرم إنجه» once across three spellings, ``person:`` follows, and no labelled
+    look-alike pair (tests/data/variant_lookalikes.tsv) is searched as one word."""
+    from index.variants.evaluate import LOOKALIKES, merged_lookalikes, read_tsv
+
+    root, summary = ant
+    assert summary.variants["groups"] > 300
+    with open_engine(root) as s:
+        for typed, other, outlet in (("ترمب", "ترامب", "العربية"), ("بوتن", "بوتين", "سكاي نيوز عربية")):
+            res, literal = search(s, typed), search(s, typed, variants=False)
+            assert other in res["variants"][0]["also"]
+            assert res["total"] > 2 * literal["total"]
+            assert {f["value"] for f in literal["facets"]["source"]}.issuperset({outlet})
+            assert len([f for f in res["facets"]["source"] if f["count"] > 100]) >= 4  # every outlet, not one
+        people = [p["value"] for p in search(s, "إنجه")["facets"]["persons"]]
+        assert sum(p.startswith("محرم") for p in people) == 1, people
+        assert search(s, 'person:"محرم إينجه"')["total"] == search(s, 'person:"محرم إنجه"')["total"] > 40
+        merged, _normalized = merged_lookalikes(s, read_tsv(LOOKALIKES))
+        assert merged == []

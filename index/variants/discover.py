@@ -2,13 +2,14 @@
 (``evidence``), joined into groups (:class:`search.variants.Variants`)."""
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 import numpy as np
 
-from index.variants.evidence import Evidence, Neighbours, Subjects, outlet_split, prefers_each
+from index.variants.evidence import Contexts, Evidence, outlet_split, prefers_each
 from index.variants.letters import MIN_ARTICLES, candidates, compounds, root_pattern
 from search.variants import Variants
 
@@ -25,22 +26,22 @@ PATTERN_NEIGHBOURS, PATTERN_SUBJECTS = 0.15, 0.3
 MINORITY_SHARE, LONG, MINORITY_NEIGHBOURS = 0.1, 6, 0.025
 
 
-@dataclass
-class Collection:
-    """What :func:`discover` reads of a built index (an engine's build gives it).
+class Collection(Protocol):
+    """What :func:`discover` reads of a built index (each engine's build gives it).
 
-    ``frequency``: normalized word -> articles; ``outlet``: each article's outlet number (-1: none), of ``outlets``; ``vectors``: each
-    article's unit tf-idf vector (scipy CSR, rows by article number, zeros for none);
-    ``column(word)``: the word's column in ``vectors``; ``texts()``: every article's words,
-    normalized, in order; ``same_stem(a, b)``: the stemmer makes the two one already."""
+    ``frequency``: normalized word -> articles; ``documents``: the articles; ``texts()``: every
+    article's number (0 .. documents - 1) and words, normalized, in order; ``outlet``: each
+    article's outlet number (-1: none), of ``outlets`` (read after ``texts()``);
+    ``same_stem(a, b)``: the stemmer makes the two one already."""
 
     frequency: Mapping[str, int]
+    documents: int
     outlet: np.ndarray
     outlets: int
-    vectors: object
-    column: Callable[[str], int | None]
-    texts: Callable[[], Iterable[list[str]]]
-    same_stem: Callable[[str, str], bool]
+
+    def texts(self) -> Iterable[tuple[int, list[str]]]: ...
+
+    def same_stem(self, a: str, b: str) -> bool: ...
 
 
 def confirmed(ev: Evidence, pattern: bool, minority: bool) -> bool:
@@ -61,21 +62,22 @@ def discover(c: Collection, explain: list | None = None) -> tuple[Variants, dict
     pairs = [(a, b) for a, b in candidates(c.frequency) if not c.same_stem(a, b)]
     joined = compounds(c.frequency)
     words = {w for p in pairs for w in p} | {w for w, _x, _y in joined}
-    neighbours = Neighbours(words, c.texts(), [(x, y) for _w, x, y in joined])
-    docs = {w: np.asarray(d, dtype=np.int64) for w, d in neighbours.docs.items()}
+    documents = max(c.documents, 1)
+    idf = {w: math.log(documents / df) for w, df in c.frequency.items() if 0 < df < documents}
+    contexts = Contexts(words, c.texts(), idf, [(x, y) for _w, x, y in joined])
+    docs = contexts.docs
     # «عبدالعزيز», «عبد العزيز»: when the two are written apart in MIN_ARTICLES articles
     pairs += [(w, f"{x} {y}") for w, x, y in joined if len(docs.get(f"{x} {y}", ())) >= MIN_ARTICLES]
     pairs = [(a, b) for a, b in pairs if a in docs and b in docs]
+    outlet = np.asarray(c.outlet)
     counts = {}
     for w, d in docs.items():
-        o = c.outlet[d]
+        o = outlet[d]
         counts[w] = np.bincount(o[o >= 0], minlength=c.outlets)
-    subjects = Subjects(c.vectors, c.column)
     accepted = []
-    for (a, b), near in zip(pairs, neighbours.similarities(pairs)):
+    for (a, b), near in zip(pairs, contexts.neighbours(pairs)):
         split, g = outlet_split(counts[a], counts[b])
-        ev = Evidence(split, g, prefers_each(counts[a], counts[b], MIN_ARTICLES), float(near),
-                      subjects.similarity(a, docs[a], b, docs[b]))
+        ev = Evidence(split, g, prefers_each(counts[a], counts[b], MIN_ARTICLES), float(near), contexts.subjects(a, b))
         pattern = root_pattern(a, b)
         rare, common = sorted((len(docs[a]), len(docs[b])))
         ok = confirmed(ev, pattern, rare <= MINORITY_SHARE * common and min(len(a), len(b)) >= LONG)

@@ -2,15 +2,16 @@
 
 * :func:`outlet_split`: each outlet writes mostly one of them, and outlets differ in which
   (house style: Al Arabiya's «ترمب», the others' «ترامب»);
-* :class:`Neighbours`: the words written next to each (one and two places left and right,
+* :meth:`Contexts.neighbours`: the words written next to each (one and two places left and right,
   weighted by positive pointwise mutual information) are the same: a spelling stands where
   the other stands («عبر حسابه على إنستغرام», «على إنستجرام»); an Arabic word's derivations
   stand in other places (a verb, its verbal noun, a plural);
-* :func:`subjects`: the articles of each are about the same things (the mean of their
+* :meth:`Contexts.subjects`: the articles of each are about the same things (the mean of their
   tf-idf vectors, less the collection's mean, the two words themselves left out).
 """
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,8 +24,10 @@ WINDOW = 2
 CHUNK = 2_000_000
 #: Above any article number and any word number (keys of two numbers in one int64).
 DOCS = WIDTH = 1 << 31
-#: Dimensions the articles' tf-idf vectors are projected to (:class:`Subjects`).
+#: Dimensions the articles' tf-idf vectors are projected to, and the random directions words are
+#: hashed to (:class:`Contexts`).
 DIMENSIONS = 256
+BUCKETS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -63,73 +66,87 @@ def prefers_each(a: np.ndarray, b: np.ndarray, least: int) -> bool:
     return bool(((a > b) & (a >= least)).any() and ((b > a) & (b >= least)).any())
 
 
-class Neighbours:
-    """The neighbours of ``words`` in ``texts`` (``(article number, normalized words)`` each), as
-    PPMI vectors, and the articles each word stands in (:attr:`docs`, ascending).  ``pairs``:
-    two-word spellings («عبد العزيز») read as one word where they stand together.
+class Contexts:
+    """What the collection writes around ``words``, read from ``texts`` (``(article number,
+    normalized words)`` each, every article once):
 
-    The words are numbered as they are read and the neighbours found with numpy, CHUNK words
-    of text at a time (bounded memory at any collection size)."""
+    * their neighbours, one and two places left and right, as PPMI vectors (:meth:`neighbours`);
+    * the subjects of their articles: each article's tf-idf vector (``idf``: word -> inverse
+      document frequency; words without one do not count), projected to DIMENSIONS dimensions
+      (a seeded random projection keeps cosines), and each word's mean article, less the
+      collection's mean (:meth:`subjects`);
+    * the articles each stands in (:attr:`docs`, ascending).
 
-    def __init__(self, words: Iterable[str], texts: Iterable[tuple[int, list[str]]],
+    ``pairs``: two-word spellings («عبد العزيز») read as one word where they stand together.
+    The words are numbered as they are read and everything found with numpy, a chunk of
+    CHUNK words of text at a time (bounded memory at any collection size)."""
+
+    def __init__(self, words: Iterable[str], texts: Iterable[tuple[int, list[str]]], idf: dict[str, float],
                  pairs: Iterable[tuple[str, str]] = ()):
         pairs = set(pairs)
         self.row = {w: i for i, w in enumerate(sorted(set(words) | {f"{x} {y}" for x, y in pairs}))}
+        self._idf = idf
         self._number: dict[str, int] = {}
         self._rows: list[int] = []  # word number -> its row (-1: not looked at)
+        self._weights: list[float] = []  # word number -> its idf
+        self._buckets: list[int] = []  # word number -> its row of the projection (a hash of the word)
         self._pairs = pairs
         self._pair_rows: dict[int, int] = {}  # first * WIDTH + second (word numbers) -> row
-        found: list[tuple[np.ndarray, np.ndarray]] = []  # (row, column) of each neighbour
-        seen: list[np.ndarray] = []  # row * DOCS + article of each word read
-        frequency = np.zeros(0, dtype=np.int64)
+        # each word's random direction: a row of one seeded matrix, chosen by a hash of the word (the
+        # same whatever order the articles are read in, and bounded memory)
+        self._projection = (np.random.default_rng(0).standard_normal((BUCKETS, DIMENSIONS))
+                            / np.sqrt(DIMENSIONS)).astype(np.float32)
+        self._found: list[tuple[np.ndarray, np.ndarray]] = []  # (row, column) of each neighbour
+        self._seen: list[np.ndarray] = []  # row * DOCS + article of each word read
+        self._sums = np.zeros((len(self.row), DIMENSIONS), dtype=np.float64)  # each row's articles' vectors, summed
+        self._total = np.zeros(DIMENSIONS, dtype=np.float64)
+        self._articles = 0
+        self._frequency = np.zeros(0, dtype=np.int64)
         ids: list[int] = []
         doc_of: list[np.ndarray] = []
         for doc, tokens in texts:
             ids.extend(map(self._word_number, tokens))
             doc_of.append(np.full(len(tokens), doc, dtype=np.int64))
             if len(ids) >= CHUNK:
-                frequency = self._read(np.asarray(ids, dtype=np.int64), np.concatenate(doc_of), found, seen, frequency)
+                self._read(np.asarray(ids, dtype=np.int64), np.concatenate(doc_of))
                 ids, doc_of = [], []
         if ids:
-            frequency = self._read(np.asarray(ids, dtype=np.int64), np.concatenate(doc_of), found, seen, frequency)
-        width = len(self._number) + 1
-        rows = np.concatenate([r for r, _c in found]) if found else np.zeros(0, dtype=np.int64)
-        cols = np.concatenate([c for _r, c in found]) if found else np.zeros(0, dtype=np.int64)
-        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                               shape=(len(self.row), 3 * width))
-        counts.sum_duplicates()
-        total = max(int(frequency.sum()), 1)
-        chance = np.repeat(np.append(frequency, 0) / total, 3)  # a column's word: column // 3
-        chance[chance == 0] = 1.0
-        vectors = _ppmi(counts, chance)
-        norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
-        self.unit = (sp.diags(1 / np.maximum(norms, 1e-12)) @ vectors).tocsr()
-        names = sorted(self.row, key=self.row.get)
-        keys = np.unique(np.concatenate(seen)) if seen else np.zeros(0, dtype=np.int64)
-        rows_of, docs_of = keys // DOCS, keys % DOCS
-        bounds = np.searchsorted(rows_of, np.arange(len(names) + 1))
-        self.docs = {names[r]: docs_of[bounds[r]:bounds[r + 1]] for r in range(len(names)) if bounds[r + 1] > bounds[r]}
+            self._read(np.asarray(ids, dtype=np.int64), np.concatenate(doc_of))
+        self._finish()
 
     def _word_number(self, word: str) -> int:
         n = self._number.get(word)
         if n is None:
             n = self._number[word] = len(self._number)
             self._rows.append(self.row.get(word, -1))
+            self._weights.append(self._idf.get(word, 0.0))
+            self._buckets.append(zlib.crc32(word.encode("utf-8")) % BUCKETS)
         return n
 
-    def _read(self, ids: np.ndarray, doc: np.ndarray, found: list, seen: list, frequency: np.ndarray) -> np.ndarray:
-        """The neighbours of the looked-at words in one chunk of text; returns the words' counts so far."""
-        width = WIDTH
+    def _read(self, ids: np.ndarray, doc: np.ndarray) -> None:
+        """One chunk of text (whole articles)."""
         if self._pairs and not self._pair_rows:
-            self._pair_rows = {self._word_number(x) * width + self._word_number(y): self.row[f"{x} {y}"]
+            self._pair_rows = {self._word_number(x) * WIDTH + self._word_number(y): self.row[f"{x} {y}"]
                                for x, y in self._pairs}
         rows_of = np.asarray(self._rows, dtype=np.int64)
+        words = len(rows_of)
+        self._frequency = np.bincount(ids, minlength=words) + np.pad(self._frequency, (0, words - len(self._frequency)))
+        # the chunk's articles as unit vectors: (1 + log tf) * idf, projected
+        articles, local = np.unique(doc, return_inverse=True)
+        tf = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), (local, ids)), shape=(len(articles), words))
+        tf.sum_duplicates()
+        tf.data = (1 + np.log(tf.data)) * np.asarray(self._weights, dtype=np.float32)[tf.indices]
+        tf.indices = np.asarray(self._buckets, dtype=tf.indices.dtype)[tf.indices]  # words -> their directions
+        tf = sp.csr_matrix((tf.data, tf.indices, tf.indptr), shape=(len(articles), BUCKETS))
+        vectors = np.asarray(tf @ self._projection, dtype=np.float64)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        self._total += vectors.sum(axis=0)
+        self._articles += len(articles)
+        # where the looked-at words stand, and their neighbours
         n = len(ids)
-        frequency = np.bincount(ids, minlength=len(rows_of)) + np.pad(frequency, (0, len(rows_of) - len(frequency)))
-        units = [(np.flatnonzero(rows_of[ids] >= 0), None)]  # (where a word stands, the pair's rows)
+        units = [(np.flatnonzero(rows_of[ids] >= 0), None)]  # (where a word stands, a pair's rows)
         if self._pair_rows:
-            follow = np.append(ids[1:], -1)
-            joined = ids * width + follow
+            joined = ids * WIDTH + np.append(ids[1:], -1)
             keys = np.fromiter(self._pair_rows, dtype=np.int64)
             at = np.flatnonzero(np.isin(joined, keys) & (np.append(doc[1:], -1) == doc))
             units.append((at, np.array([self._pair_rows[int(k)] for k in joined[at]], dtype=np.int64)))
@@ -138,22 +155,63 @@ class Neighbours:
                 continue
             row = rows_of[ids[at]] if pair_rows is None else pair_rows
             last = at if pair_rows is None else at + 1  # a pair's right neighbours follow its second word
-            seen.append(row * DOCS + doc[at])
+            keys = np.unique(row * DOCS + doc[at])  # each (row, article) once
+            self._seen.append(keys)
+            where_row = sp.csr_matrix((np.ones(len(keys)), (keys // DOCS, np.searchsorted(articles, keys % DOCS))),
+                                      shape=(len(self.row), len(articles)))
+            self._sums += where_row @ vectors
             for side in (-2, -1, 1, 2):
                 where = (at + side) if side < 0 else (last + side)
                 ok = (where >= 0) & (where < n)
                 ok[ok] &= doc[where[ok]] == doc[at[ok]]
                 kind = 0 if abs(side) == 2 else (1 if side < 0 else 2)  # farther words pooled; next words by side
-                found.append((row[ok], ids[where[ok]] * 3 + kind))
-        return frequency
+                self._found.append((row[ok], ids[where[ok]] * 3 + kind))
 
-    def similarities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+    def _finish(self) -> None:
+        width = len(self._number) + 1
+        rows = np.concatenate([r for r, _c in self._found]) if self._found else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate([c for _r, c in self._found]) if self._found else np.zeros(0, dtype=np.int64)
+        self._found = []
+        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.row), 3 * width))
+        counts.sum_duplicates()
+        total = max(int(self._frequency.sum()), 1)
+        chance = np.repeat(np.append(self._frequency, 0) / total, 3)  # a column's word: column // 3
+        chance[chance == 0] = 1.0
+        vectors = _ppmi(counts, chance)
+        norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+        self.unit = (sp.diags(1 / np.maximum(norms, 1e-12)) @ vectors).tocsr()
+        names = sorted(self.row, key=self.row.get)
+        keys = np.unique(np.concatenate(self._seen)) if self._seen else np.zeros(0, dtype=np.int64)
+        self._seen = []
+        rows_of, docs_of = keys // DOCS, keys % DOCS
+        bounds = np.searchsorted(rows_of, np.arange(len(names) + 1))
+        self.docs = {names[r]: docs_of[bounds[r]:bounds[r + 1]] for r in range(len(names)) if bounds[r + 1] > bounds[r]}
+        sizes = np.diff(bounds).astype(np.float64)
+        self._mean = self._total / max(self._articles, 1)
+        self._centroids = self._sums / np.maximum(sizes, 1)[:, None] - self._mean
+        self._sums = None
+
+    def neighbours(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """The cosine of each pair's neighbours (0 for a word never seen), all at once."""
         if not pairs:
             return np.zeros(0)
         a = np.array([self.row[x] for x, _y in pairs])
         b = np.array([self.row[y] for _x, y in pairs])
         return np.asarray(self.unit[a].multiply(self.unit[b]).sum(axis=1)).ravel()
+
+    def subjects(self, a: str, b: str) -> float:
+        """The cosine of the two words' articles' subjects, the two words' own directions left out
+        (a spelling is not its own subject)."""
+        va, vb = self._centroids[self.row[a]].copy(), self._centroids[self.row[b]].copy()
+        for word in {*a.split(), *b.split()}:
+            n = self._number.get(word)
+            if n is not None:
+                d = self._projection[self._buckets[n]]
+                d = d / max(float(np.linalg.norm(d)), 1e-12)
+                va -= (va @ d) * d
+                vb -= (vb @ d) * d
+        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / norm if norm else 0.0
 
 
 def _ppmi(counts: sp.csr_matrix, chance: np.ndarray) -> sp.csr_matrix:
@@ -166,40 +224,3 @@ def _ppmi(counts: sp.csr_matrix, chance: np.ndarray) -> sp.csr_matrix:
     pmi = np.log(c.data / (rows[c.row] * chance[c.col]))
     keep = pmi > 0
     return sp.csr_matrix((pmi[keep].astype(np.float32), (c.row[keep], c.col[keep])), shape=counts.shape)
-
-
-class Subjects:
-    """What the articles of a word are about: the mean of their tf-idf vectors (``vectors``,
-    unit rows, scipy CSR), less the collection's mean, compared by cosine without the columns of
-    the two words compared (``column``).  The vectors are projected to DIMENSIONS dimensions
-    first (a seeded random projection keeps cosines: the same collection gives the same groups)."""
-
-    def __init__(self, vectors, column):
-        rng = np.random.default_rng(0)
-        self.column = column
-        self.by_column = vectors.tocsc()
-        self.projection = (rng.standard_normal((vectors.shape[1], DIMENSIONS)) / np.sqrt(DIMENSIONS)).astype(np.float32)
-        self.projected = np.asarray(vectors @ self.projection, dtype=np.float32)
-        self.mean = self.projected.mean(axis=0) if len(self.projected) else np.zeros(DIMENSIONS, np.float32)
-        self._centroids: dict[str, np.ndarray] = {}
-
-    def _centroid(self, word: str, docs: np.ndarray) -> np.ndarray:
-        found = self._centroids.get(word)
-        if found is None:
-            found = self._centroids[word] = self.projected[docs].mean(axis=0) - self.mean
-        return found
-
-    def _weight(self, docs: np.ndarray, col: int) -> float:
-        """The mean value of column ``col`` over ``docs``."""
-        lo, hi = self.by_column.indptr[col], self.by_column.indptr[col + 1]
-        rows, values = self.by_column.indices[lo:hi], self.by_column.data[lo:hi]
-        return float(values[np.isin(rows, docs, assume_unique=True)].sum()) / len(docs)
-
-    def similarity(self, a: str, docs_a: np.ndarray, b: str, docs_b: np.ndarray) -> float:
-        va, vb = self._centroid(a, docs_a).copy(), self._centroid(b, docs_b).copy()
-        for col in (self.column(a), self.column(b)):
-            if col is not None:  # the words themselves are not their own subject
-                va -= self._weight(docs_a, col) * self.projection[col]
-                vb -= self._weight(docs_b, col) * self.projection[col]
-        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
-        return float(va @ vb) / norm if norm else 0.0
