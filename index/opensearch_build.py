@@ -18,7 +18,9 @@ from index.documents import Document, Problem, shown
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
+from index.variants import discover as discover_variants
 from search.analysis import ANALYZER_VERSION
+from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
@@ -106,10 +108,13 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             vocabulary.update(forms)
             spellings.merge(rows)  # deleted articles' spellings stay: display only
             writer.replace_vocabulary(target, vocabulary, spellings.rows())
+            summary.variants = _find_variants(writer, url, target, stemmer)
             writer.mark_updated(target)
         else:
             writer.load(target, documents(), bulk_error)
             writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms, spellings.rows())
+            if publish:  # (parts: when the last is in, at --publish)
+                summary.variants = _find_variants(writer, url, target, stemmer)
             _checkpoint("swap")
             if publish:
                 writer.publish(build, replicas)
@@ -128,8 +133,20 @@ def served_index(url: str, name: str) -> str | None:
 
 
 def publish_opensearch(url: str, name: str, build: str, replicas: int = 1) -> str:
-    """Serve a build that parts loaded (``akhbar index --engine opensearch --publish BUILD``)."""
-    return Writer(url, name).publish(build, replicas)
+    """Serve a build that parts loaded (``akhbar index --engine opensearch --publish BUILD``), its
+    house spellings found over all its parts first."""
+    writer = Writer(url, name)
+    index = writer.build_index(build)
+    _find_variants(writer, url, index, writer._meta(index).get("stemmer", "akhbar"))
+    return writer.publish(build, replicas)
+
+
+def _find_variants(writer: Writer, url: str, index: str, stemmer: str) -> dict:
+    """Find the house spellings of a loaded build (``index.variants``) and store them with it."""
+    writer.refresh(index)
+    variants, figures = discover_variants(ClusterReading(url, index, stemmer))
+    writer.save_variants(index, variants)
+    return figures
 
 
 __all__ = ["Document", "build_opensearch", "publish_opensearch", "served_index"]

@@ -24,6 +24,8 @@ SCHEMA_VERSION = 5  # 5: dates with a zone stored as UTC instants, "time" precis
 
 #: Entity and source facet fields, with the query-language prefix of each.
 FACET_FIELDS = {"source": "source", "persons": "person", "places": "place", "organizations": "org"}
+#: The facets whose values are names (entities), not outlets.
+ENTITY_FIELDS = ("persons", "places", "organizations")
 #: Query-language prefixes -> the text field they filter.
 FILTER_FIELDS = {prefix: f"{name}_text" for name, prefix in FACET_FIELDS.items()}
 #: The longest facet value, in characters: no outlet's or entity's name is longer, so the build

@@ -71,8 +71,6 @@ MIN_ENTITY_ARTICLES = 3
 MIN_ENTITY_KEY = 5
 #: ... and, to be matched by the looser skeleton, this many («Party Court» is not «ألبرتو غراتسي»).
 MIN_LOOSE_ENTITY_KEY = 6
-#: The facets whose values are the collection's entities.
-ENTITY_FIELDS = ("persons", "organizations", "places")
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F'’.-]+")  # «N.», «R.»: initials
 #: Articles: Arabic ones as transliterated, and the French, Spanish, Italian and Portuguese ones
@@ -810,7 +808,7 @@ class Context:
         counts (the names' counts), the word frequencies of the spelling vocabulary and the
         headlines' spellings (no other pass over the index; not the suggestion table, whose
         search structures the Latin names do not need: 3 s of a first query on ANT)."""
-        from search.fields import FACET_FIELDS
+        from search.fields import ENTITY_FIELDS, FACET_FIELDS
         from search.spelling import vocabulary
 
         counts: dict[str, int] = {}

@@ -12,6 +12,27 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from search.analysis import TOKEN_RE
+from search.normalize import normalize_word
+
+#: Distinct words :class:`ArticleWords` keeps normalized at a time.
+NORMAL_CACHE = 1_000_000
+
+
+class ArticleWords:
+    """An article's headline and body as the normalized words its house spellings are found in
+    (each engine's build reads its articles through one: the same words from either)."""
+
+    def __init__(self):
+        self._normal: dict[str, str] = {}
+
+    def __call__(self, title: str | None, body: str | None) -> list[str]:
+        normal = self._normal
+        if len(normal) > NORMAL_CACHE:
+            normal.clear()
+        return [normal.get(w) or normal.setdefault(w, normalize_word(w))
+                for w in TOKEN_RE.findall(f"{title or ''}\n{body or ''}")]
+
 
 class Variants:
     """The collection's spelling groups: each group's spellings (normalized forms), the most

@@ -46,6 +46,7 @@ def _same(whoosh, cluster_engine, q: str, sort: str = "relevance", exact_order: 
     assert b["total"] == a["total"], q
     assert b["facets"] == a["facets"], q
     assert b["warnings"] == a["warnings"], q
+    assert b["variants"] == a["variants"], q
     ids_a, ids_b = [r["id"] for r in a["results"]], [r["id"] for r in b["results"]]
     if exact_order:
         assert sorted(ids_b) == sorted(ids_a) or a["total"] > len(ids_a), q
@@ -281,6 +282,24 @@ def test_a_few_thousand_ant_articles_agree_with_the_embedded_engine(tmp_path, op
     print(f"\n3,000 ANT articles, {len(queries)} bench queries: equal totals and facets on all; "
           f"top-10 overlap {mean:.3f} (mean over {len(overlaps)} queries with results), identical top 10 in {same_order}")
     assert mean >= 0.9
+
+
+def test_house_spellings_are_found_and_searched_alike_on_both_engines(tmp_path, opensearch_cluster):
+    """Issue #32 on the cluster: the build finds the same spelling groups from the articles it loaded,
+    and a query, a phrase, a filter and an exclusion search them as the embedded engine does."""
+    from tests.test_variants import write_house_collection
+
+    collection = write_house_collection(tmp_path / "news.jsonl")
+    build_index([collection], tmp_path / "ix", progress=False, workers=1)
+    summary = build_opensearch([collection], _url(opensearch_cluster), "test-house", replicas=1, progress=False)
+    assert summary.variants["groups"] >= 1
+    with open_engine(tmp_path / "ix") as whoosh, \
+            open_engine(_url(opensearch_cluster), "opensearch", "test-house") as cluster:
+        assert cluster.variants().groups == whoosh.variants().groups
+        assert set(cluster.variants().spellings("ترمب")) == {"ترمب", "ترامب"}
+        for q in ("ترمب", "ترامب", '"دونالد ترمب"', "person:ترامب", "قمة -ترمب", "كتب"):
+            _same(whoosh, cluster, q)
+        assert search(cluster, "ترمب")["total"] == 12 and search(cluster, "ترمب", variants=False)["total"] == 6
 
 
 def test_searches_go_on_when_a_node_is_killed(tmp_path, opensearch_cluster, sample_on_cluster):

@@ -57,9 +57,8 @@ WRITERS = ["كتب الكاتب {n} مقالا عن الرواية العربي�
            "قال كاتب المقال {n} إنه كتب عن المسرح والشعر في الدورة {n}."]
 
 
-@pytest.fixture(scope="module")
-def house_index(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("variants")
+def write_house_collection(path):
+    """The two outlets' articles as a JSON Lines collection at ``path``."""
     lines = []
     for o, (source, trump) in enumerate(OUTLETS.items()):
         for n, (title, body) in enumerate(STORIES):
@@ -68,8 +67,14 @@ def house_index(tmp_path_factory):
         for n in range(6):
             lines.append({"id": f"{o}-w{n}", "source": source, "date": f"2018-07-{n + 10:02d}",
                           "title": f"ثقافة {o}{n}", "text": WRITERS[n % 2].format(n=f"{o}{n}")})
-    (tmp / "news.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
-    summary = build_index([tmp / "news.jsonl"], tmp / "ix", progress=False, workers=1)
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def house_index(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("variants")
+    summary = build_index([write_house_collection(tmp / "news.jsonl")], tmp / "ix", progress=False, workers=1)
     assert summary.variants["groups"] >= 1
     return tmp / "ix"
 

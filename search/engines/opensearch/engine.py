@@ -22,9 +22,9 @@ from search.engines.base import OLDEST, Hit, Matches
 from search.engines.opensearch.connection import DEFAULT_INDEX, client, redact, unavailable
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
-from search.engines.opensearch.writer import VOCABULARY_SUFFIX, doc_key
+from search.engines.opensearch.writer import VARIANTS_DOC, VOCABULARY_SUFFIX, doc_key
 from search.errors import IndexMissingError
-from search.fields import FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
+from search.fields import ENTITY_FIELDS, FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
 from search.normalize import normalize_arabic
 from search.variants import NONE, Variants
 from search.vocabulary import best_spellings
@@ -52,6 +52,9 @@ class OpenSearchEngine:
         self._analyzers: dict[str, dict] = {}
         self._spellings: dict[tuple, dict] = {}
         self._spelling_rows: tuple = (None, {})
+        self._variants: tuple = (None, NONE)
+        self._name_groups: dict[tuple, dict] = {}
+        self._frequencies: tuple = (None, {})
         self._current()  # fail now, not on the first search
 
     def _call(self, fn, *args, **kwargs):
@@ -102,7 +105,7 @@ class OpenSearchEngine:
     def match(self, pq) -> Matches:
         index, _meta, shards = self._current()
         analyzers = {f: a for f in ("text", "text_exact", "text_broad") if (a := self.analyzer(f)) is not None}
-        scoring, filters = querytree.build(pq, analyzers)
+        scoring, filters = querytree.build(pq, analyzers, self._expansion() if pq.variants else None)
         if scoring is None:
             return Matches(total=0, state=None)
         query = search_query(scoring, filters)
@@ -178,6 +181,11 @@ class OpenSearchEngine:
         else:
             index, shards, query = matches.state
         aggs = {field: {"terms": {"field": f"{field}_key", "size": FACET_FETCH}} for field in FACET_FIELDS}
+        members = {field: self._members(index, shards, field) for field in ENTITY_FIELDS}
+        for field, groups in members.items():  # names spelled several ways: the articles with any spelling, once
+            if groups:
+                aggs[f"{field} names"] = {"filters": {"filters": {c: {"terms": {f"{field}_key": ks}}
+                                                                  for c, ks in groups.items()}}}
         # an article dated by its year alone counts in its year, in no month
         aggs["month"] = {"filter": {"bool": {"must_not": [{"term": {"date_precision": "year"}}]}},
                          "aggs": {"h": {"date_histogram": {"field": "date", "calendar_interval": "month",
@@ -188,8 +196,9 @@ class OpenSearchEngine:
         out = {}
         for field in FACET_FIELDS:
             buckets = [(b["key"], b["doc_count"]) for b in found["aggregations"][field]["buckets"]]
-            shown = self._shown(index, shards, field, [k for k, _n in buckets])
-            counted = sorted(((shown.get(k, k), n) for k, n in buckets), key=lambda v: (-v[1], v[0]))
+            names = {c: b["doc_count"] for c, b in found["aggregations"].get(f"{field} names", {}).get("buckets", {}).items()
+                     if b["doc_count"]}
+            counted = self._names(index, shards, field, buckets, members.get(field, {}), names)
             out[field] = [{"value": v, "count": n} for v, n in counted[:FACET_LIMIT]]
         months = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["month"]["h"]["buckets"]]
         years = [(b["key_as_string"], b["doc_count"]) for b in found["aggregations"]["year"]["buckets"]]
@@ -197,8 +206,42 @@ class OpenSearchEngine:
         out["month"] = [{"value": m, "count": n} for m, n in sorted(months, reverse=True)]
         return out
 
-    def _shown(self, index: str, shards: int, field: str, keys: list[str]) -> dict[str, str]:
-        """Normalized value -> the spelling most articles of the collection use (as the embedded engine)."""
+    def _names(self, index: str, shards: int, field: str, buckets: list, members: dict, names: dict) -> list:
+        """A facet's (value, count), most first: each normalized value shown in the spelling most articles
+        use; an entity's values whose words are house spellings of one name («دونالد ترمب», «دونالد
+        ترامب»: ``members``, one key -> the index's keys) one entry, its articles counted once (``names``:
+        key -> the matching articles with any of its keys), as the embedded engine counts them."""
+        merged = {k for ks in members.values() for k in ks}
+        entries = [(k, n, [k]) for k, n in buckets if k not in merged] + [(c, n, members[c]) for c, n in names.items()]
+        shown = self._shown(index, shards, field, sorted({k for _c, _n, ks in entries for k in ks}))
+        out = []
+        for c, n, keys in entries:
+            value = min((shown[k] for k in keys if k in shown), key=lambda v: (-v[1], v[0]), default=(c, 0))[0]
+            out.append((value, n))
+        return sorted(out, key=lambda v: (-v[1], v[0]))
+
+    def _members(self, index: str, shards: int, field: str) -> dict[str, list[str]]:
+        """An entity field's names spelled in several ways: one key (each word in its group's most used
+        spelling) -> the index's keys of that name; read once an index version."""
+        spelled = self.variants()
+        if not spelled:
+            return {}
+        version = self.version
+        cache_key = (version, field)
+        with self._lock:
+            if cache_key in self._name_groups:
+                return self._name_groups[cache_key]
+        groups: dict[str, list[str]] = {}
+        for value, _n in self._values(f"{field}_key"):
+            groups.setdefault(spelled.canonical_text(value), []).append(value)
+        found = {c: ks for c, ks in groups.items() if len(ks) > 1}
+        with self._lock:
+            self._name_groups = {k: v for k, v in self._name_groups.items() if k[0] == version}
+            self._name_groups[cache_key] = found
+        return found
+
+    def _shown(self, index: str, shards: int, field: str, keys: list[str]) -> dict[str, tuple[str, int]]:
+        """Normalized value -> (the spelling most articles of the collection use, those articles)."""
         key = (index, self.version)
         if key not in self._spellings:
             self._spellings = {key: {}}  # one index version at a time
@@ -211,9 +254,9 @@ class OpenSearchEngine:
                                                  "track_total_hits": False})
             for b in found["aggregations"]["k"]["buckets"]:
                 variants = [(v["doc_count"], v["key"]) for v in b["v"]["buckets"] if normalize_arabic(v["key"]) == b["key"]]
-                best = min(variants, key=lambda v: (-v[0], v[1]))[1] if variants else b["key"]
-                cache[(field, b["key"])] = best
-        return {k: cache.get((field, k), k) for k in keys}
+                best = min(variants, key=lambda v: (-v[0], v[1])) if variants else (b["doc_count"], b["key"])
+                cache[(field, b["key"])] = (best[1], best[0])
+        return {k: cache.get((field, k), (k, 0)) for k in keys}
 
     def document(self, doc_id: str) -> dict | None:
         from opensearchpy import exceptions as E
@@ -240,7 +283,7 @@ class OpenSearchEngine:
             raise ValueError(f"the OpenSearch engine lists the terms of text_exact and the facet fields, not {field!r}")
         total: dict[str, int] = {}
         for src in self._vocabulary_docs():
-            for term, df in zip(src["terms"], src["df"]):
+            for term, df in zip(src.get("terms", ()), src.get("df", ())):
                 total[term] = total.get(term, 0) + df
         yield from sorted(total.items())
 
@@ -272,9 +315,42 @@ class OpenSearchEngine:
             raise unavailable(self.url, exc) from exc
 
     def variants(self) -> Variants:
-        """None yet on the cluster: its build keeps no story vectors to find them with (see
-        docs/stories.md); words are searched as typed."""
-        return NONE
+        """The house spellings the build stored (none for an index built before them)."""
+        from opensearchpy import exceptions as E
+
+        key = self.version
+        with self._lock:
+            if self._variants[0] == key:
+                return self._variants[1]
+        index, _meta, _shards = self._current()
+        try:
+            found = Variants(self.es.get(index=index + VOCABULARY_SUFFIX, id=VARIANTS_DOC)["_source"]["groups"])
+        except E.NotFoundError:
+            found = NONE
+        except E.TransportError as exc:
+            raise unavailable(self.url, exc) from exc
+        with self._lock:
+            self._variants = (key, found)
+        return found
+
+    def _expansion(self) -> querytree.Expansion:
+        """The house spellings and the statistics that score a word's spellings as one term
+        (document frequencies asked once a term and index version)."""
+        key = self.version
+        with self._lock:
+            if self._frequencies[0] != key:
+                self._frequencies = (key, {})
+            cache = self._frequencies[1]
+        documents = cache.get(("", ""))
+        if documents is None:
+            documents = cache[("", "")] = self.stats()["documents"]
+
+        def df(field: str, term: str) -> int:
+            if (field, term) not in cache:
+                cache[(field, term)] = self.doc_frequency(field, term)
+            return cache[(field, term)]
+
+        return querytree.Expansion(self.variants(), df, documents)
 
     def spellings(self) -> dict[str, str]:
         key = self.version

@@ -37,6 +37,8 @@ BULK_DOCS = 500
 BULK_BYTES = 8 * 2**20
 BUILD_PREFIX = "-b"
 VOCABULARY_SUFFIX = "-vocabulary"
+#: The id, in a build's vocabulary index, of its house spellings.
+VARIANTS_DOC = "variants"
 
 
 def doc_key(doc_id: str) -> str:
@@ -168,9 +170,22 @@ class Writer:
         self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=part,
                    body={"part": part, "terms": terms, "df": [forms[t] for t in terms], "spellings": spellings})
 
+    def save_variants(self, index: str, variants) -> None:
+        """Store the build's house spellings (:class:`search.variants.Variants`) beside its vocabulary."""
+        self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=VARIANTS_DOC,
+                   body={"part": VARIANTS_DOC, "groups": variants.groups}, refresh=True)
+
+    def refresh(self, index: str) -> None:
+        """Make every article loaded into ``index`` readable (before it is read through)."""
+        self._call(self.es.indices.refresh, index=f"{index},{index}{VOCABULARY_SUFFIX}")
+
+    def build_index(self, build: str) -> str:
+        """The concrete index of a build."""
+        return f"{self.name}{BUILD_PREFIX}{build}"
+
     def publish(self, build: str, replicas: int, wait: float = 300) -> str:
         """Make a finished build the one served: refresh, replicate, swap the alias, drop old builds."""
-        index = f"{self.name}{BUILD_PREFIX}{build}"
+        index = self.build_index(build)
         vocabulary = index + VOCABULARY_SUFFIX
         self._call(self.es.indices.put_settings, index=index,
                    body={"index": {"refresh_interval": "1s", "number_of_replicas": replicas}})
@@ -231,7 +246,7 @@ class Writer:
         forms: Counter = Counter()
         spellings: list = []
         for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
-            forms.update(dict(zip(hit["_source"]["terms"], hit["_source"]["df"])))
+            forms.update(dict(zip(hit["_source"].get("terms", ()), hit["_source"].get("df", ()))))
             spellings += hit["_source"].get("spellings", [])
         return forms, spellings
 

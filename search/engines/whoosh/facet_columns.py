@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from search.fields import FACET_FIELDS
+from search.fields import ENTITY_FIELDS, FACET_FIELDS
 from search.normalize import normalize_arabic
 from search.variants import NONE, Variants
 
 #: Facet fields counted for each query (entity and source facets, and the month).
 COUNTED_FIELDS = tuple(FACET_FIELDS) + ("month",)
-ENTITY_FIELDS = ("persons", "places", "organizations")
 
 
 class Column:

@@ -8,15 +8,13 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as windex
 
-from search.analysis import TOKEN_RE, stem_function
+from search.analysis import stem_function
 from search.engines.whoosh import facet_columns
 from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.arrays import term_frequencies
-from search.normalize import normalize_word
+from search.variants import ArticleWords
 
 FIELD = "text_exact"
-#: Distinct words whose normalized form :meth:`GenerationReading.texts` keeps at a time.
-NORMAL_CACHE = 1_000_000
 
 
 class GenerationReading:
@@ -41,16 +39,12 @@ class GenerationReading:
 
     def texts(self) -> Iterator[tuple[int, list[str]]]:
         """Every live article's number, and its title and body as normalized words."""
-        normal: dict[str, str] = {}  # each distinct word normalized once (bounded: NORMAL_CACHE)
+        words = ArticleWords()
         for d in range(self.reader.doc_count_all()):
             if self.reader.has_deletions() and self.reader.is_deleted(d):
                 continue
             fields = self.reader.stored_fields(d)
-            text = f"{fields.get('title') or ''} . {fields.get('body') or ''}"
-            words = TOKEN_RE.findall(text)
-            if len(normal) > NORMAL_CACHE:
-                normal.clear()
-            yield d, [normal.get(w) or normal.setdefault(w, normalize_word(w)) for w in words]
+            yield d, words(fields.get("title"), fields.get("body"))
 
     def close(self) -> None:
         self.reader.close()
