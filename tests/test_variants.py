@@ -28,6 +28,9 @@ def test_what_the_stemmer_reads_or_another_letter_is_no_candidate():
     assert candidates(freq) == [("قاتل", "قتيل")]  # only a vowel letter apart; the evidence decides
     assert inflected("قتلا", "قتلوا") and inflected("ينصب", "انصب") and clitic_only("لدور", "للدور")
     assert skeleton("تحديدهم") != skeleton("تحييدهم")  # «د ي د» is no doubled letter
+    assert candidates({"المرضين": 5, "الممرضين": 5}) == []  # the article before «م», not «مم» doubled
+    assert candidates({"استدعت": 5, "استدعيت": 5}) == []  # a verb's person
+    assert candidates({"الانترنت": 5, "الانترنيت": 5}) == [("الانترنت", "الانترنيت")]  # a long stem
 
 
 def test_root_patterns_are_told_apart_from_foreign_words():

@@ -39,7 +39,10 @@ LONG_WORD = 7
 _CLITICS_RE = re.compile(r"^(?:[وف])?(?:لل|(?:[بلك])?(?:ال)?)")
 #: Endings and beginnings of one word's inflections (dual, plural, case, person, tense).
 SUFFIXES = frozenset({"", "ا", "وا", "ون", "ين", "ان", "تا", "تان", "تين", "ت", "ه", "ي", "و", "يه", "ات", "ها", "هم",
-                      "نا", "كم", "يت", "تم", "يتم", "تما", "ينا", "تن", "وه", "وها"})
+                      "نا", "كم", "وه", "وها"})
+#: Endings of a verb's person («استدعت», «استدعيت»): inflections after a verb's stem (VERB_STEM letters at most).
+VERB_SUFFIXES = frozenset({"يت", "تم", "يتم", "تما", "ينا", "تن"})
+VERB_STEM = 5
 #: Endings of number and case («ديمقراطيين», «ديموقراطيون»): two words with two of them are
 #: inflections whatever else differs.
 ENDINGS = ("يين", "يون", "تين", "تان", "ون", "ين", "ان", "ات", "وا")
@@ -53,9 +56,11 @@ DERIVING = "تامي"
 
 def folded(word: str) -> str:
     """``word`` with :data:`FOLD` and :data:`DIGRAPHS` applied and doubled letters single (after
-    its first two letters: «لل» is a preposition and the article, not a doubled letter)."""
-    if len(word) > 2:  # a letter written twice, not two letters folded into one («احبطت»)
-        word = word[:2] + _DOUBLED_RE.sub(r"\1", word[2:])
+    its first two letters, three after «ال»: «لل» is a preposition and the article, «الممرضين»
+    the article and a word that begins with «م», not a doubled letter)."""
+    head = 3 if word.startswith("ال") else 2
+    if len(word) > head:  # a letter written twice, not two letters folded into one («احبطت»)
+        word = word[:head] + _DOUBLED_RE.sub(r"\1", word[head:])
     word = word.translate(FOLD)
     for two, one in DIGRAPHS:
         word = two.sub(one, word)
@@ -141,6 +146,8 @@ def inflected(a: str, b: str) -> bool:
     while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
         j += 1
     if i >= 2 and a[i:] in SUFFIXES and b[i:] in SUFFIXES:
+        return True
+    if 2 <= i <= VERB_STEM and {a[i:], b[i:]} <= SUFFIXES | VERB_SUFFIXES:
         return True
     pa, pb = a[:len(a) - j], b[:len(b) - j]
     if {pa, pb} == {"ا", ""} and j >= MIN_LETTERS:  # a leading alef on a long word: «إمبابي», «مبابي»
