@@ -20,8 +20,10 @@ import scipy.sparse as sp
 
 #: Places left and right of a word whose words are its neighbours.
 WINDOW = 2
-#: Words of text read at a time (:class:`Neighbours`).
-CHUNK = 2_000_000
+#: Words of text read at a time (:class:`Contexts`).
+CHUNK = 1_000_000
+#: Distinct words a collection may have (three neighbour columns each, int32 column numbers).
+MAX_WORDS = 1 << 29
 #: Above any article number and any word number (keys of two numbers in one int64).
 DOCS = WIDTH = 1 << 31
 #: Dimensions the articles' tf-idf vectors are projected to, and the random directions words are
@@ -96,9 +98,9 @@ class Contexts:
         # same whatever order the articles are read in, and bounded memory)
         self._projection = (np.random.default_rng(0).standard_normal((BUCKETS, DIMENSIONS))
                             / np.sqrt(DIMENSIONS)).astype(np.float32)
-        self._found: list[tuple[np.ndarray, np.ndarray]] = []  # (row, column) of each neighbour
+        self._counts = sp.csr_matrix((len(self.row), 3 * MAX_WORDS), dtype=np.float32)  # (row, neighbour) counts
         self._seen: list[np.ndarray] = []  # row * DOCS + article of each word read
-        self._sums = np.zeros((len(self.row), DIMENSIONS), dtype=np.float64)  # each row's articles' vectors, summed
+        self._sums = np.zeros((len(self.row), DIMENSIONS), dtype=np.float32)  # each row's articles' vectors, summed
         self._total = np.zeros(DIMENSIONS, dtype=np.float64)
         self._articles = 0
         self._frequency = np.zeros(0, dtype=np.int64)
@@ -150,6 +152,7 @@ class Contexts:
             keys = np.fromiter(self._pair_rows, dtype=np.int64)
             at = np.flatnonzero(np.isin(joined, keys) & (np.append(doc[1:], -1) == doc))
             units.append((at, np.array([self._pair_rows[int(k)] for k in joined[at]], dtype=np.int64)))
+        found_rows, found_cols = [], []
         for at, pair_rows in units:
             if not len(at):
                 continue
@@ -165,15 +168,18 @@ class Contexts:
                 ok = (where >= 0) & (where < n)
                 ok[ok] &= doc[where[ok]] == doc[at[ok]]
                 kind = 0 if abs(side) == 2 else (1 if side < 0 else 2)  # farther words pooled; next words by side
-                self._found.append((row[ok], ids[where[ok]] * 3 + kind))
+                found_rows.append(row[ok])
+                found_cols.append(ids[where[ok]] * 3 + kind)
+        if found_rows:  # counted a chunk at a time: memory holds the distinct pairs, not every occurrence
+            rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+            chunk = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=self._counts.shape)
+            chunk.sum_duplicates()
+            self._counts = self._counts + chunk
 
     def _finish(self) -> None:
-        width = len(self._number) + 1
-        rows = np.concatenate([r for r, _c in self._found]) if self._found else np.zeros(0, dtype=np.int64)
-        cols = np.concatenate([c for _r, c in self._found]) if self._found else np.zeros(0, dtype=np.int64)
-        self._found = []
-        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.row), 3 * width))
-        counts.sum_duplicates()
+        width = len(self._number) + 1  # every column is below 3 * width: the same arrays, a narrower matrix
+        counts = sp.csr_matrix((self._counts.data, self._counts.indices, self._counts.indptr), shape=(len(self.row), 3 * width))
+        self._counts = None
         total = max(int(self._frequency.sum()), 1)
         chance = np.repeat(np.append(self._frequency, 0) / total, 3)  # a column's word: column // 3
         chance[chance == 0] = 1.0
@@ -188,7 +194,7 @@ class Contexts:
         self.docs = {names[r]: docs_of[bounds[r]:bounds[r + 1]] for r in range(len(names)) if bounds[r + 1] > bounds[r]}
         sizes = np.diff(bounds).astype(np.float64)
         self._mean = self._total / max(self._articles, 1)
-        self._centroids = self._sums / np.maximum(sizes, 1)[:, None] - self._mean
+        self._centroids = (self._sums / np.maximum(sizes, 1)[:, None].astype(np.float32) - self._mean).astype(np.float32)
         self._sums = None
 
     def neighbours(self, pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -219,8 +225,11 @@ def _ppmi(counts: sp.csr_matrix, chance: np.ndarray) -> sp.csr_matrix:
     (the row's sum) and the neighbour's share of the collection's words (``chance``)."""
     if not counts.nnz:
         return counts
-    rows = np.asarray(counts.sum(axis=1)).ravel()
-    c = counts.tocoo()
-    pmi = np.log(c.data / (rows[c.row] * chance[c.col]))
-    keep = pmi > 0
-    return sp.csr_matrix((pmi[keep].astype(np.float32), (c.row[keep], c.col[keep])), shape=counts.shape)
+    counts = counts.tocsr()
+    sums = np.asarray(counts.sum(axis=1)).ravel()
+    row_of = np.repeat(np.arange(counts.shape[0], dtype=np.int32), np.diff(counts.indptr))
+    counts.data = np.log(counts.data / (sums[row_of] * chance[counts.indices])).astype(np.float32)
+    del row_of
+    counts.data[counts.data < 0] = 0
+    counts.eliminate_zeros()
+    return counts
