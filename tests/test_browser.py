@@ -229,3 +229,33 @@ def test_the_empty_search_box_lays_its_arabic_hint_out_right_to_left(server, pag
     assert "\u2066person:حفتر\u2069" in box.get_attribute("placeholder")
     box.fill("Haftar")
     assert box.evaluate("e => getComputedStyle(e).direction") == "ltr"
+
+
+@pytest.fixture(scope="module")
+def house_server(tmp_path_factory):
+    """An index of two outlets that spell one name two ways (tests/test_variants.py)."""
+    from index.builder import build_index
+    from tests.test_variants import write_house_collection
+
+    tmp = tmp_path_factory.mktemp("house")
+    build_index([write_house_collection(tmp / "news.jsonl")], tmp / "ix", progress=False, workers=1)
+    with serving(tmp / "ix", tmp) as url:
+        yield url
+
+
+def test_the_page_says_what_other_spellings_it_searched_and_can_search_as_typed(house_server, axe_page, tmp_path):
+    """«ترمب» finds both outlets' articles; the page says it searched «ترامب» too, in a right-to-left line
+    an assistive reader reads (axe), and its link searches the word as typed (one outlet's articles)."""
+    axe_page.goto(house_server + "/search?q=" + "ترمب")
+    note = axe_page.locator("p.variants")
+    assert "«ترامب»" in note.inner_text() and "ترمب" in note.inner_text()
+    assert axe_page.evaluate("getComputedStyle(document.querySelector('p.variants')).direction") == "rtl"
+    assert "العربية" in axe_page.inner_text("body") and "سكاي نيوز عربية" in axe_page.inner_text("body")
+    serious = [v for v in _axe(axe_page) if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    axe_page.screenshot(path=str(tmp_path / "variants.png"), full_page=True)
+    note.locator("a").click()
+    axe_page.wait_for_load_state()
+    assert "variants=off" in axe_page.url and axe_page.locator("p.variants").count() == 0
+    hits = axe_page.locator("li.hit")
+    assert hits.count() >= 1 and "سكاي نيوز عربية" not in " ".join(hits.all_inner_texts())
