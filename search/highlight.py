@@ -22,7 +22,7 @@ from itertools import islice, product
 from search.analysis import TOKEN_RE, analyze, stem_function
 from search.normalize import normalize_word
 from search.query import ParsedQuery, scored_fields
-from search.querytree import MAX_PHRASE_SPELLINGS, Expansion, spellings
+from search.querytree import MAX_PHRASE_SPELLINGS, Expansion, expands_words, spellings
 from search.stopwords import stopwords
 from search.variants import NONE
 
@@ -71,7 +71,7 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
     exact = engine.analyzer("text_exact")
     analyzers = [a for a in (engine.analyzer(f) for f in scored_fields(pq) if f != "text_exact") if a is not None]
     terms = MatchTerms(stemmed=[(stem_function(a), set()) for a in analyzers])
-    found = engine.variants() if pq.variants else NONE
+    found = engine.variants() if expands_words(pq) else NONE
     expansion = Expansion(found, lambda _field, _term: 0, 0) if found else None
     for alternatives in pq.scored_words:
         for typed in alternatives:

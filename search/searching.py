@@ -15,6 +15,7 @@ from search.highlight import highlight_all, match_terms, snippet_html
 from search.latin import AS_TYPED, has_latin, resolve
 from search.latin import contexts as latin_contexts
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
+from search.querytree import expands_words
 from search.timeline import timeline as build_timeline
 
 DEFAULT_PAGE_SIZE = 10
@@ -147,7 +148,8 @@ def also_spelled(engine, pq) -> list[dict]:
     exact = engine.analyzer("text_exact")
     shown = None
     out, seen = [], set()
-    typed = [w for group in pq.words for w in group] + [w for p in pq.phrases for w in p.split()]
+    typed = [w for group in pq.words for w in group] + [w for p in pq.phrases for w in p.split()] \
+        if expands_words(pq) else []
     typed += [w for _prefix, value in pq.filters for w in value.split()]
     for word in typed:
         forms = analyze(exact, word)

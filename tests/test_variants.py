@@ -146,3 +146,15 @@ def test_autocomplete_offers_the_person_once_under_either_spelling(house_index):
         for typed in ("ترم", "ترا", "دونالد"):
             people = [s for s in table.suggest(typed) if s.kind == "person"]
             assert len(people) == 1 and people[0].count == 12, (typed, people)
+
+
+def test_a_long_query_is_searched_as_typed_its_filters_with_their_spellings(house_index):
+    """A question or a pasted headline (more than four words) is searched as typed: its other words
+    reach the other outlets already, and added spellings bring competitors (docs/quality.md);
+    a filter is a name, searched with its spellings whatever the query's length."""
+    with open_engine(house_index) as e:
+        headline = "التقى الرئيس الأميركي دونالد ترمب الزعيم الكوري"
+        assert search(e, headline)["variants"] == []
+        assert search(e, headline)["total"] == search(e, headline, variants=False)["total"]
+        res = search(e, f"{headline} person:ترمب")
+        assert res["variants"] == [{"word": "ترمب", "also": ["ترامب"]}]
