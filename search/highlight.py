@@ -17,12 +17,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
-from itertools import islice, product
 
 from search.analysis import TOKEN_RE, analyze, stem_function
 from search.normalize import normalize_word
 from search.query import ParsedQuery, scored_fields
-from search.querytree import MAX_PHRASE_SPELLINGS, Expansion, expands_words, spellings
+from search.querytree import expands_words, phrase_spellings, spellings
 from search.stopwords import stopwords
 from search.variants import NONE
 
@@ -71,11 +70,10 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
     exact = engine.analyzer("text_exact")
     analyzers = [a for a in (engine.analyzer(f) for f in scored_fields(pq) if f != "text_exact") if a is not None]
     terms = MatchTerms(stemmed=[(stem_function(a), set()) for a in analyzers])
-    found = engine.variants() if expands_words(pq) else NONE
-    expansion = Expansion(found, lambda _field, _term: 0, 0) if found else None
+    variants = engine.variants() if expands_words(pq) else NONE
     for alternatives in pq.scored_words:
         for typed in alternatives:
-            for word in spellings(typed, exact, expansion):
+            for word in spellings(typed, exact, variants):
                 forms = tuple(analyze(exact, word))
                 if len(forms) > 1 and word != typed:  # another spelling, of two words («عبد العزيز»)
                     terms.phrases.append(forms)
@@ -84,11 +82,7 @@ def match_terms(pq: ParsedQuery, engine) -> MatchTerms:
                 for analyzer, (_, stems) in zip(analyzers, terms.stemmed):
                     stems.update(analyze(analyzer, word))
     for phrase in pq.phrases:
-        forms = tuple(analyze(exact, phrase))
-        spelled = [" ".join(c).split() for c in islice(product(*(spellings(f, exact, expansion) for f in forms)),
-                                                        MAX_PHRASE_SPELLINGS)]
-        spelled += [w.split() for w in spellings(" ".join(forms), exact, expansion)[1:]] if forms else []
-        for words in spelled:
+        for words in phrase_spellings(analyze(exact, phrase), exact, variants):
             if len(words) == 1:
                 terms.forms.add(words[0])
             elif words:

@@ -25,7 +25,7 @@ from search.query import (
     ParsedQuery,
     scored_fields,
 )
-from search.variants import Variants
+from search.variants import NONE, Variants
 
 
 @dataclass(frozen=True)
@@ -104,24 +104,34 @@ class Expansion:
         return math.log(max(self.documents, 1) / (df + 1)) + 1
 
 
-def spellings(word: str, exact, expansion: Expansion | None) -> tuple[str, ...]:
+def spellings(word: str, exact, variants: Variants) -> tuple[str, ...]:
     """``word`` (a word, or two: «عبد العزيز») and its house spellings (normalized forms; a
     spelling may be two words), ``word`` as typed first."""
-    forms = analyze(exact, word)
-    if expansion is None or not 1 <= len(forms) <= 2:
+    forms = analyze(exact, word) if variants else ()
+    if not 1 <= len(forms) <= 2:
         return (word,)
-    return (word,) + expansion.variants.spellings(" ".join(forms))[1:]
+    return (word,) + variants.spellings(" ".join(forms))[1:]
 
 
-def _compounds(groups: list[list[str]], exact, expansion: Expansion | None) -> list[list[str]]:
+def phrase_spellings(forms: list[str], exact, variants: Variants) -> list[list[str]]:
+    """The analyzed words of a phrase in each combination of their house spellings (at most
+    MAX_PHRASE_SPELLINGS), and the whole phrase's other spellings («عبد العزيز»: «عبدالعزيز»)."""
+    if not forms:
+        return []
+    options = [spellings(f, exact, variants) for f in forms]
+    combos = [" ".join(c).split() for c in islice(product(*options), MAX_PHRASE_SPELLINGS)]
+    return combos + [w.split() for w in spellings(" ".join(forms), exact, variants)[1:]]
+
+
+def _compounds(groups: list[list[str]], exact, variants: Variants) -> list[list[str]]:
     """Word groups with two words typed apart that the index writes together too («عبد العزيز»,
     «عبدالعزيز») made one: searched as either spelling, scored as one word."""
-    if expansion is None:
+    if not variants:
         return groups
     out: list[list[str]] = []
     for group in groups:
         if (out and len(out[-1]) == 1 and len(group) == 1 and " " not in out[-1][0]
-                and len(spellings(pair := f"{out[-1][0]} {group[0]}", exact, expansion)) > 1):
+                and len(spellings(pair := f"{out[-1][0]} {group[0]}", exact, variants)) > 1):
             out[-1] = [pair]
         else:
             out.append(group)
@@ -147,10 +157,11 @@ def _word(word: str, analyzers: Mapping, fields: tuple[str, ...], expansion: Exp
     its house spellings (``expansion``), each field's terms of every spelling scored as one
     term: with the idf of them all (an article is not favoured for the spelling typed)."""
     exact = analyzers["text_exact"]
-    every = spellings(word, exact, expansion)
-    words = [w for w in every if len(analyze(exact, w)) == 1]  # a spelling of two words is a phrase
-    clauses = [Phrase("text_exact", tuple(analyze(exact, w)), FIELD_WEIGHTS["text"] + FIELD_WEIGHTS["text_exact"])
-               for w in every if len(analyze(exact, w)) > 1]
+    every = spellings(word, exact, expansion.variants if expansion else NONE)
+    forms = {w: tuple(analyze(exact, w)) for w in every}
+    words = [w for w in every if len(forms[w]) == 1]  # a spelling of two words is a phrase
+    clauses = [Phrase("text_exact", forms[w], FIELD_WEIGHTS["text"] + FIELD_WEIGHTS["text_exact"])
+               for w in every if len(forms[w]) > 1]
     for fieldname in fields:
         weight = FIELD_WEIGHTS[fieldname]
         if weight <= 0 or fieldname not in analyzers:  # Whoosh divides by the boost
@@ -168,12 +179,9 @@ def _word(word: str, analyzers: Mapping, fields: tuple[str, ...], expansion: Exp
 def _phrase(text: str, exact, fields=("text_exact",), expansion: Expansion | None = None) -> Or | None:
     """A phrase (or a filter's value) over ``fields``; with ``expansion``, every combination of
     its words' house spellings (at most MAX_PHRASE_SPELLINGS)."""
-    forms = analyze(exact, text)
-    if not forms:
+    combos = phrase_spellings(analyze(exact, text), exact, expansion.variants if expansion else NONE)
+    if not combos:
         return None
-    options = [spellings(f, exact, expansion) for f in forms]
-    combos = [" ".join(c).split() for c in islice(product(*options), MAX_PHRASE_SPELLINGS)]
-    combos += [w.split() for w in spellings(" ".join(forms), exact, expansion)[1:]]  # «عبد العزيز»: «عبدالعزيز»
     return Or(tuple(Term(f, c[0]) if len(c) == 1 else Phrase(f, tuple(c)) for c in combos for f in fields))
 
 
@@ -188,7 +196,7 @@ def build(pq: ParsedQuery, analyzers: Mapping, expansion: Expansion | None = Non
     expansion = expansion if expands_words(pq) else None
     fields = scored_fields(pq)
     groups = []
-    for alternatives in _compounds(pq.scored_words, exact, expansion):
+    for alternatives in _compounds(pq.scored_words, exact, expansion.variants if expansion else NONE):
         alts = [q for q in (_word(w, analyzers, fields, expansion) for w in alternatives) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Or(tuple(alts)))

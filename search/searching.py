@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from search.analysis import analyze
 from search.engines.base import OLDEST
 from search.highlight import highlight_all, match_terms, snippet_html
 from search.latin import AS_TYPED, has_latin, resolve
 from search.latin import contexts as latin_contexts
 from search.query import MAX_QUERY_WORDS, cap_words, parse_query
-from search.querytree import expands_words
+from search.querytree import expands_words, spellings
 from search.timeline import timeline as build_timeline
 
 DEFAULT_PAGE_SIZE = 10
@@ -152,12 +151,9 @@ def also_spelled(engine, pq) -> list[dict]:
         if expands_words(pq) else []
     typed += [w for _prefix, value in pq.filters for w in value.split()]
     for word in typed:
-        forms = analyze(exact, word)
-        if len(forms) != 1 or forms[0] in seen:
-            continue
-        seen.add(forms[0])
-        others = found.spellings(forms[0])[1:]
-        if others:
+        others = spellings(word, exact, found)[1:]
+        if others and others not in seen:
+            seen.add(others)
             shown = engine.spellings() if shown is None else shown
             out.append({"word": word, "also": [shown.get(o, o) for o in others]})
     return out

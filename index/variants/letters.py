@@ -18,6 +18,8 @@ from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
+from search.stemming import NAME_CLITICS, PROCLITICS
+
 #: Letters one outlet writes where another writes another, each folded to one.
 FOLD = str.maketrans({"غ": "ج", "ك": "ج", "ق": "ج", "ڭ": "ج", "گ": "ج", "چ": "ج", "ڤ": "ف", "پ": "ب", "ة": "ه",
                       "ص": "س", "ط": "ت", "ض": "د", "ظ": "ز", "ث": "ت", "ذ": "ز"})
@@ -35,8 +37,8 @@ MIN_LETTERS = 4
 #: Vowel letters written or left out between two spellings, at most: one, two in words of
 #: LONG_WORD letters or more.
 LONG_WORD = 7
-#: Clitics and the article, which the stemmer reads (a pair differing in them alone is one word already).
-_CLITICS_RE = re.compile(r"^(?:[وف])?(?:لل|(?:[بلك])?(?:ال)?)")
+#: Clitics and the article (the stemmer's), longest first: a pair differing in them alone is one word already.
+_CLITICS = tuple(sorted(PROCLITICS + NAME_CLITICS, key=len, reverse=True))
 #: Endings and beginnings of one word's inflections (dual, plural, case, person, tense).
 SUFFIXES = frozenset({"", "ا", "وا", "ون", "ين", "ان", "تا", "تان", "تين", "ت", "ه", "ي", "و", "يه", "ات", "ها", "هم",
                       "نا", "كم", "وه", "وها"})
@@ -110,9 +112,10 @@ def near(a: str, b: str) -> bool:
 
 def base(word: str) -> str:
     """``word`` without its clitics and article («وللبيان» -> «بيان»), if a word is left."""
-    m = _CLITICS_RE.match(word)
-    rest = word[m.end():]
-    return rest if len(rest) >= 2 else word
+    for clitic in _CLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            return word[len(clitic):]
+    return word
 
 
 def clitic_only(a: str, b: str) -> bool:
