@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.engines import open_engine  # noqa: E402
 from search.suggest import Suggester  # noqa: E402
+from web.cli import add_engine_arguments, open_from_args  # noqa: E402
 
 QUERIES = ROOT / "scripts" / "bench_queries.txt"
 
@@ -41,12 +41,10 @@ def typed_prefixes() -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", default="var/index")
-    ap.add_argument("--engine", default="whoosh", choices=("whoosh", "opensearch"))
-    ap.add_argument("--url")
-    ap.add_argument("--index-name", default="akhbar")
+    add_engine_arguments(ap)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    engine = open_engine(args.url, "opensearch", args.index_name) if args.engine == "opensearch" else open_engine(args.index)
+    engine = open_from_args(args)
     started = time.perf_counter()
     table = Suggester.from_engine(engine)
     built = time.perf_counter() - started

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from search.engines.opensearch.connection import DEFAULT_URL
+from search.engines.settings import StoreSettings
 from search.searching import SORTS
 from tests.conftest import ROOT
 from web.cli import build_parser, main
@@ -97,6 +97,6 @@ def test_the_search_box_placeholder_keeps_person_filter_whole(client):
 def test_the_dev_cluster_listens_where_the_cli_looks():
     script = (ROOT / "scripts" / "opensearch-cluster.sh").read_text(encoding="utf-8")
     port = int(re.search(r"HTTP_PORT=\$\{AKHBAR_OS_HTTP_PORT:-(\d+)\}", script).group(1))
-    assert urlparse(DEFAULT_URL).port == port
+    assert urlparse(StoreSettings().url).port == port
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"127.0.0.1:{port}" in readme

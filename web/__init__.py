@@ -9,14 +9,12 @@ import os
 
 from flask import Flask
 
-#: Declared settings: name -> (default, help).  The README documents each.
+from search.engines.settings import STORE_SETTINGS, StoreSettings
+
+#: Declared settings: name -> (default, help).  The README documents each.  Where the index is
+#: and which engine serves it are the store's settings (``search.engines.settings``).
 SETTINGS = {
-    "INDEX_DIR": ("var/index", "index location; the environment variable AKHBAR_INDEX overrides it"),
-    "ENGINE": ("whoosh", "search engine: whoosh (the embedded index in INDEX_DIR) or opensearch (a cluster); "
-                         "AKHBAR_ENGINE overrides it"),
-    "OPENSEARCH_URL": ("http://127.0.0.1:9200", "the OpenSearch cluster's URL, comma-separated for several nodes "
-                                                "(user:password@ may be in it; never shown); AKHBAR_OPENSEARCH_URL overrides it"),
-    "OPENSEARCH_INDEX": ("akhbar", "the index (alias) name on the cluster; AKHBAR_OPENSEARCH_INDEX overrides it"),
+    **{s.name: (s.default, s.help) for s in STORE_SETTINGS},
     "PAGE_SIZE": (10, "results per page"),
     "MAX_QUERY_LEN": (500, "longest query accepted, in characters"),
     "PUBLIC_URL": ("", "the site's address as readers reach it (e.g. https://akhbar.example.org, or with a path "
@@ -27,8 +25,7 @@ SETTINGS = {
 
 
 #: Settings the environment overrides, and the variable that does.
-ENVIRONMENT = {"INDEX_DIR": "AKHBAR_INDEX", "ENGINE": "AKHBAR_ENGINE", "OPENSEARCH_URL": "AKHBAR_OPENSEARCH_URL",
-               "OPENSEARCH_INDEX": "AKHBAR_OPENSEARCH_INDEX", "PUBLIC_URL": "AKHBAR_PUBLIC_URL"}
+ENVIRONMENT = {**{s.name: s.variable for s in STORE_SETTINGS}, "PUBLIC_URL": "AKHBAR_PUBLIC_URL"}
 
 
 def public_url(value: str) -> str:
@@ -57,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
+    StoreSettings.from_config(app.config)  # an unknown ENGINE is a ConfigError now, not on the first request
     app.json.ensure_ascii = False
 
     from web import errors, views

@@ -20,36 +20,43 @@ from search.errors import AkhbarError
 
 #: The sample collection bundled with the project.
 SAMPLE_COLLECTION = Path(__file__).resolve().parent.parent / "data" / "sample"
-DEFAULT_INDEX = "var/index"
 
 
 def default_index() -> str:
-    return os.environ.get("AKHBAR_INDEX", DEFAULT_INDEX)
+    from search.engines.settings import default
+
+    return default("index_dir")
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:
     """--engine, --url, --index-name: which engine serves (defaults from the environment)."""
-    from search.engines import DEFAULT_KIND, KINDS
-    from search.engines.opensearch.connection import DEFAULT_INDEX as OS_INDEX
-    from search.engines.opensearch.connection import DEFAULT_URL
+    from search.engines.settings import KINDS, default
 
-    p.add_argument("--engine", choices=KINDS, default=os.environ.get("AKHBAR_ENGINE", DEFAULT_KIND),
+    p.add_argument("--engine", choices=KINDS, default=default("engine"),
                    help="whoosh: the embedded index in --index (default); opensearch: a cluster (AKHBAR_ENGINE)")
-    p.add_argument("--url", default=os.environ.get("AKHBAR_OPENSEARCH_URL", DEFAULT_URL),
+    p.add_argument("--url", default=default("url"),
                    help="with --engine opensearch: the cluster, e.g. https://user:password@host:9200 "
                         "(AKHBAR_OPENSEARCH_URL; default %(default)s)")
-    p.add_argument("--index-name", default=os.environ.get("AKHBAR_OPENSEARCH_INDEX", OS_INDEX),
+    p.add_argument("--index-name", default=default("index_name"),
                    help="with --engine opensearch: the index (an alias) on the cluster (AKHBAR_OPENSEARCH_INDEX; "
                         "default %(default)s)")
+
+
+def settings_from_args(args, index_dir: str | os.PathLike | None = None):
+    """The :class:`~search.engines.settings.StoreSettings` the command-line arguments name
+    (``index_dir``: instead of ``--index``)."""
+    from search.engines.settings import StoreSettings
+
+    given = {"engine": getattr(args, "engine", None), "url": getattr(args, "url", None),
+             "index_name": getattr(args, "index_name", None)}
+    return StoreSettings(index_dir=str(index_dir or args.index), **{k: v for k, v in given.items() if v is not None})
 
 
 def open_from_args(args):
     """The engine the command-line arguments name."""
     from search.engines import open_engine
 
-    if args.engine == "opensearch":
-        return open_engine(args.url, "opensearch", args.index_name)
-    return open_engine(args.index)
+    return open_engine(settings_from_args(args))
 
 
 def _part(text: str) -> tuple[int, int]:
@@ -63,31 +70,23 @@ def _part(text: str) -> tuple[int, int]:
 
 
 def cmd_index(args) -> int:
-    from index.builder import build_index
+    from index.store import BuildOptions, open_store
 
-    collections = args.collection or [str(SAMPLE_COLLECTION)]
-    progress = False if args.no_progress else None
-    report = lambda p: print(f"{'skipped' if p.skipped else 'warning'} {p}", file=sys.stderr)  # noqa: E731
-    if args.engine == "opensearch":
-        from index.opensearch_build import build_opensearch, publish_opensearch
-
-        if args.publish:
-            index = publish_opensearch(args.url, args.index_name, args.publish, replicas=args.replicas)
-            print(f"serving {index} as {args.index_name}")
-            return 0
-        summary = build_opensearch(collections, args.url, args.index_name, update=args.update, progress=progress,
-                                   workers=args.workers, follow_links=args.follow_links, on_problem=report,
-                                   metadata=args.metadata,
-                                   shards=args.shards, replicas=args.replicas, part=args.part, build=args.build_id,
-                                   publish=args.part is None)
-        print(summary.line())
-        if args.part is not None:
-            print(f"part {args.part[0]}/{args.part[1]} loaded into build {args.build_id}; when every part is in: "
-                  f"akhbar index --engine opensearch --publish {args.build_id}")
+    store = open_store(settings_from_args(args))
+    if args.publish:
+        served = store.publish(args.publish, replicas=args.replicas)
+        print(f"serving {served} as {store.settings.where()}")
         return 0
-    summary = build_index(collections, args.index, update=args.update, progress=progress, workers=args.workers,
-                          follow_links=args.follow_links, on_problem=report, metadata=args.metadata)
+    collections = args.collection or [str(SAMPLE_COLLECTION)]
+    report = lambda p: print(f"{'skipped' if p.skipped else 'warning'} {p}", file=sys.stderr)  # noqa: E731
+    options = BuildOptions(update=args.update, progress=False if args.no_progress else None, on_problem=report,
+                           workers=args.workers, follow_links=args.follow_links, metadata=args.metadata,
+                           shards=args.shards, replicas=args.replicas, part=args.part, build_id=args.build_id)
+    summary = store.build(collections, options)
     print(summary.line())
+    if args.part is not None:
+        print(f"part {args.part[0]}/{args.part[1]} loaded into build {args.build_id}; when every part is in: "
+              f"akhbar index --engine opensearch --publish {args.build_id}")
     return 0
 
 
@@ -150,32 +149,23 @@ def cmd_eval(args) -> int:
     """Build an index of the corpora with the real pipeline, run every query through search()."""
     import tempfile
 
-    from index.builder import build_index
-    from search.engines import open_engine
-    from search.engines.whoosh.store import current_dir
+    from index.store import BuildOptions, open_store
     from search.metrics import evaluate_run, read_qrels, write_run
     from search.searching import search
 
     progress = not args.quiet and sys.stderr.isatty()
     first_of: dict[str, str] = {}  # a republished copy's id -> the id it is indexed under
     with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
-        root = Path(args.index) if args.index else Path(tmp) / "index"
-        if args.engine == "opensearch":
-            from index.opensearch_build import build_opensearch, served_index
-
-            if not (args.reuse and served_index(args.url, args.index_name)):
-                summary = build_opensearch(args.corpus, args.url, args.index_name, progress=progress,
-                                           titles=not args.no_title, stemmer=args.stemmer, replicas=args.replicas)
-                print(summary.line(), file=sys.stderr)
-                first_of = {r.id: r.first for r in summary.republished}
-        elif not (args.index and args.reuse and current_dir(root).is_dir()):
-            summary = build_index(args.corpus, root, progress=progress, titles=not args.no_title, stemmer=args.stemmer)
+        store = open_store(settings_from_args(args, args.index or Path(tmp) / "index"))
+        if not (args.reuse and store.exists()):
+            summary = store.build(args.corpus, BuildOptions(progress=progress, titles=not args.no_title,
+                                                            stemmer=args.stemmer, replicas=args.replicas))
             print(summary.line(), file=sys.stderr)
+            first_of = {r.id: r.first for r in summary.republished}
         with open(args.queries, encoding="utf-8") as fh:
             queries = [json.loads(line) for line in fh if line.strip()]
         run: dict[str, list[tuple[str, float]]] = {}
-        engine = open_engine(args.url, "opensearch", args.index_name) if args.engine == "opensearch" else open_engine(root)
-        with engine:
+        with store.engine() as engine:
             stories = engine.stories()
             # a judged article that republishes another (index.republished) is indexed, once, under the first id
             kept = lambda d: first_of.get(d) or (stories.republished_as(d) if stories is not None else None) or d  # noqa: E731
@@ -209,15 +199,18 @@ def cmd_eval_ner(args) -> int:
 
 def cmd_eval_stories(args) -> int:
     """Duplicate and same-story figures of an index's stories on labelled article pairs."""
+    with open_from_args(args) as engine:
+        return _eval_stories(args, engine.stories(), settings_from_args(args).where())
+
+
+def _eval_stories(args, stories, where: str) -> int:
     from collections import Counter
 
     from index.stories.evaluate import pair_set, read_pairs, score
-    from search.engines.whoosh.store import current_dir
-    from search.stories import StoryIndex
 
-    stories = StoryIndex.open(current_dir(args.index))
     if stories is None:
-        print(f"{args.index}: no stories (an index built before them, or none): rebuild it", file=sys.stderr)
+        print(f"{where}: no stories (an index built before them, a cluster's, or none): rebuild it with the embedded engine",
+              file=sys.stderr)
         return 2
     pairs = read_pairs(args.pairs)
     dup = {i: stories.duplicate_of(i) for i in stories.ids}
@@ -227,7 +220,7 @@ def cmd_eval_stories(args) -> int:
     story.update((i, stories.story_of(i)) for p in pairs for i in (p["id_a"], p["id_b"]) if stories.republished_as(i))
     result = score(pairs, stories.is_copy, story)
     if result.pairs == 0:
-        print(f"{args.index}: none of the pairs' articles is in this index (they are ANT articles: "
+        print(f"{where}: none of the pairs' articles is in this index (they are ANT articles: "
               "index ../shared/corpus/ant-multisource-v2.1.tar.gz)", file=sys.stderr)
         return 2
     # each set of pairs alone too (index.stories.evaluate.pair_set)
@@ -252,28 +245,22 @@ def cmd_eval_variants(args) -> int:
     return 0
 
 
-#: ``akhbar serve``'s threads per process for each engine.  An embedded search is Python
-#: work, and one process runs one thread at a time: past two threads they only contend for
-#: the lock (more server CPU a request, fewer requests a second: docs/performance.md,
-#: "Server threads").  A cluster's searches wait on the network, so more threads overlap the waits.
-SERVE_THREADS = {"whoosh": 2, "opensearch": 8}
-
-
 def cmd_serve(args) -> int:
-    from search.engines.opensearch.connection import redact
+    from search.engines import SERVE_THREADS
+    from search.engines.settings import STORE_SETTINGS
     from web import create_app
     from web.server import serve_app
 
-    threads = args.threads or SERVE_THREADS[args.engine]
-    app = create_app({"INDEX_DIR": os.path.abspath(args.index), "ENGINE": args.engine, "OPENSEARCH_URL": args.url,
-                      "OPENSEARCH_INDEX": args.index_name})
-    what = (f"{args.index_name} on {redact(args.url)}" if args.engine == "opensearch" else os.path.abspath(args.index))
-    print(f"Akhbar: serving {what} on http://{args.host}:{args.port}/"
+    settings = settings_from_args(args, os.path.abspath(args.index))
+    threads = args.threads or SERVE_THREADS[settings.engine]
+    app = create_app({s.name: getattr(settings, s.field) for s in STORE_SETTINGS})
+    print(f"Akhbar: serving {settings.where()} on http://{args.host}:{args.port}/"
           f" ({args.processes} process(es) x {threads} threads)", flush=True)
     return serve_app(app, args.host, args.port, threads=threads, processes=args.processes)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from search.engines import SERVE_THREADS
     from search.searching import MATCHES, SORTS
 
     p = argparse.ArgumentParser(prog="akhbar", description="Search engine for Arabic news collections.")
@@ -352,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     pst = sub.add_parser("eval-stories", help="measure duplicate and story grouping on labelled article pairs")
     pst.add_argument("--index", default="var/ant", help="an index of the collection the pairs come from (ANT)")
     pst.add_argument("--pairs", default=None, help="labelled pairs (default: tests/data/story_pairs.tsv)")
+    add_engine_arguments(pst)
     pst.set_defaults(func=cmd_eval_stories)
 
     from index.variants.evaluate import GROUPS, LOOKALIKES

@@ -12,22 +12,20 @@ from urllib.parse import quote
 
 from flask import current_app
 
-from search.engines import open_engine
+from search.engines import StoreSettings, open_engine
 
 _lock = threading.Lock()
 
 
 def get_engine():
-    """The engine serving ``INDEX_DIR`` (or with ``ENGINE = "opensearch"``, the cluster's index; opened on first use)."""
+    """The engine the app's store settings name (``INDEX_DIR``, or ``ENGINE`` and the cluster's; opened on first
+    use).  Raises IndexMissingError (no index yet) or EngineUnavailableError (a cluster not answering)."""
     extensions = current_app.extensions
     config = current_app.config
     with _lock:
         engine = extensions.get("akhbar_engine")
         if engine is None:
-            if config["ENGINE"] == "opensearch":  # raises EngineUnavailableError or IndexMissingError
-                engine = open_engine(config["OPENSEARCH_URL"], "opensearch", config["OPENSEARCH_INDEX"])
-            else:
-                engine = open_engine(config["INDEX_DIR"])  # raises IndexMissingError
+            engine = open_engine(StoreSettings.from_config(config))
             extensions["akhbar_engine"] = engine
         return engine
 

@@ -12,8 +12,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from search.errors import EngineUnavailableError
 
-DEFAULT_URL = "http://127.0.0.1:9200"
-DEFAULT_INDEX = "akhbar"
 #: Seconds a request may take before it is retried on another node or reported.
 TIMEOUT = 30
 

@@ -19,10 +19,11 @@ from datetime import datetime
 from search import querytree
 from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
 from search.engines.base import OLDEST, Hit, Matches
-from search.engines.opensearch.connection import DEFAULT_INDEX, client, redact, unavailable
+from search.engines.opensearch.connection import client, redact, unavailable
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
 from search.engines.opensearch.writer import VARIANTS_DOC, VOCABULARY_SUFFIX, doc_key
+from search.engines.settings import StoreSettings
 from search.errors import IndexMissingError
 from search.fields import ENTITY_FIELDS, FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
 from search.normalize import normalize_arabic
@@ -44,7 +45,7 @@ class OpenSearchEngine:
 
     kind = "opensearch"
 
-    def __init__(self, url: str, name: str = DEFAULT_INDEX):
+    def __init__(self, url: str, name: str = StoreSettings().index_name):
         self.url, self.name = url, name
         self.es = client(url)
         self._lock = threading.Lock()
