@@ -23,6 +23,7 @@ if [ -n "$missing" ]; then
   fi
 fi
 .venv/bin/ruff check .                                   # the linter (settings in pyproject.toml)
+.venv/bin/mypy                                           # types of search/ (pyproject.toml): the engines satisfy the Engine protocol
 if command -v npm >/dev/null; then (cd tests/axe && npm ci --no-audit --no-fund --silent); fi  # axe-core (tests/axe/package.json)
 bash scripts/opensearch-cluster.sh build                 # the test cluster's node (Maven artifacts; the tests start it)
 exec .venv/bin/python -m pytest "$@"

@@ -22,6 +22,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from search.normalize import normalize_word
 from search.stemming import STEMMERS, clitic_alternative
@@ -147,18 +148,23 @@ class StemFilter(Filter):
 class Analyzer:
     """A tokenizer and its filters: ``analyzer(text)`` yields the :class:`Token` s."""
 
-    def __init__(self, *stages: Stage):
+    def __init__(self, *stages: Stage | Analyzer):
         items: list[Stage] = []
         for s in stages:
             items.extend(s.items if isinstance(s, Analyzer) else [s])
         if not items or not isinstance(items[0], ArabicTokenizer) or \
                 not all(isinstance(s, Filter) for s in items[1:]):
             raise TypeError("an analyzer is a tokenizer followed by filters")
-        self.items = tuple(items)
-        self.renumber = any(f.renumber for f in items[1:])
+        self._set(tuple(items))
+
+    def _set(self, items: tuple[Stage, ...]) -> None:
+        self.items = items
+        self.tokenizer: ArabicTokenizer = cast(ArabicTokenizer, items[0])
+        self.filters: tuple[Filter, ...] = cast(tuple[Filter, ...], items[1:])
+        self.renumber = any(f.renumber for f in self.filters)
         self._memo = _MEMOS.setdefault(self.items, {})
 
-    def __or__(self, other: Stage) -> Analyzer:
+    def __or__(self, other: Stage | Analyzer) -> Analyzer:
         return Analyzer(self, other)
 
     def __eq__(self, other: object) -> bool:
@@ -174,8 +180,7 @@ class Analyzer:
         return {"items": self.items, "renumber": self.renumber}
 
     def __setstate__(self, state: dict) -> None:
-        self.items, self.renumber = state["items"], state["renumber"]
-        self._memo = _MEMOS.setdefault(self.items, {})
+        self._set(state["items"])
 
     def forms(self, word: str) -> tuple[str, ...]:
         """What the filters make of one word (empty: it is dropped), computed once per word."""
@@ -183,7 +188,7 @@ class Analyzer:
         out = memo.get(word)
         if out is None:
             out = (word,)
-            for f in self.items[1:]:
+            for f in self.filters:
                 out = tuple(form for w in out for form in f.forms(w))
                 if not out:
                     break
@@ -196,11 +201,11 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as the tokenizer splits them, before any filter (see :meth:`forms`)."""
-        return self.items[0].words(text)
+        return self.tokenizer.words(text)
 
     def __call__(self, text: str) -> Iterator[Token]:
         pos = None
-        for n, (word, start, end) in enumerate(self.items[0].spans(text)):
+        for n, (word, start, end) in enumerate(self.tokenizer.spans(text)):
             forms = self.forms(word)
             if not forms:
                 continue
@@ -213,7 +218,7 @@ class Analyzer:
         what an index writes, at a fraction of the cost (no match objects, no tokens)."""
         pos = None
         forms_of, renumber = self.forms, self.renumber
-        for n, word in enumerate(self.items[0].words(text)):
+        for n, word in enumerate(self.tokenizer.words(text)):
             forms = forms_of(word)
             if not forms:
                 continue
@@ -237,7 +242,7 @@ def broad_analyzer() -> Analyzer:
     return exact_analyzer() | StemFilter("broad")
 
 
-def stem_function(analyzer: Analyzer):
+def stem_function(analyzer: Analyzer | None):
     """The word -> stems function inside an analyzer chain (the word itself if it has none)."""
     for item in getattr(analyzer, "items", ()):
         if isinstance(item, StemFilter):

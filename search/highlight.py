@@ -138,7 +138,7 @@ class Passage:
 def passages(marks: Iterable[Mark], maxchars: int, surround: int) -> Iterator[Passage]:
     """Runs of matched tokens with ``surround`` characters of context each side, at most
     ``maxchars`` long (Whoosh's ContextFragmenter, step for step)."""
-    first = None  # where the passage under way starts
+    first: int | None = None  # where the passage under way starts
     firsts: deque[int] = deque()  # starts of the unmatched tokens just before it
     countdown = -1  # characters of context still to take; < 0: no passage under way
     matches: list[Mark] = []
@@ -166,10 +166,10 @@ def passages(marks: Iterable[Mark], maxchars: int, surround: int) -> Iterator[Pa
             length += tlength
             countdown -= tlength
             if countdown <= 0:
-                yield Passage(first, endchar, matches)
+                yield Passage(startchar if first is None else first, endchar, matches)
                 matches, firsts, first, length = [], deque(), None, 0
     if matches:
-        yield Passage(first, endchar, matches)
+        yield Passage(matches[0][1] if first is None else first, endchar, matches)
 
 
 def _format(text: str, spans: list[Passage], between: str = " … ") -> str:

@@ -395,26 +395,26 @@ def lookup(latin: str, counts: dict[str, int] | None = None, loose: bool = True)
         return found
     variants = _variants(latin)
     for variant in variants:
-        key = sound_key_latin(variant)
-        if len(key.replace(" ", "")) >= MIN_SOUND_KEY:
+        sound = sound_key_latin(variant)
+        if len(sound.replace(" ", "")) >= MIN_SOUND_KEY:
             # the one in most articles of both, its vowels where the typed word has vowels
-            found = [n for n in t.sound.get(key, []) + t.arabic.get(key, []) if _sound_fits(latin, key, n)]
-            if found:
-                return _best(found, counts)
+            fitting = [n for n in t.sound.get(sound, []) + t.arabic.get(sound, []) if _sound_fits(latin, sound, n)]
+            if fitting:
+                return _best(fitting, counts)
     if not loose:
         return None
     if _written_as_name(latin):  # «said», «home», «road» are words, «Souria» a name
-        found = t.shape.get(shape_key(latin))
-        if found:
-            return _best(found, counts)
+        shaped = t.shape.get(shape_key(latin))
+        if shaped:
+            return _best(shaped, counts)
     late = [n for n in t.late.get(latin_key(latin), []) if not n.word or _written_as_name(latin)]
     if late:  # a town's name: or a name it shares its vowel-blind key with, the one in most articles
         return _best(t.shape.get(shape_key(latin), []) + late, counts)
     if len(latin_words(latin)) >= 2:  # a name of several words is told apart by them all
         for variant in variants:
-            found = t.loose.get(loose_key(sound_key_latin(variant)))
-            if found:
-                return _best(found, counts)
+            loosely = t.loose.get(loose_key(sound_key_latin(variant)))
+            if loosely:
+                return _best(loosely, counts)
     return None
 
 
@@ -534,7 +534,8 @@ class Transliterator:
         #: form's), and the words of the names the articles are tagged with, with their articles.
         self.frequency = frequency
         self.articles = articles or (lambda word: frequency.get(word, 0))
-        self.named = named = {}
+        named: dict[str, int] = {}
+        self.named = named
         for _kind, value, n in entities:
             for w in set(normalize_arabic(value).split()):
                 named[w] = named.get(w, 0) + n
@@ -777,10 +778,10 @@ def resolve(text: str, counts: dict[str, int], translit: Transliterator | None,
             else:
                 word = run[j]
                 in_articles = known.get(normalize_arabic(word), 0) > 0
-                arabic = translit.word(word) if translit is not None and len(word) > 2 and not in_articles else None
-                out.append(arabic or word)
-                if arabic:
-                    names.append((word, arabic, "collection"))
+                spelled = translit.word(word) if translit is not None and len(word) > 2 and not in_articles else None
+                out.append(spelled or word)
+                if spelled:
+                    names.append((word, spelled, "collection"))
                 elif j > 0 and run_names and run_names[-1] == j - 1:  # the words left as typed, together
                     names[-1] = (f"{names[-1][0]} {word}", "", AS_TYPED)
                     run_names[-1] = j

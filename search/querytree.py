@@ -86,6 +86,9 @@ class Nothing:
     """No article (a filter whose value analyzes to nothing)."""
 
 
+#: A node of a query tree.
+Node = Term | Phrase | Or | And | AndNot | DateRange | Every | Nothing
+
 #: Spellings of a phrase searched, at most (each word's house spellings, combined).
 MAX_PHRASE_SPELLINGS = 8
 
@@ -160,14 +163,14 @@ def _word(word: str, analyzers: Mapping, fields: tuple[str, ...], expansion: Exp
     every = spellings(word, exact, expansion.variants if expansion else NONE)
     forms = {w: tuple(analyze(exact, w)) for w in every}
     words = [w for w in every if len(forms[w]) == 1]  # a spelling of two words is a phrase
-    clauses = [Phrase("text_exact", forms[w], FIELD_WEIGHTS["text"] + FIELD_WEIGHTS["text_exact"])
-               for w in every if len(forms[w]) > 1]
+    clauses: list[Node] = [Phrase("text_exact", forms[w], FIELD_WEIGHTS["text"] + FIELD_WEIGHTS["text_exact"])
+                           for w in every if len(forms[w]) > 1]
     for fieldname in fields:
         weight = FIELD_WEIGHTS[fieldname]
         if weight <= 0 or fieldname not in analyzers:  # Whoosh divides by the boost
             continue
         terms = list(dict.fromkeys(t for w in words for t in analyze(analyzers[fieldname], w)))
-        if len(every) == 1:
+        if len(every) == 1 or expansion is None:
             clauses.extend(Term(fieldname, t, weight) for t in terms)
             continue
         dfs = {t: expansion.df(fieldname, t) for t in terms}
@@ -195,14 +198,14 @@ def build(pq: ParsedQuery, analyzers: Mapping, expansion: Expansion | None = Non
     names = expansion  # filters and exclusions: names, always with their spellings
     expansion = expansion if expands_words(pq) else None
     fields = scored_fields(pq)
-    groups = []
+    groups: list[Node] = []
     for alternatives in _compounds(pq.scored_words, exact, expansion.variants if expansion else NONE):
         alts = [q for q in (_word(w, analyzers, fields, expansion) for w in alternatives) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Or(tuple(alts)))
     phrases = [q for q in (_phrase(p, exact, expansion=expansion) for p in pq.phrases) if q is not None]
 
-    scoring = None
+    scoring: Node | None = None
     if groups and pq.all_words:
         scoring = And(tuple(groups)) if len(groups) > 1 else groups[0]
     elif groups:
@@ -214,7 +217,7 @@ def build(pq: ParsedQuery, analyzers: Mapping, expansion: Expansion | None = Non
     elif phrases:
         scoring = Or(tuple(([scoring] if scoring else []) + [with_boost(p, PHRASE_BOOST) for p in phrases]))
 
-    filters = []
+    filters: list[Node] = []
     for prefix, value in pq.filters:
         q = _phrase(value, exact, (FILTER_FIELDS[prefix],), names)
         filters.append(q if q is not None else Nothing())

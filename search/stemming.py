@@ -22,6 +22,7 @@ cached and thread-safe (each thread owns its tashaphyne instance, whose
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
 from tashaphyne.stemming import ArabicLightStemmer
@@ -188,4 +189,4 @@ def no_stem(word: str) -> str:
 
 
 #: Stemmers by name, as stored in an index's analyzer.
-STEMMERS = {"akhbar": stem, "tashaphyne": tashaphyne_stem, "none": no_stem, "broad": broad_stem}
+STEMMERS: dict[str, Callable[[str], str]] = {"akhbar": stem, "tashaphyne": tashaphyne_stem, "none": no_stem, "broad": broad_stem}

@@ -70,6 +70,7 @@ class StoryIndex:
         load = lambda name: np.load(folder / name, mmap_mode="r")  # noqa: E731
         self.ids = Ids.open(folder)
         self.story, self.dup = load("story.npy"), load("dup.npy")
+        self._copies: tuple[np.ndarray, np.ndarray] | None
         try:  # each row's copies, pair by pair (a generation built before them has only the groups)
             self._copies = (load("copies.indptr.npy"), load("copies.indices.npy"))
         except OSError:
@@ -177,6 +178,6 @@ class StoryIndex:
         scores[story == story[n]] = 0.0
         dup = np.asarray(self.dup)
         scores[dup == dup[n]] = 0.0
-        scores[[self.ids.row(c) for c in self.copies(doc_id)]] = 0.0
+        scores[[r for r in map(self.ids.row, self.copies(doc_id)) if r is not None]] = 0.0
         best = np.argsort(-scores, kind="stable")[:count]
         return [(self.ids[int(r)], float(scores[r])) for r in best if scores[r] > 0]

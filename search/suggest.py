@@ -158,7 +158,7 @@ class Suggester:
         if len(words) > 1 and len(best) < limit:  # complete the last word in place
             head = " ".join(words[:-1])
             seen = {s.value for s in best}
-            last = set()
+            last: set[int] = set()
             for r in readings(words[-1]):
                 last.update(i for i in self._candidates(r) if self.entries[i].kind == "word")
             for i in heapq.nsmallest(limit - len(best), last, key=self._rank):

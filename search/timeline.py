@@ -110,7 +110,7 @@ def timeline(per_day: dict, unit: str | None = None, all_days: dict | None = Non
     than MAX_SERIES outlets, ``sources`` holds the first MAX_SERIES - 1 by count, ``other`` the
     rest's matches in the bucket and ``other_sources`` how many outlets they are."""
     days, bad = _dates(per_day["days"])
-    out = {"unit": unit or "day", "buckets": [], "undated": per_day["undated"] + bad, "total": sum(days.values())}
+    out: dict = {"unit": unit or "day", "buckets": [], "undated": per_day["undated"] + bad, "total": sum(days.values())}
     if not days:
         return out
     first, last = min(days), max(days)
@@ -123,10 +123,11 @@ def timeline(per_day: dict, unit: str | None = None, all_days: dict | None = Non
     if folded:
         out["other_sources"] = folded
     for number in range(bucket_number(first, unit), bucket_number(last, unit) + 1):
-        bucket = {"start": bucket_label(number, unit), "count": counts.get(number, 0)}
+        count = counts.get(number, 0)
+        bucket: dict = {"start": bucket_label(number, unit), "count": count}
         if totals is not None:
             whole = totals.get(number, 0)
-            bucket["share"] = round(bucket["count"] / whole, 4) if whole else 0.0
+            bucket["share"] = round(count / whole, 4) if whole else 0.0
         if by_source:
             bucket["sources"] = {s: c.get(number, 0) for s, c in by_source.items()}
             if folded:

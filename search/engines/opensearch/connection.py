@@ -8,6 +8,7 @@ without its credentials.
 from __future__ import annotations
 
 import os
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from search.errors import EngineUnavailableError
@@ -45,7 +46,7 @@ def client(url: str):
             auth = (parts.username, parts.password or "")
         hosts.append({"host": parts.hostname or "127.0.0.1", "port": parts.port or 9200,
                       "scheme": parts.scheme or "http", "url_prefix": parts.path.rstrip("/")})
-    kwargs = {"timeout": TIMEOUT, "max_retries": 3, "retry_on_timeout": True, "http_compress": True}
+    kwargs: dict[str, Any] = {"timeout": TIMEOUT, "max_retries": 3, "retry_on_timeout": True, "http_compress": True}
     if auth:
         kwargs["http_auth"] = auth
     api_key = os.environ.get("AKHBAR_OPENSEARCH_API_KEY")

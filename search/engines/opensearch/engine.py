@@ -135,6 +135,7 @@ class OpenSearchEngine:
         """Articles per day (a date histogram), of ``matches`` or of the whole index (None)."""
         if matches is not None and matches.state is None:
             return {"days": {}, "undated": 0, "sources": {}}
+        query: dict
         if matches is None:
             index, _meta, shards = self._current()
             query = {"match_all": {}}
@@ -176,6 +177,7 @@ class OpenSearchEngine:
             after = hits[-1]["sort"]
 
     def facets(self, matches: Matches) -> dict[str, list[dict]]:
+        query: dict
         if matches.state is None:
             index, _meta, shards = self._current()
             query = {"match_none": {}}

@@ -22,6 +22,9 @@ class WhooshAnalyzer(_WhooshBase):
     def __init__(self, kind: str, stemmer: str = "akhbar"):
         if kind not in _CHAINS:
             raise ValueError(f"unknown analyzer {kind!r}; choose one of {sorted(_CHAINS)}")
+        self._set(kind, stemmer)
+
+    def _set(self, kind: str, stemmer: str) -> None:
         self.kind, self.stemmer = kind, stemmer
         self.chain: Analyzer = _CHAINS[kind](stemmer)
 
@@ -29,7 +32,7 @@ class WhooshAnalyzer(_WhooshBase):
         return {"kind": self.kind, "stemmer": self.stemmer}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["kind"], state["stemmer"])
+        self._set(state["kind"], state["stemmer"])
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and (self.kind, self.stemmer) == (other.kind, other.stemmer)
@@ -60,7 +63,7 @@ class WhooshAnalyzer(_WhooshBase):
         for tok in self.chain(value):
             t.text = tok.text
             if keeporiginal:
-                t.original = value[tok.startchar:tok.endchar]
+                t.original = value[tok.startchar:tok.endchar]  # type: ignore[attr-defined]  # (Whoosh's Token takes any)
             if positions:
                 t.pos = start_pos + tok.pos
             if chars:

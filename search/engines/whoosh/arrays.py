@@ -140,7 +140,7 @@ def stories_of(ids: list[str | None], story_of: dict[str, str]) -> np.ndarray:
     """Every document's story as a number: the document number of the story's first article
     (its own number when it has no story, or is deleted)."""
     docnum = {doc_id: d for d, doc_id in enumerate(ids) if doc_id is not None}
-    return np.array([docnum.get(story_of.get(i), d) if i is not None else d for d, i in enumerate(ids)],
+    return np.array([docnum.get(story_of.get(i, i), d) if i is not None else d for d, i in enumerate(ids)],
                     dtype=np.int32)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import overload
 
 import numpy as np
 from whoosh import query as Q
@@ -172,6 +173,10 @@ def clear() -> None:
         _cache_bytes = 0
 
 
+@overload
+def matching_docs(searcher, q: Q.Query) -> np.ndarray: ...
+@overload
+def matching_docs(searcher, q: None) -> None: ...
 def matching_docs(searcher, q: Q.Query | None) -> np.ndarray | None:
     """Sorted document numbers matching ``q`` in ``searcher`` (None for no query)."""
     if q is None:

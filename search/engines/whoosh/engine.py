@@ -199,7 +199,7 @@ class WhooshEngine:
         self._meta: dict = {}
         self._spellings: tuple[str | None, dict[str, str]] = (None, {})  # (generation, its spellings)
         self._searchers: set = set()  # every thread's, so that close() closes them all
-        self._damaged: dict[str, str] = {}  # generation -> why it cannot be read
+        self._damaged: dict[str | None, str] = {}  # generation -> why it cannot be read
         self._current()  # fail now, not on the first search, if there is no index
 
     # -- the generation served, and this thread's searcher on it -----------------------------
@@ -357,7 +357,7 @@ class WhooshEngine:
         if coarse is not None:  # a month or a year alone has no day: counted with the undated
             dated &= ~np.asarray(coarse)[docs]
         day = (stamps[dated] - _EPOCH) // _DAY
-        out = {"days": _per_day(day), "undated": int(len(docs) - np.count_nonzero(dated)), "sources": {}}
+        out: dict = {"days": _per_day(day), "undated": int(len(docs) - np.count_nonzero(dated)), "sources": {}}
         if by_source:
             column = doc_values(searcher)["source"]
             source = np.full(searcher.reader().doc_count_all(), -1, dtype=np.int64)

@@ -41,10 +41,10 @@ def shown_spellings(counts: dict[str, int], variants: Variants = NONE) -> dict[s
     groups: dict[str, list[str]] = {}
     for value in counts:
         groups.setdefault(variants.canonical_text(normalize_arabic(value)), []).append(value)
-    shown = {}
-    for variants in groups.values():
-        best = min(variants, key=lambda v: (-counts[v], v))
-        shown.update((v, best) for v in variants)
+    shown: dict[str, str] = {}
+    for names in groups.values():
+        best = min(names, key=lambda v: (-counts[v], v))
+        shown.update((v, best) for v in names)
     return shown
 
 
@@ -66,7 +66,7 @@ def column(reader, field: str, variants: Variants = NONE) -> Column:
     values = sorted(set(shown.values()))
     number = {v: i for i, v in enumerate(values)}
     n = max(len(values), 1)
-    keys = [docs * n + number[shown[v]] for v, parts in postings.items() for docs in parts]
+    pairs = [docs * n + number[shown[v]] for v, parts in postings.items() for docs in parts]
     # (document, value) pairs, sorted, each once (two spellings of one name in a document count once)
-    keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    keys = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, dtype=np.int64)
     return Column(values, (keys // n).astype(np.int32), (keys % n).astype(np.int32))

@@ -45,7 +45,7 @@ def read_term(reader, field: str, text, positions: bool = False) -> TermPostings
             items = list(m.items_as("weight"))
             block_ids = np.fromiter((d for d, _w in items), dtype=np.int64, count=len(items))
             block_tf = np.fromiter((w for _d, w in items), dtype=np.float64, count=len(items))
-            values = [_to_deltas(p) for _d, p in leaf.postings(field, text).items_as("positions")] if positions else None
+            values = [_to_deltas(p) for _d, p in leaf.postings(field, text).items_as("positions")] if positions else []
         keep = None
         if leaf.has_deletions():
             keep = np.fromiter((not leaf.is_deleted(int(d)) for d in block_ids), dtype=bool, count=len(block_ids))
@@ -71,9 +71,11 @@ def read_term(reader, field: str, text, positions: bool = False) -> TermPostings
     return out
 
 
-def _read_blocks(m, positions: bool) -> tuple[np.ndarray, np.ndarray, list | None]:
-    """Every (id, weight[, positions]) of a Whoosh W3 leaf matcher, block by block."""
-    ids, weights, values = [], [], [] if positions else None
+def _read_blocks(m, positions: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    """Every (id, weight[, positions]: none unless asked) of a Whoosh W3 leaf matcher, block by block."""
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    values: list = []
     while m.is_active():
         if m._ids is None:
             m._read_ids()

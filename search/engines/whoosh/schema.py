@@ -14,7 +14,7 @@ from search.engines.whoosh.analysis import WhooshAnalyzer
 def build_schema(stemmer: str = "akhbar") -> Schema:
     """The schema; ``stemmer`` other than "akhbar" is for quality comparisons only."""
     stemmed, exact = WhooshAnalyzer("stemmed", stemmer), WhooshAnalyzer("exact")
-    facet = dict(stored=True, commas=True, lowercase=False, scorable=False)
+    facet: dict = dict(stored=True, commas=True, lowercase=False, scorable=False)
     schema = Schema(
         id=ID(stored=True, unique=True),
         title=STORED(),

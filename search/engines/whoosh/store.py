@@ -8,6 +8,7 @@ always see a complete index.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from whoosh import index as windex
@@ -94,7 +95,7 @@ def write_variants(gen_dir: str | Path, variants: Variants) -> None:
     (Path(gen_dir) / VARIANTS).write_text(variants.to_json(), encoding="utf-8")
 
 
-def read_variants(gen_dir: str | Path) -> Variants:
+def read_variants(gen_dir: str | os.PathLike) -> Variants:
     """A generation folder's spelling groups (none for a generation built before them); OSError
     or ValueError if the file is damaged."""
     try:

@@ -160,13 +160,22 @@ class SegmentSink:
 
     def __init__(self, path: str, limitmb: int = LIMIT_MB, max_docs: int = SEGMENT_DOCS):
         self.path, self.limitmb, self.max_docs = path, limitmb, max_docs
-        self.w, self.done = None, []
+        self._w: _Writes | None = None
+        self.done: list = []
+
+    @property
+    def w(self) -> _Writes:
+        """The segment being written (after :meth:`open`)."""
+        if self._w is None:
+            raise RuntimeError("SegmentSink.open() first")
+        return self._w
 
     def __getstate__(self) -> dict:
         return {"path": self.path, "limitmb": self.limitmb, "max_docs": self.max_docs}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["path"], state["limitmb"], state["max_docs"])
+        self.path, self.limitmb, self.max_docs = state["path"], state["limitmb"], state["max_docs"]
+        self._w, self.done = None, []
 
     def open(self) -> SegmentSink:
         self._ix = windex.open_dir(self.path)
@@ -178,7 +187,7 @@ class SegmentSink:
 
         # _lk=False: the build's own writer holds the index lock (as whoosh.multiproc's sub-writers do)
         w = SegmentWriter(self._ix, _lk=False, limitmb=self.limitmb, compound=False)
-        self.w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in self._ix.schema))
+        self._w = _Writes(w, tuple(f for f in SCORED_TEXT_FIELDS if f in self._ix.schema))
 
     def add(self, doc) -> bool:
         """Write ``doc``; True if that finished a segment (and started the next)."""
@@ -201,8 +210,8 @@ class SegmentSink:
         """Close the open segment unlisted (its files, and those of segments finished but never
         adopted, are removed on commit).  Not ``w.cancel()``: that would remove the temporary
         folder every writer of the index shares."""
-        if self.w is not None:
-            self.w.w._close_segment()
+        if self._w is not None:
+            self._w.w._close_segment()
 
 
 def merge_segments(gen_dir: str | Path, story_of: dict[str, str] | None = None) -> tuple[int, int]:
