@@ -33,8 +33,9 @@ from index.stories.grouping import Article
 from index.stories.store import ArticleFile, ArticleWriter, read_articles
 from index.stories.store import write as write_stories
 from index.variants import discover as discover_variants
+from index.variants import kept as kept_variants
 from search.analysis import ANALYZER_VERSION
-from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings
+from search.engines.whoosh.store import CURRENT, META, SPELLINGS, current_dir, read_meta, read_spellings, read_variants
 from search.engines.whoosh.variants import GenerationReading
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
@@ -67,6 +68,17 @@ class BuildSummary:
     seconds: float = 0.0
     #: What the house spellings' search found (``index.variants.discover``): candidates, pairs, groups.
     variants: dict = field(default_factory=dict)
+    #: Seconds each step took, in order (scripts/bench_update.py prints them).
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, step: str) -> None:
+        """Record the seconds since the last lap (or since the summary was made) as ``step``'s."""
+        now = time.perf_counter()
+        self.steps[step] = round(now - self._last, 3)
+        self._last = now
+
+    def __post_init__(self) -> None:
+        self._last = time.perf_counter()
 
     @property
     def skipped(self) -> int:
@@ -85,7 +97,9 @@ class BuildSummary:
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
-                + (f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
+                + (f"{self.variants['groups']} words with several spellings (kept: few articles changed; "
+                   "--regroup finds them again), " if self.variants.get("kept") else
+                   f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
                    if self.variants.get("groups") else "")
                 + f"skipped {self.skipped}, "
                 + (f"{self.warnings} warning(s), " if self.warnings else "")
@@ -154,7 +168,8 @@ def _swap(root: Path, new_gen: Path) -> None:
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
                 progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
                 titles: bool = True, stemmer: str = "akhbar", workers: int | None = None,
-                follow_links: bool = False, metadata: str | os.PathLike | None = None) -> BuildSummary:
+                follow_links: bool = False, metadata: str | os.PathLike | None = None,
+                regroup: bool = False) -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
@@ -163,6 +178,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     ``workers``: processes recognizing entities (default: one per core; 1 for none).
     ``follow_links``: read symbolic links that lead out of a collection folder (default: report them).
     ``metadata``: a sidecar table of the articles' source, date, url and title (``index.sidecar``).
+    ``regroup``: an update finds the house spellings again however few articles it changes
+    (``index.variants.discover.KEEP_SHARE``).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -185,10 +202,13 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             spellings = Spellings()
             story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {},
                                            tmp / STORY_SPILL)
+            summary.lap("previous stories")
             if update and live.is_dir():
                 spellings.merge(read_spellings(root))  # deleted articles' spellings stay: display only
                 ix = WhooshWriter.copy(live, tmp)
+                summary.lap("copy")
                 existing = ix.digests()
+                summary.lap("digests")
                 if read_meta(root).get("recognizer_version") != recognizer_version():
                     existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
             else:
@@ -197,12 +217,22 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             same = SameArticles(summary.republished)
             _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles,
                    default_workers() if workers is None else workers, same)
+            summary.lap("read and write")
             _checkpoint("commit")
             story_of = write_stories(tmp, story_articles.kept(), same.rows())
             story_articles.remove()
-            with GenerationReading(tmp) as reading:
-                variants, summary.variants = discover_variants(reading)
+            summary.lap("stories")
+            previous = _previous_variants(live) if update else None
+            figures = kept_variants(previous, summary.added + summary.updated + summary.deleted,
+                                    summary.read, regroup) if previous is not None else None
+            if previous is not None and figures is not None:
+                variants, summary.variants = previous, figures
+            else:
+                with GenerationReading(tmp) as reading:
+                    variants, summary.variants = discover_variants(reading)
+            summary.lap("spellings")
             summary.documents = ix.finish(story_of, variants)
+            summary.lap("arrays")
             _checkpoint("arrays")
             summary.seconds = time.perf_counter() - started
             meta = {
@@ -230,6 +260,14 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             raise BuildError(f"build failed, the previous index is still served: {exc}") from exc
         _remove_stale(root)
     return summary
+
+
+def _previous_variants(live: Path):
+    """The house spellings of the generation an update starts from (None if it has none readable)."""
+    try:
+        return read_variants(live) if live.is_dir() else None
+    except (OSError, ValueError):
+        return None
 
 
 def same_version(meta: dict) -> bool:

@@ -19,6 +19,7 @@ from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
 from index.variants import discover as discover_variants
+from index.variants import kept as kept_variants
 from search.analysis import ANALYZER_VERSION
 from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
@@ -31,7 +32,8 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                      on_problem: Callable[[Problem], None] | None = None, titles: bool = True,
                      stemmer: str = "akhbar", workers: int | None = None, follow_links: bool = False,
                      shards: int = 1, replicas: int = 1, part: tuple[int, int] | None = None,
-                     build: str | None = None, publish: bool = True, metadata: str | None = None) -> BuildSummary:
+                     build: str | None = None, publish: bool = True, metadata: str | None = None,
+                     regroup: bool = False) -> BuildSummary:
     """Build (or with ``update``, refresh) the index ``name`` on the cluster at ``url``.
 
     ``part``/``build``: load part k of n of the collection into the build ``build``
@@ -108,7 +110,9 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             vocabulary.update(forms)
             spellings.merge(rows)  # deleted articles' spellings stay: display only
             writer.replace_vocabulary(target, vocabulary, spellings.rows())
-            summary.variants = _find_variants(writer, url, target, stemmer)
+            previous = writer.variants(target)
+            figures = kept_variants(previous, summary.added + summary.updated + summary.deleted, summary.read, regroup)
+            summary.variants = figures if figures is not None else _find_variants(writer, url, target, stemmer)
             writer.mark_updated(target)
         else:
             writer.load(target, documents(), bulk_error)

@@ -25,6 +25,7 @@ class BuildOptions:
     """How a build reads the collection and writes the index (``akhbar index``'s options)."""
 
     update: bool = False
+    regroup: bool = False  # an update finds the house spellings again however few articles changed
     progress: bool | None = None  # a progress bar on stderr (None: when it is a terminal)
     on_problem: Callable[[Problem], None] | None = None  # told of each file skipped or warned about
     titles: bool = True  # (evaluation runs: False indexes bodies alone)
@@ -85,7 +86,7 @@ class EmbeddedStore:
         return build_index(list(collections), self.settings.index_dir, update=options.update,
                            progress=options.progress, on_problem=options.on_problem, titles=options.titles,
                            stemmer=options.stemmer, workers=options.workers, follow_links=options.follow_links,
-                           metadata=options.metadata)
+                           metadata=options.metadata, regroup=options.regroup)
 
     def publish(self, build_id: str, replicas: int = 1) -> str:
         raise BuildError("--publish is for --engine opensearch: an embedded build is served when it is done")
@@ -113,7 +114,7 @@ class ClusterStore:
                                 titles=options.titles, stemmer=options.stemmer, workers=options.workers,
                                 follow_links=options.follow_links, metadata=options.metadata,
                                 shards=options.shards, replicas=options.replicas, part=options.part,
-                                build=options.build_id, publish=options.part is None)
+                                build=options.build_id, publish=options.part is None, regroup=options.regroup)
 
     def publish(self, build_id: str, replicas: int = 1) -> str:
         from index.opensearch_build import publish_opensearch

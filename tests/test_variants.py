@@ -158,3 +158,32 @@ def test_a_long_query_is_searched_as_typed_its_filters_with_their_spellings(hous
         assert search(e, headline)["total"] == search(e, headline, variants=False)["total"]
         res = search(e, f"{headline} person:ترمب")
         assert res["variants"] == [{"word": "ترمب", "also": ["ترامب"]}]
+
+
+def test_an_update_keeps_the_spellings_when_few_articles_change_and_regroup_finds_them_again(tmp_path):
+    """#34: finding the spellings reads every article; an update of at most KEEP_SHARE of them keeps
+    the groups (the summary says so), ``regroup`` or a larger update finds them again."""
+    from index.variants.discover import KEEP_SHARE
+
+    news = write_house_collection(tmp_path / "news.jsonl")
+    build_index([news], tmp_path / "ix", progress=False, workers=1)
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "new-1", "source": "سكاي نيوز عربية", "date": "2018-06-20", "title": "قمة جديدة",
+                                 "text": "قال الرئيس الأميركي دونالد ترامب إن القمة المقبلة ستعقد في واشنطن."},
+                                ensure_ascii=False) + "\n", encoding="utf-8")
+    assert 1 <= KEEP_SHARE * 25
+    small = build_index([news, extra], tmp_path / "ix", update=True, progress=False, workers=1)
+    assert small.added == 1 and small.variants["kept"] and "kept: few articles changed" in small.line()
+    with open_engine(tmp_path / "ix") as e:
+        assert set(e.variants().spellings("ترمب")) == {"ترمب", "ترامب"}
+        ids = {r["id"] for r in search(e, "ترمب", page_size=50)["results"]}
+        assert "new-1" in ids and "0-0" in ids  # the new article, in the other outlet's spelling
+    again = build_index([news, extra], tmp_path / "ix", update=True, progress=False, workers=1, regroup=True)
+    assert "kept" not in again.variants and again.variants["groups"] >= 1
+    # one outlet's articles gone: more than KEEP_SHARE changed, so the spellings are looked for again
+    (tmp_path / "sky.jsonl").write_text("".join(line + "\n" for line in news.read_text(encoding="utf-8").splitlines()
+                                                if "سكاي" in line), encoding="utf-8")
+    large = build_index([tmp_path / "sky.jsonl"], tmp_path / "ix", update=True, progress=False, workers=1)
+    assert large.deleted == 13 and "kept" not in large.variants
+    with open_engine(tmp_path / "ix") as e:
+        assert e.variants().spellings("ترامب") == ("ترامب",)  # one outlet: no evidence of a second spelling

@@ -79,7 +79,7 @@ def cmd_index(args) -> int:
         return 0
     collections = args.collection or [str(SAMPLE_COLLECTION)]
     report = lambda p: print(f"{'skipped' if p.skipped else 'warning'} {p}", file=sys.stderr)  # noqa: E731
-    options = BuildOptions(update=args.update, progress=False if args.no_progress else None, on_problem=report,
+    options = BuildOptions(update=args.update, regroup=args.regroup, progress=False if args.no_progress else None, on_problem=report,
                            workers=args.workers, follow_links=args.follow_links, metadata=args.metadata,
                            shards=args.shards, replicas=args.replicas, part=args.part, build_id=args.build_id)
     summary = store.build(collections, options)
@@ -271,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder, file or .tar.gz of articles (repeatable; default: the bundled sample)")
     pi.add_argument("--index", default=default_index(), metavar="DIR", help="index location (default: %(default)s)")
     pi.add_argument("--update", action="store_true", help="add new and changed articles, remove deleted ones")
+    pi.add_argument("--regroup", action="store_true",
+                    help="with --update: find the house spellings again even when few articles changed "
+                         "(an update of at most 5%% of the articles keeps them)")
     pi.add_argument("--no-progress", action="store_true", help="no progress bar")
     pi.add_argument("--workers", type=int, default=None, metavar="N",
                     help="worker processes recognizing entities and writing the index (default: one per core; 1: none)")

@@ -13,6 +13,6 @@ word (:mod:`search.variants`, :mod:`search.querytree`).
               neighbours, shared subjects;
 ``discover``  the pairs the evidence confirms, joined into groups.
 """
-from index.variants.discover import discover
+from index.variants.discover import discover, kept
 
-__all__ = ["discover"]
+__all__ = ["discover", "kept"]

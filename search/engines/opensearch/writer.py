@@ -175,6 +175,13 @@ class Writer:
         self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=VARIANTS_DOC,
                    body={"part": VARIANTS_DOC, "groups": variants.groups}, refresh=True)
 
+    def variants(self, index: str):
+        """The house spellings stored with ``index`` (:data:`search.variants.NONE` if none)."""
+        from search.variants import NONE, Variants
+
+        doc = self._call(self.es.get, index=index + VOCABULARY_SUFFIX, id=VARIANTS_DOC, ignore=404)
+        return Variants(doc["_source"]["groups"]) if doc.get("found") else NONE
+
     def refresh(self, index: str) -> None:
         """Make every article loaded into ``index`` readable (before it is read through)."""
         self._call(self.es.indices.refresh, index=f"{index},{index}{VOCABULARY_SUFFIX}")

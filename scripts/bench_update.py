@@ -1,0 +1,83 @@
+"""What an update costs: new article files dropped beside a collection, then ``akhbar index --update``.
+
+    python scripts/bench_update.py --index var/antF --collection ANT_FOLDER [--new 100] [--work DIR]
+
+``--index`` must be an embedded index built from ``--collection`` (a folder of article files, such as
+ANT extracted).  Three updates, each timed step by step (``BuildSummary.steps``): ``--new`` new
+article files (copies of the collection's latest files under new ids and addresses, each with a
+first line of its own) in a folder of their own given as a second collection;
+the same again (nothing new); and that folder removed (the articles deleted).  The index is left
+as it was, in a newer generation.  Figures in docs/performance.md ("What an update costs").
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.builder import build_index  # noqa: E402
+
+DOC = re.compile(r"<DOC>.*?</DOC>", re.S)
+
+
+def latest_files(collection: Path, n: int) -> list[Path]:
+    """The ``n`` most recently modified article files of the folder (a collection's newest, as a
+    scraper adds them)."""
+    files = [p for p in collection.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix != ".md"]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, str(p)))[-n:]
+
+
+def new_articles(collection: Path, folder: Path, n: int) -> int:
+    """Write ``n`` new TREC articles into ``folder``: copies of the collection's files under a new
+    DOCNO and URL, each with a sentence of its own (an updated version of a report)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = 0
+    for k, path in enumerate(latest_files(collection, n)):
+        text = path.read_text(encoding="utf-8")
+        doc = DOC.search(text)
+        if doc is None:
+            continue
+        body = re.sub(r"<DOCNO>\s*(.*?)\s*</DOCNO>", rf"<DOCNO>\1-update{k}</DOCNO>", doc.group(0))
+        body = re.sub(r"<URL>\s*(.*?)\s*</URL>", rf"<URL>\1?update={k}</URL>", body)
+        body = body.replace("<TEXT>", f"<TEXT>\nتحديث رقم {k} للخبر بعد ساعات من نشره الأول.\n", 1)
+        (folder / f"update-{k}.txt").write_text(body, encoding="utf-8")
+        made += 1
+    return made
+
+
+def timed(label: str, collections: list[str], index: str) -> None:
+    started = time.perf_counter()
+    summary = build_index(collections, index, update=True, progress=False)
+    took = time.perf_counter() - started
+    steps = " ".join(f"{k} {v:.1f}" for k, v in summary.steps.items())
+    print(f"{label}: {took:.1f} s ({summary.added} added, {summary.deleted} deleted, {summary.unchanged} unchanged); "
+          f"steps (s): {steps}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--collection", required=True)
+    ap.add_argument("--new", type=int, default=100)
+    ap.add_argument("--work", help="where the new files go (default: a temporary folder)")
+    args = ap.parse_args()
+    work = Path(args.work or tempfile.mkdtemp(prefix="akhbar-update-"))
+    new = work / "new"
+    made = new_articles(Path(args.collection), new, args.new)
+    try:
+        timed(f"{made} new files", [args.collection, str(new)], args.index)
+        timed("nothing new", [args.collection, str(new)], args.index)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+    timed(f"{made} files removed", [args.collection], args.index)
+
+
+if __name__ == "__main__":
+    main()
