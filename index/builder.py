@@ -40,6 +40,7 @@ from search.engines.whoosh.variants import GenerationReading
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
+from search.stories import DIRNAME as STORIES_DIR
 from search.vocabulary import Spellings
 
 LOCK = ".build.lock"
@@ -219,7 +220,9 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                    default_workers() if workers is None else workers, same)
             summary.lap("read and write")
             _checkpoint("commit")
-            story_of = write_stories(tmp, story_articles.kept(), same.rows())
+            # an update of few articles groups only those into the stories kept (index.stories.incremental)
+            previous_stories = live / STORIES_DIR if update and live.is_dir() and not regroup else None
+            story_of = write_stories(tmp, story_articles.kept(), same.rows(), previous_stories, story_articles.fresh)
             story_articles.remove()
             summary.lap("stories")
             previous = _previous_variants(live) if update else None
@@ -296,17 +299,21 @@ class StoryArticles:
         self.previous, self.spill = previous, spill
         self._out: ArticleWriter | None = None
         self._file: ArticleFile | None = None
+        #: The ids of the articles computed here (added or changed), not kept from the previous generation.
+        self.fresh: set[str] = set()
 
     def add(self, doc: Document, unchanged: bool = False) -> None:
         if unchanged and doc.id in self.previous:
-            self.put(self.previous[doc.id])
+            self.put(self.previous[doc.id], fresh=False)
             return
         self.put(story_article(doc))
 
-    def put(self, article: Article) -> None:
+    def put(self, article: Article, fresh: bool = True) -> None:
         if self._out is None:
             self._out = ArticleWriter(self.spill)
         self._out.add(article)
+        if fresh:
+            self.fresh.add(article.id)
 
     def kept(self) -> Sequence[Article]:
         """Every article of the new generation, read from the spill file when used."""

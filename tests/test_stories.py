@@ -526,3 +526,39 @@ def test_the_story_line_says_how_many_other_articles_it_does_not_show(tmp_path):
     also = html[html.index('class="also"'):html.index('class="story-link"')]
     assert "أيضًا في (13)" in also and "و3 غيرها لا تظهر هنا." in also
     app.extensions["akhbar_engine"].close()
+
+
+def _meta(root) -> dict:
+    import json
+
+    return json.loads(((root / "current").resolve() / "stories" / "meta.json").read_text(encoding="utf-8"))
+
+
+def test_an_update_of_few_articles_groups_only_them_and_equals_a_full_build(tmp_path, collection):
+    """#34: an update that adds, changes or deletes at most UPDATE_SHARE of the articles groups only
+    those into the stories kept (no regrouping of the rest); here it gives what a full build gives,
+    also when a story's first article is deleted (the story is then named after its next one)."""
+    from index.stories.incremental import UPDATE_SHARE
+    from tests.test_variants import write_house_collection
+
+    write_house_collection(collection / "house.jsonl")  # 24 more articles: one new is under the share
+    build_index([collection], tmp_path / "ix", progress=False)
+    assert _meta(tmp_path / "ix")["incremental"] is False and 1 <= UPDATE_SHARE * 30
+    (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
+    summary = build_index([collection], tmp_path / "ix", update=True, progress=False)
+    assert summary.added == 1 and _meta(tmp_path / "ix")["incremental"] is True
+    groups = _groups(tmp_path / "ix")
+    assert groups["005_copy"] == (EGYPT_TRIPOLI[0], EGYPT_TRIPOLI[0])  # its report's story, a copy of it
+    build_index([collection], tmp_path / "full", progress=False)
+    assert _groups(tmp_path / "full") == groups
+    # the story's first article deleted: the story and the copy's group are named after the next article
+    (collection / "000_7d249ea639f1103d.txt").unlink()
+    build_index([collection], tmp_path / "ix", update=True, progress=False)
+    assert _meta(tmp_path / "ix")["incremental"] is True
+    groups = _groups(tmp_path / "ix")
+    assert groups[EGYPT_TRIPOLI[2]][0] == groups["005_copy"][0] == groups[EGYPT_TRIPOLI[1]][0] != EGYPT_TRIPOLI[0]
+    build_index([collection], tmp_path / "full2", progress=False)
+    assert _groups(tmp_path / "full2") == groups
+    # --regroup groups everything again
+    build_index([collection], tmp_path / "ix", update=True, progress=False, regroup=True)
+    assert _meta(tmp_path / "ix")["incremental"] is False and _groups(tmp_path / "ix") == groups

@@ -138,6 +138,17 @@ class Groups:
     vectors: object  # scipy CSR matrix, a row per article
     terms: list[str]  # the vectors' columns
     copy_pairs: list[tuple[int, int]] = field(default_factory=list)  # (row, earlier row) of every copy found
+    #: What an update's grouping of new articles reads (``index.stories.incremental``): each column's
+    #: idf, the shingles left out as boilerplate, how many articles of an outlet have each body line
+    #: (:func:`count_lines`: those in FURNITURE_LINES or more are its page furniture).
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    boilerplate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    line_counts: Counter = field(default_factory=Counter)
+    #: Every term of the articles and in how many of them it is (their own counts).
+    vocabulary: list[str] = field(default_factory=list)
+    df: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    #: Each row's story before the merge pass (an update places its new articles among these, then merges).
+    assigned_rows: list[int] = field(default_factory=list)
 
     @property
     def dup(self) -> dict[str, str]:
@@ -278,12 +289,20 @@ def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
 
 def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
-    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms.
+    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms
+    (:func:`weighted_vectors`: and their idf).
     ``lines``: the articles' :func:`furniture`, if known (one pass over the articles less).
 
     Two passes over the articles: the first numbers the terms and counts their document
     frequencies, the second weighs each row and keeps its top terms, so only the kept weights are
     ever held (a matrix of every article's every term took 837 MB at 300k articles)."""
+    X, terms, *_rest = weighted_vectors(articles, lines)
+    return X, terms
+
+
+def weighted_vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
+    """:func:`vectors`, each column's idf, and every term the articles have with the number of
+    articles that have it (the collection's own, without the reference collection's)."""
     from scipy.sparse import csr_matrix
 
     lines = furniture(articles) if lines is None else lines
@@ -306,6 +325,7 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
     df = _with_counts(df, chunk, width)
     # one column for a word and its reading without a clitic, and none for junk names (see _columns)
     column = _columns(names, df)
+    own_df = df
     df = df + np.array([ref.get(t, 0) for t in names] or [0])
     idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
     bound = np.zeros(n_rows + 1, dtype=np.int64)  # pass 1's sizes: an upper bound of each row's
@@ -339,7 +359,7 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
     for lo in range(0, len(X.indices), 1 << 20):  # in place, a slice at a time
         X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
     X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
-    return X, [names[k] for k in used]
+    return X, [names[k] for k in used], idf[used].astype(np.float32), names, own_df[:len(names)].astype(np.int32)
 
 
 def _columns(names: list[str], df: np.ndarray) -> np.ndarray:
@@ -442,7 +462,7 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     shingles = [shingles[k] for k in order]
     sources = [sources[k] for k in order]
     days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
-    lines = frequent_lines(lines)
+    line_counts, lines = lines, frequent_lines(lines)
     lap("read")
     common = boilerplate(shingles, len(set(sources)))
     for k, sh in enumerate(shingles):  # in place: one array copied at a time
@@ -452,11 +472,13 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     leader, pairs = duplicate_leaders(shingles, CopyCheck(articles, days, sources, lines))
     del shingles
     lap("duplicates")
-    X, terms = vectors(articles, lines)
+    X, terms, idf, vocabulary, df = weighted_vectors(articles, lines)
     lap("vectors")
-    stories = merge_stories(days, X, assign_stories(days, X, leader, sources), sources, terms)
+    assigned = assign_stories(days, X, leader, sources)
+    stories = merge_stories(days, X, assigned, sources, terms)
     lap("stories")
-    return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs)
+    return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs, idf, common, line_counts,
+                  vocabulary, df, assigned)
 
 
 def _laps(times: dict[str, float] | None):
@@ -471,10 +493,12 @@ def _laps(times: dict[str, float] | None):
     return lap
 
 
-def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None = None) -> list[int]:
+def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None = None,
+                   placed: np.ndarray | None = None) -> list[int]:
     """Each article's story, as the row of its first article (``days``: each one's date in days
     since 1970, in order, the undated last as infinity; ``leader``: each one's duplicate group,
-    as a row; ``sources``: each one's outlet).
+    as a row; ``sources``: each one's outlet; ``placed``: the stories of rows already grouped, -1
+    for those to group: an update's new articles join or start stories, the others stay).
 
     A story takes no article more than ``STORY_SPAN`` days after its first (an event and its
     immediate follow-ups, not a chain of days), and an article is not compared with its own
@@ -487,9 +511,12 @@ def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None 
     unknown = np.array([x is None for x in sources], dtype=bool)
     outlet[unknown] = -1 - np.flatnonzero(unknown)
     dated = int(np.count_nonzero(np.isfinite(days)))
-    story_of = np.full(n, -1, dtype=np.int64)   # index of the story's first article
+    story_of = np.full(n, -1, dtype=np.int64) if placed is None else np.array(placed, dtype=np.int64)
+    todo = story_of < 0
     block = 256
     for lo, hi in _blocks(dated, n, block):
+        if not todo[lo:hi].any():
+            continue
         if lo >= dated:  # undated: compare with everything before
             start = 0
         else:
@@ -497,6 +524,8 @@ def assign_stories(days: np.ndarray, X, leader: list[int], sources: list | None 
         sims = (X[lo:hi] @ X[start:hi].T).toarray()
         for r in range(hi - lo):
             i = lo + r
+            if not todo[i]:
+                continue
             if leader[i] != i and (i >= dated or days[i] - days[story_of[leader[i]]] <= STORY_SPAN):  # a copy: its report's story
                 story_of[i] = story_of[leader[i]]
                 continue

@@ -11,6 +11,10 @@
 * ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
 * ``terms.json``, ``vec.*.npy``, ``inv.*.npy``  the rows' tf-idf vectors by row (CSR) and by
   term (CSC), memory-mapped by readers, for "related articles";
+* ``assigned.npy``, ``idf.npy``, ``vocabulary.json``, ``df.npy``, ``boilerplate.npy``, ``lines.json``  each
+  row's story before the merge pass, each vector column's idf, every term with its number of articles, the shingles left out, how many of an
+  outlet's articles have each body line: what an update's grouping of its new articles reads
+  (``index.stories.incremental``);
 * ``republished.json``  the articles not indexed because they republish one that is
   (``index.republished``): ``[id, first id, category, url]`` each;
 * ``meta.json``     the settings they were computed with.
@@ -97,19 +101,35 @@ def read_articles(gen: Path) -> dict[str, Article]:
         return {}
 
 
-def write(gen: Path, articles: Sequence[Article], republished: list[list] | None = None) -> dict[str, str]:
+def write(gen: Path, articles: Sequence[Article], republished: list[list] | None = None,
+          previous: Path | None = None, fresh: set[str] | None = None) -> dict[str, str]:
     """Group ``articles`` and write the folder (with ``republished``: the copies not indexed,
-    :meth:`index.republished.SameArticles.rows`); returns id -> story id (its first article's id)."""
+    :meth:`index.republished.SameArticles.rows`); returns id -> story id (its first article's id).
+    ``previous`` (an update's: the stories folder it starts from) and ``fresh`` (the ids of the
+    articles it adds or changes): only those are grouped, into the stories kept
+    (``index.stories.incremental``), when the previous folder allows it; else all are grouped."""
+    from index.stories.incremental import extend
+
     out = gen / DIRNAME
     out.mkdir(exist_ok=True)
     (out / REPUBLISHED).write_text(json.dumps(republished or [], ensure_ascii=False), encoding="utf-8")
-    g = group(articles)
+    g = extend(previous, articles, fresh) if previous is not None and fresh is not None else None
+    incremental = g is not None
+    if g is None:
+        g = group(articles)
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
     np.save(out / "dup.npy", np.array(g.dup_rows, dtype=np.int32))
     _write_copies(out, g.copy_pairs, len(g.articles))
     for name, array in zip((IDS_BY_ROW, IDS_SORTED, ROWS_SORTED), ids_arrays(g.ids)):
         np.save(out / name, array)
     _write_vectors(out, g.vectors, g.terms)
+    np.save(out / "idf.npy", np.asarray(g.idf, dtype=np.float32))
+    np.save(out / "assigned.npy", np.array(g.assigned_rows, dtype=np.int32))
+    np.save(out / "df.npy", np.asarray(g.df, dtype=np.int32))
+    (out / "vocabulary.json").write_text(json.dumps(g.vocabulary, ensure_ascii=False), encoding="utf-8")
+    np.save(out / "boilerplate.npy", np.asarray(g.boilerplate, dtype=np.uint32))
+    lines = sorted(g.line_counts.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1]))
+    (out / "lines.json").write_text(json.dumps([[o, h, c] for (o, h), c in lines], ensure_ascii=False), encoding="utf-8")
     if isinstance(articles, ArticleFile):  # (the build's spill file: kept as it is)
         shutil.copyfile(articles.path, out / "articles.pkl")
     else:
@@ -124,7 +144,7 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
             "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF,
             "lead_found": grouping.LEAD_FOUND, "story_span": grouping.STORY_SPAN,
             "series_across_days": grouping.SERIES_ACROSS_DAYS, "merge_days": grouping.MERGE_DAYS,
-            "merge_cosine": grouping.MERGE_COSINE}
+            "merge_cosine": grouping.MERGE_COSINE, "incremental": incremental}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return g.story
 
