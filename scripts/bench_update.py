@@ -1,6 +1,6 @@
 """What an update costs: new article files dropped beside a collection, then ``akhbar index --update``.
 
-    python scripts/bench_update.py --index var/antF --collection ANT_FOLDER [--new 100] [--work DIR]
+    python scripts/bench_update.py --index var/antF --collection ANT_FOLDER [--new 100] [--work DIR] [--regroup]
 
 ``--index`` must be an embedded index built from ``--collection`` (a folder of article files, such as
 ANT extracted).  Three updates, each timed step by step (``BuildSummary.steps``): ``--new`` new
@@ -52,9 +52,9 @@ def new_articles(collection: Path, folder: Path, n: int) -> int:
     return made
 
 
-def timed(label: str, collections: list[str], index: str) -> None:
+def timed(label: str, collections: list[str], index: str, regroup: bool = False) -> None:
     started = time.perf_counter()
-    summary = build_index(collections, index, update=True, progress=False)
+    summary = build_index(collections, index, update=True, progress=False, regroup=regroup)
     took = time.perf_counter() - started
     steps = " ".join(f"{k} {v:.1f}" for k, v in summary.steps.items())
     print(f"{label}: {took:.1f} s ({summary.added} added, {summary.deleted} deleted, {summary.unchanged} unchanged); "
@@ -67,16 +67,18 @@ def main() -> None:
     ap.add_argument("--collection", required=True)
     ap.add_argument("--new", type=int, default=100)
     ap.add_argument("--work", help="where the new files go (default: a temporary folder)")
+    ap.add_argument("--regroup", action="store_true", help="each update finds the spellings and groups the stories "
+                                                           "again (akhbar index --update --regroup): the update before #34")
     args = ap.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="akhbar-update-"))
     new = work / "new"
     made = new_articles(Path(args.collection), new, args.new)
     try:
-        timed(f"{made} new files", [args.collection, str(new)], args.index)
-        timed("nothing new", [args.collection, str(new)], args.index)
+        timed(f"{made} new files", [args.collection, str(new)], args.index, args.regroup)
+        timed("nothing new", [args.collection, str(new)], args.index, args.regroup)
     finally:
         shutil.rmtree(new, ignore_errors=True)
-    timed(f"{made} files removed", [args.collection], args.index)
+    timed(f"{made} files removed", [args.collection], args.index, args.regroup)
 
 
 if __name__ == "__main__":

@@ -272,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--index", default=default_index(), metavar="DIR", help="index location (default: %(default)s)")
     pi.add_argument("--update", action="store_true", help="add new and changed articles, remove deleted ones")
     pi.add_argument("--regroup", action="store_true",
-                    help="with --update: find the house spellings again even when few articles changed "
-                         "(an update of at most 5%% of the articles keeps them)")
+                    help="with --update: group every story and find the house spellings again, as a full build "
+                         "does (an update of at most 5%% of the articles groups only those and keeps the spellings)")
     pi.add_argument("--no-progress", action="store_true", help="no progress bar")
     pi.add_argument("--workers", type=int, default=None, metavar="N",
                     help="worker processes recognizing entities and writing the index (default: one per core; 1: none)")
