@@ -69,6 +69,9 @@ class BuildSummary:
     seconds: float = 0.0
     #: What the house spellings' search found (``index.variants.discover``): candidates, pairs, groups.
     variants: dict = field(default_factory=dict)
+    #: Whether an update grouped only its new and changed articles into the stories kept
+    #: (``index.stories.incremental``), not the whole collection.
+    stories_kept: bool = False
     #: Seconds each step took, in order (scripts/bench_update.py prints them).
     steps: dict[str, float] = field(default_factory=dict)
 
@@ -98,6 +101,8 @@ class BuildSummary:
         return (f"indexed {self.documents} documents ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
+                + ("new and changed articles grouped into the stories kept (--regroup groups all), "
+                   if self.stories_kept else "")
                 + (f"{self.variants['groups']} words with several spellings (kept: few articles changed; "
                    "--regroup finds them again), " if self.variants.get("kept") else
                    f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
@@ -223,6 +228,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             # an update of few articles groups only those into the stories kept (index.stories.incremental)
             previous_stories = live / STORIES_DIR if update and live.is_dir() and not regroup else None
             story_of = write_stories(tmp, story_articles.kept(), same.rows(), previous_stories, story_articles.fresh)
+            summary.stories_kept = bool(json.loads((tmp / STORIES_DIR / "meta.json").read_text(encoding="utf-8"))
+                                        .get("incremental"))
             story_articles.remove()
             summary.lap("stories")
             previous = _previous_variants(live) if update else None

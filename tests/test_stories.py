@@ -547,6 +547,7 @@ def test_an_update_of_few_articles_groups_only_them_and_equals_a_full_build(tmp_
     (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
     summary = build_index([collection], tmp_path / "ix", update=True, progress=False)
     assert summary.added == 1 and _meta(tmp_path / "ix")["incremental"] is True
+    assert summary.stories_kept and "grouped into the stories kept" in summary.line()
     groups = _groups(tmp_path / "ix")
     assert groups["005_copy"] == (EGYPT_TRIPOLI[0], EGYPT_TRIPOLI[0])  # its report's story, a copy of it
     build_index([collection], tmp_path / "full", progress=False)
