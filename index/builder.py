@@ -24,10 +24,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.documents import Document, Problem, shown, warning
+from index.filetable import FileEnd, FileTable, Kept
 from index.metadata import DAY_OR_TIME
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
 from index.republished import Republished, SameArticles
+from index.republished import keys as republished_keys
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
 from index.stories.store import ArticleFile, ArticleWriter, read_articles
@@ -219,10 +221,14 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                     existing = dict.fromkeys(existing, "")  # another recognizer: every article is read again
             else:
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
-            items = read_items(collections, titles, follow_links, metadata)
+            # an update reads again only the files that changed (index.filetable); every build keeps the table
+            unread = FileTable.read(live).usable(existing, story_articles.previous) if update and live.is_dir() else FileTable()
+            items = read_items(collections, titles, follow_links, metadata, files=unread)
             same = SameArticles(summary.republished)
+            files = FileTable()
             _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles,
-                   default_workers() if workers is None else workers, same)
+                   default_workers() if workers is None else workers, same, files)
+            files.write(tmp)
             summary.lap("read and write")
             _checkpoint("commit")
             # an update of few articles groups only those into the stories kept (index.stories.incremental)
@@ -309,11 +315,17 @@ class StoryArticles:
         #: The ids of the articles computed here (added or changed), not kept from the previous generation.
         self.fresh: set[str] = set()
 
-    def add(self, doc: Document, unchanged: bool = False) -> None:
-        if unchanged and doc.id in self.previous:
-            self.put(self.previous[doc.id], fresh=False)
-            return
+    def add(self, doc: Document) -> None:
         self.put(story_article(doc))
+
+    def keep(self, doc_id: str, doc: Document | None) -> None:
+        """An unchanged article's: the previous generation's (computed from ``doc`` if it has none)."""
+        if doc_id in self.previous:
+            self.put(self.previous[doc_id], fresh=False)
+        elif doc is not None:
+            self.put(story_article(doc))
+        else:
+            raise BuildError(f"the article {doc_id!r} was not read again and its story features are not kept")
 
     def put(self, article: Article, fresh: bool = True) -> None:
         if self._out is None:
@@ -338,22 +350,46 @@ class StoryArticles:
 
 
 def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, seen: set[str],
-            write_checkpoint: int, on_unchanged: Callable[[Document], None] | None = None,
-            same: SameArticles | None = None) -> Iterator[tuple[Document, bool]]:
+            write_checkpoint: int, on_unchanged: Callable[[str, Document | None], None] | None = None,
+            same: SameArticles | None = None, files: FileTable | None = None) -> Iterator[tuple[Document, bool]]:
     """The documents a build must write, each with whether it replaces an indexed copy.
 
     Problems are recorded in ``summary`` (and passed to ``on_problem``), unchanged
-    documents (same digest as in ``existing``) counted and skipped, every id read
+    documents (same digest as in ``existing``) counted and skipped (``on_unchanged(id, document)``;
+    the document is None for a file not read again: ``index.filetable.Kept``), every id read
     added to ``seen`` (what is in ``existing`` but not seen is deleted).  With ``same``, an
     article that republishes one read earlier is recorded there and not written (an indexed
-    copy of it is deleted)."""
+    copy of it is deleted).  ``files``: gets each plain file read without a problem, with its
+    articles (the next update's table)."""
+    current: list = []  # what the plain file being read holds so far
+    clean = True
     for n, item in enumerate(items):
         _checkpoint("read" if n == 0 else "write" if n == write_checkpoint else "")
+        if isinstance(item, FileEnd):
+            if files is not None and item.clean and clean:
+                files.add(item.path, item.size, item.mtime_ns, current)
+            current, clean = [], True
+            continue
+        if isinstance(item, Kept):
+            for doc_id, _digest, url, text, day, category, address in item.articles:
+                if same is not None and same.first_of_keys(doc_id, url, text, day, category, address) is not None:
+                    continue
+                seen.add(doc_id)
+                summary.unchanged += 1
+                if on_unchanged:
+                    on_unchanged(doc_id, None)
+            if files is not None:
+                files.add(item.path, item.size, item.mtime_ns, list(item.articles))
+            current, clean = [], True
+            continue
         if isinstance(item, Problem):
             summary.problems.append(item)
             if on_problem:
                 on_problem(item)
+            clean = False
             continue
+        if files is not None:
+            current.append((item.id, item.digest, *republished_keys(item), item.category, item.url))
         if same is not None and same.first_of(item) is not None:
             continue
         seen.add(item.id)
@@ -361,7 +397,7 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
             if existing[item.id] == item.digest:
                 summary.unchanged += 1
                 if on_unchanged:
-                    on_unchanged(item)
+                    on_unchanged(item.id, item)
                 continue
             summary.updated += 1
             yield item, True
@@ -371,7 +407,8 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
-           on_problem, spellings: Spellings, stories: StoryArticles, workers: int, same: SameArticles) -> None:
+           on_problem, spellings: Spellings, stories: StoryArticles, workers: int, same: SameArticles,
+           files: FileTable | None = None) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest).
 
     The first ``SERIAL_FIRST`` documents (all of a small collection) are written here; past
@@ -387,8 +424,7 @@ def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSumm
         with ix.writing() as w:
             for n, (item, replaces) in enumerate(changes(items, existing, summary, on_problem, seen,
                                                          write_checkpoint=100,
-                                                         on_unchanged=lambda doc: stories.add(doc, unchanged=True),
-                                                         same=same)):
+                                                         on_unchanged=stories.keep, same=same, files=files)):
                 if replaces:
                     w.delete(item.id)
                 spellings.add_title(item.title)

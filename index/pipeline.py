@@ -26,7 +26,8 @@ from pathlib import Path
 
 from index.documents import Document, Problem
 from index.entities import extract_entities
-from index.readers import read_collection
+from index.filetable import FileTable, Kept
+from index.readers import read_collection, read_plain
 from index.sidecar import Sidecar
 from index.stories.features import features as story_features
 from search.errors import BuildError
@@ -88,29 +89,45 @@ def in_part(doc_id: str, part: tuple[int, int]) -> bool:
 
 
 def read_items(collections: Iterable[str | os.PathLike], titles: bool = True,
-               follow_links: bool = False, metadata: str | os.PathLike | None = None) -> Iterator[Document | Problem]:
+               follow_links: bool = False, metadata: str | os.PathLike | None = None,
+               files: FileTable | None = None) -> Iterator:
     """Documents (without entities) and problems, a repeated id reported as a problem.
 
     ``titles=False`` blanks every title (known-item evaluation indexes bodies only).
     ``metadata``: one sidecar table for every collection (``index.sidecar``).
+    ``files`` (an update's): the files not read again (``index.filetable``): their
+    :class:`~index.filetable.Kept`, and a :class:`~index.filetable.FileEnd` after each file read.
     """
     first_seen: dict[str, str] = {}
     sidecar = Sidecar.read(Path(metadata)) if metadata else None
     if sidecar is not None:
         yield from sidecar.problems
+        files = None
     for collection in collections:
-        for item in read_collection(collection, follow_links, sidecar):
-            if isinstance(item, Document):
-                if item.id in first_seen:
-                    item = Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
-                else:
-                    item.seq = len(first_seen)
-                    first_seen[item.id] = item.origin
-                    if not titles:
-                        item.title = ""
-            yield item
+        for item in read_collection(collection, follow_links, sidecar, files):
+            if isinstance(item, Kept):
+                if any(a[0] in first_seen for a in item.articles):  # an id read earlier: read the file after all
+                    path = Path(item.path)
+                    yield from (_numbered(i, first_seen, titles) for i in read_plain(path, path.stat()))
+                    continue
+                for a in item.articles:
+                    first_seen[a[0]] = item.path
+            yield _numbered(item, first_seen, titles)
     if sidecar is not None:
         yield from sidecar.unused()
+
+
+def _numbered(item, first_seen: dict[str, str], titles: bool):
+    """A document given its place in the reading order (``seq``), or the problem of an id read before."""
+    if not isinstance(item, Document):
+        return item
+    if item.id in first_seen:
+        return Problem(item.origin, f"duplicate id {item.id!r} (first read from {first_seen[item.id]})")
+    item.seq = len(first_seen)
+    first_seen[item.id] = item.origin
+    if not titles:
+        item.title = ""
+    return item
 
 
 def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, workers: int | None = None,

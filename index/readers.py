@@ -28,6 +28,7 @@ from typing import BinaryIO
 
 from index.archives import READ_ERRORS, Member, is_archive, read_archive
 from index.documents import Document, Problem, has_surrogates, shown, valid_text, warning
+from index.filetable import FileEnd, FileTable
 from index.metadata import derive_title, display_source, read_date, source_from_text, split_headline
 from index.sidecar import SIDECAR_NAMES, Sidecar
 
@@ -60,7 +61,7 @@ Item = Document | Problem
 
 
 def read_collection(path: str | os.PathLike, follow_links: bool = False,
-                    metadata: str | os.PathLike | Sidecar | None = None) -> Iterator[Item]:
+                    metadata: str | os.PathLike | Sidecar | None = None, files: FileTable | None = None) -> Iterator:
     """Every article (or problem) in a folder, file or archive, in a stable order.
 
     Symbolic links inside a folder are read when they point inside it; a link out of
@@ -69,6 +70,9 @@ def read_collection(path: str | os.PathLike, follow_links: bool = False,
     ``metadata``: a sidecar table (``index.sidecar``) of the articles' source, date, url and
     title, a path or one already read (whose unused rows its reader reports); by default
     ``metadata.csv`` or ``metadata.jsonl`` at the top of a folder is read.
+    ``files`` (an update's, ``index.filetable``): a plain file of a folder with the size and time
+    the table gives is not read (a :class:`~index.filetable.Kept` instead of its articles), and
+    each plain file read is followed by a :class:`~index.filetable.FileEnd`; not with a metadata table.
     """
     path = Path(path)
     if not path.exists():
@@ -79,7 +83,8 @@ def read_collection(path: str | os.PathLike, follow_links: bool = False,
     sidecar = metadata if shared else Sidecar.read(sidecar_path) if sidecar_path else None
     if sidecar is not None and not shared:
         yield from sidecar.problems
-    items = _read_folder(path, follow_links, skip=sidecar_path) if path.is_dir() else _read_file(path)
+    files = files if sidecar is None else None
+    items = _read_folder(path, follow_links, skip=sidecar_path, files=files) if path.is_dir() else _read_file(path)
     for item in items:
         if isinstance(item, Document):
             if sidecar is not None:
@@ -133,7 +138,7 @@ def id_problem(doc_id: str) -> str | None:
     return None
 
 
-def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None) -> Iterator[Item]:
+def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None, files: FileTable | None = None) -> Iterator:
     top = folder.resolve()
     seen_dirs = {top}  # real folders walked: a link loop is walked once
     stack = [folder]
@@ -173,8 +178,36 @@ def _read_folder(folder: Path, follow_links: bool, skip: Path | None = None) -> 
                 if not _ignored(entry.name):
                     yield Problem(str(p), "not a regular file (a device, FIFO or socket), not read")
                 continue
-            yield from _read_file(p)
+            if files is None or is_archive(p.name) or _ignored(entry.name):
+                yield from _read_file(p)
+            else:
+                yield from _read_plain(p, files)
         stack.extend(reversed(subdirs))
+
+
+def _read_plain(path: Path, files: FileTable) -> Iterator:
+    """A plain file's articles and its :class:`FileEnd`, or the :class:`Kept` of an unchanged one."""
+    try:
+        stat = path.stat()
+    except OSError:
+        yield from _read_file(path)
+        return
+    kept = files.kept(path, stat)
+    if kept is not None:
+        yield kept
+        return
+    yield from read_plain(path, stat)
+
+
+def read_plain(path: Path, stat: os.stat_result) -> Iterator:
+    """A plain file's articles (checked) then its :class:`FileEnd` (``stat``: taken before reading)."""
+    clean = True
+    for item in _read_file(path):
+        if isinstance(item, Document):
+            item = _checked(item)
+        clean = clean and isinstance(item, Document)
+        yield item
+    yield FileEnd(str(path), stat.st_size, stat.st_mtime_ns, clean)
 
 
 def _inside(real: Path, top: Path) -> bool:

@@ -61,6 +61,12 @@ def _text_key(doc: Document) -> int:
     return _key("text", doc.source or "", _SPACE.sub(" ", doc.title).strip(), _SPACE.sub(" ", doc.body).strip())
 
 
+def keys(doc: Document) -> tuple[int | None, int, int | None]:
+    """What tells that two articles are one: the outlet's canonical address, the outlet's headline and
+    text, and the day (None: undated)."""
+    return _url_key(doc), _text_key(doc), doc.date.toordinal() if doc.date is not None else None
+
+
 @dataclass(frozen=True)
 class Republished:
     """A later copy of an article: its own id, section and address, and the id kept for it."""
@@ -85,19 +91,22 @@ class SameArticles:
 
     def first_of(self, doc: Document) -> str | None:
         """The id of the article ``doc`` republishes (read earlier), or None: it is new, and remembered."""
-        url, text = _url_key(doc), _text_key(doc)
-        day = doc.date.toordinal() if doc.date is not None else None
+        return self.first_of_keys(doc.id, *keys(doc), doc.category, doc.url)
+
+    def first_of_keys(self, doc_id: str, url: int | None, text: int, day: int | None, category: str | None,
+                      address: str | None) -> str | None:
+        """:meth:`first_of` an article known by its :func:`keys` (a file an update does not read again)."""
         found = self._by_url.get(url) if url is not None else None
         if found is None and text in self._by_text:
             first, first_day = self._by_text[text]
             if day is None or first_day is None or abs(day - first_day) <= TEXT_DAYS:
                 found = first
         if found is not None:
-            self.republished.append(Republished(doc.id, found, doc.category, doc.url))
+            self.republished.append(Republished(doc_id, found, category, address))
             return found
         if url is not None:
-            self._by_url.setdefault(url, doc.id)
-        self._by_text[text] = (doc.id, day)  # the latest run of a text is what a re-run is compared with
+            self._by_url.setdefault(url, doc_id)
+        self._by_text[text] = (doc_id, day)  # the latest run of a text is what a re-run is compared with
         return None
 
     def rows(self) -> list[list]:
