@@ -104,7 +104,7 @@ class BuildSummary:
                 f"{self.deleted} deleted, {self.unchanged} unchanged), "
                 + (f"{len(self.republished)} republished copies counted once, " if self.republished else "")
                 + ("new and changed articles grouped into the stories kept (--regroup groups all), "
-                   if self.stories_kept else "")
+                   if self.stories_kept and (self.added or self.updated or self.deleted) else "")
                 + (f"{self.variants['groups']} words with several spellings (kept: few articles changed; "
                    "--regroup finds them again), " if self.variants.get("kept") else
                    f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
