@@ -51,7 +51,7 @@ def _rows():
     return [{"id": "old", "title": "الوفد المصري في طرابلس", "text": "وصل الوفد المصري إلى طرابلس.",
              "date": "2020-12-27", "source": "CNN"},
             {"id": "mid", "title": "حفتر يستقبل الوفد", "text": "استقبل خليفة حفتر الوفد المصري في بنغازي.",
-             "date": "2021-01-05", "source": "الجزيرة"},
+             "date": "2021-01-05T09:30:00+02:00", "source": "الجزيرة"},
             {"id": "no-date <&>", "title": "الوفد المصري بلا تاريخ", "text": "خبر عن الوفد المصري.", "source": "BBC"}]
 
 
@@ -70,7 +70,8 @@ def test_feed_is_valid_newest_first_and_revalidates_with_its_etag(tmp_path):
     entries = root.findall(f"{A}entry")
     assert [e.find(f"{A}id").text for e in entries] == [
         "tag:akhbar,2026:article/mid", "tag:akhbar,2026:article/old", "tag:akhbar,2026:article/no-date%20%3C%26%3E"]
-    assert entries[0].find(f"{A}updated").text == "2021-01-05T00:00:00Z"
+    assert entries[0].find(f"{A}updated").text == "2021-01-05T07:30:00Z"  # its time, as the instant in UTC
+    assert entries[1].find(f"{A}updated").text == "2020-12-27T00:00:00Z"  # a day only: midnight UTC
     undated = entries[2].find(f"{A}updated").text  # when the index was built
     assert undated > "2026" and entries[2].find(f"{A}published") is None
     assert root.find(f"{A}updated").text == max(e.find(f"{A}updated").text for e in entries) == undated

@@ -2,7 +2,7 @@
 
 Each entry is one article: its id a tag URI made from the article id (the same
 article is the same entry in every feed and after every rebuild), ``updated`` the
-article's date (midnight UTC; the date is a day) or, for an undated article,
+article's date and time (the instant, in UTC; midnight when the source gave a day only) or, for an undated article,
 when the index was built; the link its page; the summary its highlighted
 snippet.  The feed's ``updated`` is its newest entry's.  Serialized with
 ElementTree, so every text is escaped, and every text and attribute passes through
@@ -50,10 +50,12 @@ def feed_id(canonical_query: str) -> str:
     return f"{TAG_AUTHORITY}search?{canonical_query}"
 
 
-def _timestamp(value: str | None, fallback: str) -> str:
-    """RFC 3339: a day as midnight UTC, else the fallback (an RFC 3339 timestamp)."""
+def _timestamp(value: str | None, fallback: str, time: str | None = None) -> str:
+    """RFC 3339: a day at its time of day (``time``: HH:MM in UTC, as results give it) or at midnight
+    UTC, else the fallback (an RFC 3339 timestamp)."""
     if value and len(value) == 10:
-        return f"{value}T00:00:00Z"
+        clock = time if time and re.fullmatch(r"\d\d:\d\d", time) else "00:00"
+        return f"{value}T{clock}:00Z"
     return fallback
 
 
@@ -75,7 +77,7 @@ def atom_feed(results: list[dict], *, title: str, canonical_query: str, self_url
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ar"})
     _el(feed, "id", feed_id(canonical_query))
     _el(feed, "title", title)
-    stamps = [_timestamp(r.get("date"), indexed_at) for r in results]
+    stamps = [_timestamp(r.get("date"), indexed_at, r.get("time")) for r in results]
     _el(feed, "updated", max(stamps) if stamps else indexed_at)
     _el(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _el(feed, "link", rel="alternate", type="text/html", href=page_url)
