@@ -109,10 +109,14 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             vocabulary.subtract(old)
             vocabulary.update(forms)
             spellings.merge(rows)  # deleted articles' spellings stay: display only
+            previous = writer.variants(target)  # (stored beside the vocabulary, which is written again)
             writer.replace_vocabulary(target, vocabulary, spellings.rows())
-            previous = writer.variants(target)
             figures = kept_variants(previous, summary.added + summary.updated + summary.deleted, summary.read, regroup)
-            summary.variants = figures if figures is not None else _find_variants(writer, url, target, stemmer)
+            if figures is not None:
+                writer.save_variants(target, previous)
+                summary.variants = figures
+            else:
+                summary.variants = _find_variants(writer, url, target, stemmer)
             writer.mark_updated(target)
         else:
             writer.load(target, documents(), bulk_error)

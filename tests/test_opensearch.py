@@ -300,6 +300,18 @@ def test_house_spellings_are_found_and_searched_alike_on_both_engines(tmp_path, 
         for q in ("ترمب", "ترامب", '"دونالد ترمب"', "person:ترامب", "قمة -ترمب", "كتب"):
             _same(whoosh, cluster, q)
         assert search(cluster, "ترمب")["total"] == 12 and search(cluster, "ترمب", variants=False)["total"] == 6
+    # an update of one article in 25 keeps the groups (#34); --regroup finds them again, the same
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "new-1", "source": "سكاي نيوز عربية", "date": "2018-06-20", "title": "قمة جديدة",
+                                 "text": "قال الرئيس الأميركي دونالد ترامب إن القمة المقبلة ستعقد في واشنطن."},
+                                ensure_ascii=False) + "\n", encoding="utf-8")
+    kept = build_opensearch([collection, extra], _url(opensearch_cluster), "test-house", update=True, progress=False)
+    again = build_opensearch([collection, extra], _url(opensearch_cluster), "test-house", update=True, progress=False,
+                             regroup=True)
+    assert kept.added == 1 and kept.variants["kept"] and "kept" not in again.variants
+    with open_engine(_url(opensearch_cluster), "opensearch", "test-house") as cluster:
+        assert set(cluster.variants().spellings("ترمب")) == {"ترمب", "ترامب"}
+        assert "new-1" in {r["id"] for r in search(cluster, "ترمب", page_size=50)["results"]}
 
 
 def test_searches_go_on_when_a_node_is_killed(tmp_path, opensearch_cluster, sample_on_cluster):
