@@ -233,9 +233,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             _checkpoint("commit")
             # an update of few articles groups only those into the stories kept (index.stories.incremental)
             previous_stories = live / STORIES_DIR if update and live.is_dir() and not regroup else None
-            story_of = write_stories(tmp, story_articles.kept(), same.rows(), previous_stories, story_articles.fresh)
-            summary.stories_kept = bool(json.loads((tmp / STORIES_DIR / "meta.json").read_text(encoding="utf-8"))
-                                        .get("incremental"))
+            grouped = write_stories(tmp, story_articles.kept(), same.rows(), previous_stories, story_articles.fresh)
+            story_of, summary.stories_kept = grouped.story, grouped.incremental
             story_articles.remove()
             summary.lap("stories")
             previous = _previous_variants(live) if update else None

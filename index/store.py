@@ -63,14 +63,18 @@ class Store(Protocol):
         """Serve a build its parts loaded; the name of what is served."""
 
 
-class EmbeddedStore:
-    """A Whoosh index in a folder (``settings.index_dir``)."""
+class _Opened:
+    """What every store does alike: it opens the engine its settings name."""
 
     def __init__(self, settings: StoreSettings):
         self.settings = settings
 
     def engine(self) -> Engine:
         return open_engine(self.settings)
+
+
+class EmbeddedStore(_Opened):
+    """A Whoosh index in a folder (``settings.index_dir``)."""
 
     def exists(self) -> bool:
         from search.engines.whoosh.store import current_dir
@@ -92,14 +96,8 @@ class EmbeddedStore:
         raise BuildError("--publish is for --engine opensearch: an embedded build is served when it is done")
 
 
-class ClusterStore:
+class ClusterStore(_Opened):
     """An index (an alias) on an OpenSearch cluster."""
-
-    def __init__(self, settings: StoreSettings):
-        self.settings = settings
-
-    def engine(self) -> Engine:
-        return open_engine(self.settings)
 
     def exists(self) -> bool:
         from index.opensearch_build import served_index

@@ -138,10 +138,9 @@ class Groups:
     vectors: object  # scipy CSR matrix, a row per article
     terms: list[str]  # the vectors' columns
     copy_pairs: list[tuple[int, int]] = field(default_factory=list)  # (row, earlier row) of every copy found
-    #: What an update's grouping of new articles reads (``index.stories.incremental``): each column's
-    #: idf, the shingles left out as boilerplate, how many articles of an outlet have each body line
+    #: What an update's grouping of new articles reads (``index.stories.incremental``): the shingles
+    #: left out as boilerplate, how many articles of an outlet have each body line
     #: (:func:`count_lines`: those in FURNITURE_LINES or more are its page furniture).
-    idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     boilerplate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     line_counts: Counter = field(default_factory=Counter)
     #: Every term of the articles and in how many of them it is (their own counts).
@@ -149,6 +148,8 @@ class Groups:
     df: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     #: Each row's story before the merge pass (an update places its new articles among these, then merges).
     assigned_rows: list[int] = field(default_factory=list)
+    #: Whether only an update's new and changed articles were grouped (``index.stories.incremental``).
+    incremental: bool = False
 
     @property
     def dup(self) -> dict[str, str]:
@@ -289,8 +290,7 @@ def without(values: np.ndarray, common: np.ndarray) -> np.ndarray:
 
 def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
     """L2-normalized tf-idf rows (sublinear tf, entities as terms, document frequencies of the
-    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms
-    (:func:`weighted_vectors`: and their idf).
+    articles plus the reference collection's), top ``TOP_TERMS`` per row, and the columns' terms.
     ``lines``: the articles' :func:`furniture`, if known (one pass over the articles less).
 
     Two passes over the articles: the first numbers the terms and counts their document
@@ -301,8 +301,8 @@ def vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | No
 
 
 def weighted_vectors(articles: Sequence[Article], lines: set[tuple[str | None, int]] | None = None):
-    """:func:`vectors`, each column's idf, and every term the articles have with the number of
-    articles that have it (the collection's own, without the reference collection's)."""
+    """:func:`vectors`, and every term the articles have with the number of articles that have it
+    (the collection's own, without the reference collection's)."""
     from scipy.sparse import csr_matrix
 
     lines = furniture(articles) if lines is None else lines
@@ -327,7 +327,7 @@ def weighted_vectors(articles: Sequence[Article], lines: set[tuple[str | None, i
     column = _columns(names, df)
     own_df = df
     df = df + np.array([ref.get(t, 0) for t in names] or [0])
-    idf = np.log((n_rows + ref_n + 1) / (df + 1)) + 1
+    idf = idf_of(df, n_rows + ref_n)
     bound = np.zeros(n_rows + 1, dtype=np.int64)  # pass 1's sizes: an upper bound of each row's
     np.cumsum(sizes, out=bound[1:])
     data = np.empty(bound[-1], dtype=np.float32)
@@ -359,7 +359,7 @@ def weighted_vectors(articles: Sequence[Article], lines: set[tuple[str | None, i
     for lo in range(0, len(X.indices), 1 << 20):  # in place, a slice at a time
         X.indices[lo:lo + (1 << 20)] = remap[X.indices[lo:lo + (1 << 20)]]
     X = csr_matrix((X.data, X.indices, X.indptr), shape=(n_rows, max(1, len(used))))
-    return X, [names[k] for k in used], idf[used].astype(np.float32), names, own_df[:len(names)].astype(np.int32)
+    return X, [names[k] for k in used], names, own_df[:len(names)].astype(np.int32)
 
 
 def _columns(names: list[str], df: np.ndarray) -> np.ndarray:
@@ -370,16 +370,26 @@ def _columns(names: list[str], df: np.ndarray) -> np.ndarray:
     «@...») or that only one article names (a misread name: it can make no two articles close, and
     with the highest idf it dilutes its article's vector) has none."""
     number = {t: k for k, t in enumerate(names)}
+    articles = lambda t: int(df[number[t]]) if t in number else 0  # noqa: E731
     column = np.arange(len(names), dtype=np.int32)
     for k, t in enumerate(names):
-        if t.startswith("@"):
-            if df[k] < 2 or not all(w.isalpha() for w in t[1:].split()):
-                column[k] = -1
-            continue
-        alt = clitic_alternative(t)
-        if alt is not None and alt in number and df[number[alt]] > df[k]:
-            column[k] = number[alt]
+        target = column_term(t, articles)
+        column[k] = -1 if target is None else number[target]
     return column
+
+
+def column_term(term: str, articles) -> str | None:
+    """The term whose column ``term`` takes (itself, or its reading without a clitic), None for none:
+    the rule of :func:`_columns`, ``articles(t)`` the number of articles with ``t``."""
+    if term.startswith("@"):
+        return term if articles(term) >= 2 and all(w.isalpha() for w in term[1:].split()) else None
+    alt = clitic_alternative(term)
+    return alt if alt is not None and articles(alt) > articles(term) else term
+
+
+def idf_of(df, documents: int):
+    """The idf of ``df`` articles (the reference collection's counted) of ``documents``."""
+    return np.log((documents + 1) / (df + 1)) + 1
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:
@@ -472,12 +482,12 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     leader, pairs = duplicate_leaders(shingles, CopyCheck(articles, days, sources, lines))
     del shingles
     lap("duplicates")
-    X, terms, idf, vocabulary, df = weighted_vectors(articles, lines)
+    X, terms, vocabulary, df = weighted_vectors(articles, lines)
     lap("vectors")
     assigned = assign_stories(days, X, leader, sources)
     stories = merge_stories(days, X, assigned, sources, terms)
     lap("stories")
-    return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs, idf, common, line_counts,
+    return Groups(articles, [keys[k][2] for k in order], leader, stories, X, terms, pairs, common, line_counts,
                   vocabulary, df, assigned)
 
 

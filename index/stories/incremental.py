@@ -4,16 +4,15 @@ Grouping a whole collection reads every article's features twice and weighs ever
 (about 20 s on ANT's 31.5k articles, ``scripts/experiments/stories_time.py``).  An update that
 adds, changes or deletes at most :data:`UPDATE_SHARE` of the articles instead starts from the
 stories folder it replaces: the articles kept keep their stories, duplicate groups, copies and
-vectors; the new ones are weighed with the columns' stored idf, compared for copies with the
+vectors; the new ones are weighed with the collection's document frequencies, compared for copies with the
 articles of their days (MinHash LSH and the copy checks of a full grouping) and placed in date
 order by the same rule (``grouping.assign_stories``); then the merge pass runs over all.
 
 Where the result may differ from grouping everything again (``akhbar index --update
 --regroup``, or a full build), all of them documented in docs/stories.md:
 
-* the words' idf, the boilerplate shingles and the outlets' page-furniture lines are those of the
-  last full grouping (a word no article had before gets its idf from the reference collection
-  and the new articles);
+* the kept articles' vectors keep the weights of their last grouping, and the boilerplate shingles
+  are those of the last full grouping;
 * an article already grouped does not move: a new article dated before it may join its story,
   but the older article does not follow the newer one into another;
 * a story (or duplicate group) whose first article is deleted is named after its next article.
@@ -21,7 +20,6 @@ Where the result may differ from grouping everything again (``akhbar index --upd
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,14 +41,15 @@ from index.stories.grouping import (
     _repeated,
     _row,
     assign_stories,
+    column_term,
     count_lines,
     frequent_lines,
+    idf_of,
     merge_stories,
     reference_df,
     without,
 )
 from index.stories.lsh import candidate_pairs
-from search.stemming import clitic_alternative
 from search.stories import Ids
 
 #: An update that adds, changes or deletes more than this share of the articles groups them all again.
@@ -72,13 +71,12 @@ class _Previous:
         self.terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
         self.vectors = csr_matrix((load("vec.data.npy"), load("vec.indices.npy"), load("vec.indptr.npy")),
                                   shape=(len(self.ids), max(1, len(self.terms))))
-        self.idf = load("idf.npy")
         self.vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
         self.df = load("df.npy")
         self.boilerplate = load("boilerplate.npy")
         self.line_counts = Counter({(o, int(h)): int(c) for o, h, c in json.loads((folder / "lines.json").read_text(encoding="utf-8"))})
         self.furniture: set = set()  # (the collection's, new articles counted: extend() sets it)
-        if len(self.idf) != len(self.terms) or len(self.assigned) != len(self.ids) or len(self.df) != len(self.vocabulary):
+        if len(self.assigned) != len(self.ids) or len(self.df) != len(self.vocabulary):
             raise ValueError("a stories folder whose arrays disagree")
 
 
@@ -122,12 +120,12 @@ def extend(previous: Path, articles: Sequence[Article], fresh: set[str]) -> Grou
     leader[kept_rows] = _heads(prev.dup[old[kept_rows]], kept_rows, now_of_old)
     pairs = [(int(now_of_old[a]), int(now_of_old[b])) for a, b in prev.copies if now_of_old[a] >= 0 and now_of_old[b] >= 0]
     weigh_rows = np.flatnonzero(weigh)
-    X, terms, idf, vocabulary, df = _vectors(prev, old, [in_order[int(r)] for r in weigh_rows], weigh_rows)
+    X, terms, vocabulary, df = _vectors(prev, old, [in_order[int(r)] for r in weigh_rows], weigh_rows)
     _copies_of_new(in_order, days, sources, prev, new_rows, leader, pairs)
     assigned = assign_stories(days, X, leader.tolist(), sources, placed)
     story = merge_stories(days, X, assigned, sources, terms)  # the whole pass again: merges are not incremental
-    return Groups(in_order, ids, leader.tolist(), story, X, terms, sorted(pairs), idf, prev.boilerplate, prev.line_counts,
-                  vocabulary, df, assigned)
+    return Groups(in_order, ids, leader.tolist(), story, X, terms, sorted(pairs), prev.boilerplate, prev.line_counts,
+                  vocabulary, df, assigned, incremental=True)
 
 
 def _heads(old_heads: np.ndarray, rows: np.ndarray, now_of_old: np.ndarray) -> np.ndarray:
@@ -145,25 +143,25 @@ def _heads(old_heads: np.ndarray, rows: np.ndarray, now_of_old: np.ndarray) -> n
 def _vectors(prev: _Previous, old: np.ndarray, fresh: list[Article], fresh_rows: np.ndarray):
     """Every row's vector (as stored; the rows ``fresh_rows``, whose articles are ``fresh``, weighed
     as a full grouping would, with the collection's document frequencies and the new articles'), the
-    columns' terms and idf (new words' appended), and the vocabulary with its frequencies, new
+    columns' terms (new words' appended), and the vocabulary with its frequencies, new
     articles counted (``old``: each row's previous row, -1 for a new article)."""
     from scipy.sparse import csr_matrix, vstack
 
-    terms, idf = list(prev.terms), list(prev.idf.tolist())
+    terms = list(prev.terms)
     column = {t: k for k, t in enumerate(terms)}
     rows = [_row(a, prev.furniture) for a in fresh]
     df = Counter(dict(zip(prev.vocabulary, prev.df.tolist())))
     df.update(w for (words, _c, _e), r in zip(rows, fresh_rows.tolist()) if old[r] < 0 for w in set(words))
     ref_n, ref = reference_df()
-    total = len(old) + ref_n
+    documents = len(old) + ref_n
 
     def weight(term: str) -> float:
-        return math.log((total + 1) / (df[term] + ref.get(term, 0) + 1)) + 1
+        return float(idf_of(df[term] + ref.get(term, 0), documents))
 
     data: list[np.ndarray] = []
     indices: list[np.ndarray] = []
     for words, counts, ents in rows:
-        cols = np.array([_column(w, column, terms, idf, df, weight) for w in words], dtype=np.int64)
+        cols = np.array([_column(w, column, terms, df) for w in words], dtype=np.int64)
         weights = np.concatenate([1 + np.log(counts.astype(np.float64)), np.full(ents, ENTITY_WEIGHT)])
         terms_only = np.arange(len(cols)) < len(words) - ents
         seen = np.zeros(len(cols), dtype=bool)
@@ -193,26 +191,19 @@ def _vectors(prev: _Previous, old: np.ndarray, fresh: list[Article], fresh_rows:
     X = stacked[position]
     X.sort_indices()
     vocabulary = list(df)
-    return X, terms, np.array(idf, dtype=np.float32), vocabulary, np.array([df[t] for t in vocabulary], dtype=np.int32)
+    return X, terms, vocabulary, np.array([df[t] for t in vocabulary], dtype=np.int32)
 
 
-def _column(word: str, column: dict[str, int], terms: list[str], idf: list[float], df: Counter, weight) -> int:
-    """A word's column (-1: none), as ``grouping._columns`` gives it: an entity that one article names
-    or that is not all letters has none; a word whose reading without a clitic is in more articles
-    takes that reading's column.  A term no column has yet is given one."""
-    if word.startswith("@"):
-        if df[word] < 2 or not all(w.isalpha() for w in word[1:].split()):
-            return -1
-    else:
-        alt = clitic_alternative(word)
-        if alt is not None and df[alt] > df[word]:
-            word = alt
-    k = column.get(word)
-    if k is None:
-        k = column[word] = len(terms)
-        terms.append(word)
-        idf.append(weight(word))
-    return k
+def _column(word: str, column: dict[str, int], terms: list[str], df: Counter) -> int:
+    """A word's column (-1: none), by the rule of a full grouping (``grouping.column_term``); a term
+    no column has yet is given one."""
+    target = column_term(word, df.__getitem__)
+    if target is None:
+        return -1
+    if target not in column:
+        column[target] = len(terms)
+        terms.append(target)
+    return column[target]
 
 
 def _copies_of_new(articles: Sequence[Article], days: np.ndarray, sources: list, prev: _Previous,

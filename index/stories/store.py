@@ -11,8 +11,8 @@
 * ``copies.indptr.npy``, ``copies.indices.npy``  each row's copies, pair by pair (CSR, both ways);
 * ``terms.json``, ``vec.*.npy``, ``inv.*.npy``  the rows' tf-idf vectors by row (CSR) and by
   term (CSC), memory-mapped by readers, for "related articles";
-* ``assigned.npy``, ``idf.npy``, ``vocabulary.json``, ``df.npy``, ``boilerplate.npy``, ``lines.json``  each
-  row's story before the merge pass, each vector column's idf, every term with its number of articles, the shingles left out, how many of an
+* ``assigned.npy``, ``vocabulary.json``, ``df.npy``, ``boilerplate.npy``, ``lines.json``  each
+  row's story before the merge pass, every term with its number of articles, the shingles left out, how many of an
   outlet's articles have each body line: what an update's grouping of its new articles reads
   (``index.stories.incremental``);
 * ``republished.json``  the articles not indexed because they republish one that is
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from index.stories import grouping
-from index.stories.grouping import Article, group
+from index.stories.grouping import Article, Groups, group
 from search.stories import DIRNAME, IDS_BY_ROW, IDS_SORTED, REPUBLISHED, ROWS_SORTED
 from search.stories import arrays_of as ids_arrays
 
@@ -102,9 +102,10 @@ def read_articles(gen: Path) -> dict[str, Article]:
 
 
 def write(gen: Path, articles: Sequence[Article], republished: list[list] | None = None,
-          previous: Path | None = None, fresh: set[str] | None = None) -> dict[str, str]:
+          previous: Path | None = None, fresh: set[str] | None = None) -> Groups:
     """Group ``articles`` and write the folder (with ``republished``: the copies not indexed,
-    :meth:`index.republished.SameArticles.rows`); returns id -> story id (its first article's id).
+    :meth:`index.republished.SameArticles.rows`); returns the groups (``.story``: id -> story id, its
+    first article's id).
     ``previous`` (an update's: the stories folder it starts from) and ``fresh`` (the ids of the
     articles it adds or changes): only those are grouped, into the stories kept
     (``index.stories.incremental``), when the previous folder allows it; else all are grouped."""
@@ -114,7 +115,6 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
     out.mkdir(exist_ok=True)
     (out / REPUBLISHED).write_text(json.dumps(republished or [], ensure_ascii=False), encoding="utf-8")
     g = extend(previous, articles, fresh) if previous is not None and fresh is not None else None
-    incremental = g is not None
     if g is None:
         g = group(articles)
     np.save(out / "story.npy", np.array(g.story_rows, dtype=np.int32))
@@ -123,7 +123,6 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
     for name, array in zip((IDS_BY_ROW, IDS_SORTED, ROWS_SORTED), ids_arrays(g.ids)):
         np.save(out / name, array)
     _write_vectors(out, g.vectors, g.terms)
-    np.save(out / "idf.npy", np.asarray(g.idf, dtype=np.float32))
     np.save(out / "assigned.npy", np.array(g.assigned_rows, dtype=np.int32))
     np.save(out / "df.npy", np.asarray(g.df, dtype=np.int32))
     (out / "vocabulary.json").write_text(json.dumps(g.vocabulary, ensure_ascii=False), encoding="utf-8")
@@ -144,9 +143,9 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
             "dup_containment": grouping.DUP_CONTAINMENT, "boilerplate_df": grouping.BOILERPLATE_DF,
             "lead_found": grouping.LEAD_FOUND, "story_span": grouping.STORY_SPAN,
             "series_across_days": grouping.SERIES_ACROSS_DAYS, "merge_days": grouping.MERGE_DAYS,
-            "merge_cosine": grouping.MERGE_COSINE, "incremental": incremental}
+            "merge_cosine": grouping.MERGE_COSINE, "incremental": g.incremental}
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return g.story
+    return g
 
 
 def _write_copies(out: Path, pairs: list[tuple[int, int]], rows: int) -> None:
