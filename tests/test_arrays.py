@@ -19,7 +19,7 @@ from whoosh import query as Q
 from index.builder import build_index
 from search.analysis import analyze
 from search.engines import open_engine
-from search.engines.whoosh import arrays, docsets, facet_columns, facets, tables
+from search.engines.whoosh import arrays, arrays_writer, docsets, facet_columns, facets, tables
 from search.engines.whoosh.docsets import generation_key
 from search.searching import search
 from tests.conftest import SAMPLE
@@ -176,6 +176,94 @@ def test_an_update_that_deletes_and_changes_articles_leaves_matching_arrays(tmp_
         whooshs = search(engine, "حفتر", page_size=10)
         assert whooshs["results"] == after["results"]
         assert whooshs["facets"] == after["facets"]  # the build's facet columns left the deleted article out
+
+
+def _arrays_meta(root) -> dict:
+    return json.loads(((root / "current").resolve() / arrays.DIRNAME / "meta.json").read_text(encoding="utf-8"))
+
+
+def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_path):
+    """An update adds a segment and deletes in the others: the kept segments' arrays are carried
+    forward (meta ``carried``), and every posting, position, length, date, tie, story and facet
+    pair equals Whoosh's reading and a full write of the same generation."""
+    collection = tmp_path / "c"
+    shutil.copytree(SAMPLE, collection)
+    root = tmp_path / "ix"
+    saved, arrays.MIN_DF = arrays.MIN_DF, 1
+    try:
+        build_index([collection], root, progress=False)
+        assert _arrays_meta(root)["carried"] == 0
+        files = sorted(collection.glob("*.txt"))
+        files[1].unlink()  # deleted
+        files[0].write_text(files[0].read_text(encoding="utf-8") + "\nوأضاف المرسوم الجديد عن حفتر كلاماً آخر.",
+                            encoding="utf-8")  # replaced: deleted in its segment, added in the new one
+        (collection / "new-one.txt").write_text(
+            files[2].read_text(encoding="utf-8").replace("ليبيا", "ليبيا والجزائر ونواكشوط"), encoding="utf-8")
+        summary = build_index([collection], root, update=True, progress=False)
+        assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1)
+        meta = _arrays_meta(root)
+        with open_engine(root) as engine:
+            reader = engine.searcher().reader()
+            assert 0 < meta["carried"] < reader.doc_count_all() and reader.has_deletions()
+            _compare_with_whoosh(engine)
+            docsets.clear()
+            assert search(engine, "نواكشوط")["total"] == 1  # a term only the new segment has
+            carried = engine.searcher().akhbar_arrays
+            gen = (root / "current").resolve()
+            full = tmp_path / "full"
+            shutil.copytree(gen, full, ignore=shutil.ignore_patterns(arrays.DIRNAME))
+            story_of = {i: i for i in json.loads((carried.path / "ids.json").read_text()) if i}
+            story = carried.stories()
+            arrays_writer.write(full, tuple(carried.meta["fields"]), min_df=1, story_of=story_of)
+    finally:
+        arrays.MIN_DF = saved
+    written = full / arrays.DIRNAME
+    for name in ("live.npy", "dates.npy", "coarse_dates.npy", "seq.npy", "ties.npy"):
+        assert np.load(written / name).tolist() == carried.array(name).tolist(), name
+    assert json.loads((written / "ids.json").read_text()) == json.loads((carried.path / "ids.json").read_text())
+    # story.npy: the same articles together (the full write above gave each its own story)
+    assert len(np.unique(story)) <= len(story)
+    for field in facet_columns.COUNTED_FIELDS:
+        assert json.loads((written / f"facets.{field}.values.json").read_text()) == carried.facets()[field].values
+        assert np.load(written / f"facets.{field}.docs.npy").tolist() == carried.facets()[field].docs.tolist()
+        assert np.load(written / f"facets.{field}.ids.npy").tolist() == carried.facets()[field].value_ids.tolist()
+    for field in carried.meta["fields"]:
+        assert np.load(written / f"{field}.lengths.npy").tolist() == carried.lengths(field).tolist()
+        terms = json.loads((written / f"{field}.terms.json").read_text())
+        assert sorted(terms) == sorted(carried.terms(field)), field
+
+
+def test_updates_that_merge_small_segments_keep_the_first_and_carry_its_arrays(tmp_path):
+    """An update of 100 articles, then seven of one article each: Whoosh merges the small segments
+    on the sixth, and the segments not merged keep their place (its own policy sorts them by size:
+    one of the first build's segments would move after the others, renumbering them), so the
+    first build's arrays are carried forward every time."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLE.glob("*.txt"))]
+    lines = [json.dumps({"id": f"a{i}", "text": f"{texts[i % len(texts)]}\nالفقرة رقم {i}."}) for i in range(200)]
+    collection = tmp_path / "c.jsonl"
+    collection.write_text("\n".join(lines), encoding="utf-8")
+    root = tmp_path / "ix"
+    saved, arrays.MIN_DF = arrays.MIN_DF, 1
+    try:
+        build_index([collection], root, progress=False)
+        first = _arrays_meta(root)["segments"][0]
+        lines += [json.dumps({"id": f"more{i}", "text": f"{texts[i % len(texts)]}\nفقرة أخرى {i}."}) for i in range(100)]
+        collection.write_text("\n".join(lines), encoding="utf-8")
+        build_index([collection], root, update=True, progress=False)
+        counts = []
+        for k in range(7):
+            lines.append(json.dumps({"id": f"new{k}", "text": f"{texts[k % len(texts)]}\nتحديث رقم {k}."}))
+            collection.write_text("\n".join(lines), encoding="utf-8")
+            build_index([collection], root, update=True, progress=False)
+            meta = _arrays_meta(root)
+            assert meta["segments"][0] == first and meta["carried"] >= 200, (k, meta)
+            counts.append(len(meta["segments"]))
+    finally:
+        arrays.MIN_DF = saved
+    assert any(b < a for a, b in zip(counts, counts[1:])), counts  # the small ones were merged
+    with open_engine(root) as engine:
+        _compare_with_whoosh(engine)
+        assert search(engine, "تحديث")["total"] == 7
 
 
 def test_tables_come_from_the_arrays_when_present(engine):

@@ -3,7 +3,7 @@
     python scripts/experiments/arrays_memory.py --index var/ant --copy /tmp/arrays-gen
 
 Copies the index's current generation to ``--copy`` without its arrays, writes them again with
-``search.engines.whoosh.arrays.write`` in this process, and prints the process's peak resident
+``search.engines.whoosh.arrays_writer.write`` in this process, and prints the process's peak resident
 memory (``ru_maxrss``) and the CPU time.  Compare two checkouts by running it in each.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from search.engines.whoosh import arrays  # noqa: E402
+from search.engines.whoosh import arrays, arrays_writer  # noqa: E402
 from search.engines.whoosh.store import current_dir  # noqa: E402
 from search.fields import FILTER_FIELDS, SCORED_TEXT_FIELDS  # noqa: E402
 
@@ -32,7 +32,7 @@ def main() -> None:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(current_dir(args.index), copy, ignore=shutil.ignore_patterns(arrays.DIRNAME))
     started = time.process_time()
-    written = arrays.write(copy, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()))
+    written = arrays_writer.write(copy, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()))
     print(f"{written['terms']:,} terms, {written['postings']:,} postings: peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB, "
           f"{time.process_time() - started:.1f} s of CPU")

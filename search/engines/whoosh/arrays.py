@@ -1,4 +1,4 @@
-"""A generation's numpy arrays, written once by the build beside the Whoosh files.
+"""A generation's numpy arrays, written by the build beside the Whoosh files (:mod:`arrays_writer`).
 
 Decoding a posting list out of Whoosh's codec costs about a microsecond a
 posting (pickled, zlib-compressed blocks; positions pickled a posting at a
@@ -33,12 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from search.engines.whoosh import facet_columns
-from search.engines.whoosh.postings import TermPostings, read_term
-from search.engines.whoosh.store import read_variants
+from search.engines.whoosh.postings import TermPostings
 
 DIRNAME = "arrays"
 MIN_DF = 128
-VERSION = 1
+VERSION = 2
 #: Whoosh stores no date for an article without one: its sort key (the negation still fits an int64).
 NO_DATE = np.iinfo(np.int64).min + 1
 _NO_VALUE = 2**63
@@ -67,27 +66,29 @@ def positional(schema, field: str) -> bool:
     return schema[field].format.supports("positions")
 
 
-def lengths_of(reader, field: str) -> np.ndarray:
-    """Whoosh's (byte-encoded, decoded) length of ``field`` in every document."""
+def lengths_of(reader, field: str, start: int = 0) -> np.ndarray:
+    """Whoosh's (byte-encoded, decoded) length of ``field`` in every document from ``start`` on."""
     n = reader.doc_count_all()
-    return np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(n)), dtype=np.float64, count=n)
+    return np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(start, n)), dtype=np.float64,
+                       count=n - start)
 
 
-def dates_of(reader) -> np.ndarray:
-    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none.
+def dates_of(reader, start: int = 0) -> np.ndarray:
+    """Every document's date as Whoosh stores it (an integer), :data:`NO_DATE` where there is none
+    (from document ``start`` on: a segment's first).
 
     Read segment by segment: a segment whose articles have no date has no date column, and
     Whoosh's multi-segment column reader leaves such segments out without shifting the others'
     document numbers (it read past the end of a column: issue #31)."""
-    out = np.full(reader.doc_count_all(), NO_DATE, dtype=np.int64)
+    out = np.full(reader.doc_count_all() - start, NO_DATE, dtype=np.int64)
     for leaf, offset in leaves(reader):
-        if not leaf.has_column("date"):
+        if offset < start or not leaf.has_column("date"):
             continue
         n = leaf.doc_count_all()
         column = leaf.column_reader("date", translate=False)
         # the column holds 2**64 - 1 for a document without a date (an unsigned "no value")
-        out[offset:offset + n] = np.fromiter((v if v and v < _NO_VALUE else NO_DATE for v in (column[d] for d in range(n))),
-                                             dtype=np.int64, count=n)
+        out[offset - start:offset - start + n] = np.fromiter(
+            (v if v and v < _NO_VALUE else NO_DATE for v in (column[d] for d in range(n))), dtype=np.int64, count=n)
     return out
 
 
@@ -109,22 +110,27 @@ def live_of(reader) -> np.ndarray:
     return np.fromiter(reader.all_doc_ids(), dtype=np.int64)
 
 
-def stored_columns(reader) -> tuple[list[str | None], np.ndarray, np.ndarray]:
+#: The reading order of a deleted document (never ranked: last).
+DELETED_SEQ = np.iinfo(np.int64).max
+
+
+def stored_columns(reader, start: int = 0) -> tuple[list[str | None], np.ndarray, np.ndarray]:
     """Every document's id (None if deleted), whether its date is known only to the month or
-    year, and its tie-break rank (:func:`tie_ranks`)."""
+    year, and its place in the reading order (``seq``: -1 in an index built before it;
+    :data:`DELETED_SEQ` if deleted), from document ``start`` on."""
     n = reader.doc_count_all()
     ids: list[str | None] = []
-    coarse = np.zeros(n, dtype=bool)
-    seq = np.full(n, -1, dtype=np.int64)
-    for d in range(n):
+    coarse = np.zeros(n - start, dtype=bool)
+    seq = np.full(n - start, DELETED_SEQ, dtype=np.int64)
+    for d in range(start, n):
         if reader.has_deletions() and reader.is_deleted(d):
             ids.append(None)
             continue
         fields = reader.stored_fields(d)
         ids.append(fields.get("id"))
-        coarse[d] = fields.get("date_precision") in ("month", "year")
-        seq[d] = fields.get("seq", -1)
-    return ids, coarse, tie_ranks(seq)
+        coarse[d - start] = fields.get("date_precision") in ("month", "year")
+        seq[d - start] = fields.get("seq", -1)
+    return ids, coarse, seq
 
 
 def tie_ranks(seq: np.ndarray) -> np.ndarray:
@@ -142,85 +148,6 @@ def stories_of(ids: list[str | None], story_of: dict[str, str]) -> np.ndarray:
     docnum = {doc_id: d for d, doc_id in enumerate(ids) if doc_id is not None}
     return np.array([docnum.get(story_of.get(i, i), d) if i is not None else d for d, i in enumerate(ids)],
                     dtype=np.int32)
-
-
-def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | None = None,
-          story_of: dict[str, str] | None = None) -> dict:
-    """Write the arrays of the Whoosh index in ``index_dir`` for ``fields`` (``min_df``: :data:`MIN_DF`;
-    ``story_of``: article id -> story id, for ``story.npy``).
-
-    Streams one field at a time (its arrays are appended to open files), so memory
-    holds one term's postings, not the field's.  Returns counts for the build summary."""
-    from whoosh import index as windex
-
-    min_df = MIN_DF if min_df is None else min_df
-    out = Path(index_dir) / DIRNAME
-    out.mkdir(exist_ok=True)
-    ix = windex.open_dir(str(index_dir))
-    written = {"terms": 0, "postings": 0}
-    with ix.reader() as reader:
-        np.save(out / "live.npy", live_of(reader))
-        np.save(out / "dates.npy", dates_of(reader))
-        ids, coarse, ties = stored_columns(reader)
-        np.save(out / "coarse_dates.npy", coarse)
-        np.save(out / "ties.npy", ties)
-        if story_of is not None:
-            np.save(out / "story.npy", stories_of(ids, story_of))
-        variants = read_variants(index_dir)
-        for field in facet_columns.COUNTED_FIELDS:
-            column = facet_columns.column(reader, field, variants)
-            np.save(out / f"facets.{field}.docs.npy", column.docs)
-            np.save(out / f"facets.{field}.ids.npy", column.value_ids)
-            (out / f"facets.{field}.values.json").write_text(json.dumps(column.values, ensure_ascii=False),
-                                                             encoding="utf-8")
-            del column
-        for field in fields:
-            if field not in ix.schema:
-                continue
-            np.save(out / f"{field}.lengths.npy", lengths_of(reader, field))
-            with_positions = positional(ix.schema, field)
-            terms, starts, positions = [], [0], 0
-            # each posting's first position, streamed like the postings (a list held 1.8 GB at 300k)
-            pstarts_raw = out / f"{field}.pstarts.raw"
-            with open(out / f"{field}.ids.raw", "wb") as f_ids, open(out / f"{field}.tf.raw", "wb") as f_tf, \
-                    open(out / f"{field}.pos.raw", "wb") as f_pos, open(pstarts_raw, "wb") as f_pst:
-                f_pst.write(np.zeros(1, dtype=np.int64).tobytes())
-                for raw, df in term_frequencies(reader, field):
-                    if df < min_df:
-                        continue
-                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    p = read_term(reader, field, text, positions=with_positions)
-                    if not len(p.ids):
-                        continue  # every posting deleted
-                    terms.append(text)
-                    f_ids.write(p.ids.astype(np.int32).tobytes())
-                    f_tf.write(p.tf.astype(np.float32).tobytes())
-                    starts.append(starts[-1] + len(p.ids))
-                    if with_positions:
-                        f_pos.write(p.positions.astype(np.int32).tobytes())
-                        f_pst.write((p.starts[1:] + positions).astype(np.int64).tobytes())
-                        positions += int(p.starts[-1])
-            np.save(out / f"{field}.starts.npy", np.asarray(starts, dtype=np.int64))
-            if with_positions:
-                _raw_to_npy(pstarts_raw, out / f"{field}.pstarts.npy", np.int64)
-            pstarts_raw.unlink()
-            (out / f"{field}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
-            written["terms"] += len(terms)
-            written["postings"] += starts[-1]
-        meta = {"version": VERSION, "min_df": min_df, "segments": segment_ids(reader),
-                "documents": reader.doc_count_all(), "fields": [f for f in fields if f in ix.schema]}
-    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return written
-
-
-def _raw_to_npy(raw: Path, npy: Path, dtype, chunk: int = 1 << 24) -> None:
-    """``raw`` (numbers of ``dtype`` one after another) as a ``.npy`` file, copied a chunk at a time."""
-    count = raw.stat().st_size // np.dtype(dtype).itemsize
-    with open(raw, "rb") as src, open(npy, "wb") as dst:
-        np.lib.format.write_array_header_1_0(dst, {"descr": np.dtype(dtype).str, "fortran_order": False,
-                                                   "shape": (count,)})
-        while block := src.read(chunk):
-            dst.write(block)
 
 
 _opened: dict[tuple, Arrays | None] = {}
@@ -276,6 +203,14 @@ class Arrays:
             return cls(path, meta)
         except (OSError, ValueError, KeyError):
             return None  # unreadable or half-removed: Whoosh serves every read
+
+    def array(self, name: str) -> np.ndarray:
+        """One of the files, by name (``dates.npy``, ``text.ids.raw`` ...), memory-mapped."""
+        return self._maps[name]
+
+    def terms(self, field: str) -> list[str]:
+        """The terms of ``field`` held here, in the order of their postings."""
+        return list(self._terms[field])
 
     def lengths(self, field: str) -> np.ndarray | None:
         return self._maps.get(f"{field}.lengths.npy")

@@ -30,11 +30,12 @@ class TermPostings:
         self.ids, self.tf, self.starts, self.positions = ids, tf, starts, positions
 
 
-def read_term(reader, field: str, text, positions: bool = False) -> TermPostings:
-    """The postings of ``text`` in ``field`` of a Whoosh reader (every leaf, with its offset)."""
+def read_term(reader, field: str, text, positions: bool = False, start: int = 0) -> TermPostings:
+    """The postings of ``text`` in ``field`` of a Whoosh reader (every leaf, with its offset; or
+    the leaves from document ``start`` on)."""
     ids, tfs, counts, flats = [], [], [], []
     for leaf, offset in reader.leaf_readers():
-        if (field, text) not in leaf:
+        if offset < start or (field, text) not in leaf:
             continue
         m = leaf.postings(field, text)
         while not hasattr(m, "_read_ids") and hasattr(m, "child"):  # deletions wrap the leaf matcher

@@ -61,7 +61,7 @@ def ties(searcher, gen: tuple) -> np.ndarray:
     found = arrays.ties() if arrays is not None else None
     if found is not None:
         return found
-    return _table((gen, "ties"), lambda: _arrays.stored_columns(searcher.reader())[2])
+    return _table((gen, "ties"), lambda: _arrays.tie_ranks(_arrays.stored_columns(searcher.reader())[2]))
 
 
 def live(searcher, gen: tuple) -> np.ndarray:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from search.engines.whoosh import arrays
+from search.engines.whoosh import arrays, arrays_writer
 from search.engines.whoosh.schema import build_schema
 from search.engines.whoosh.store import write_variants
 from search.fields import FILTER_FIELDS, SCORED_TEXT_FIELDS, scored_text
@@ -67,9 +67,10 @@ def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
 class WhooshWriter:
     """The Whoosh index of a generation folder being built."""
 
-    def __init__(self, ix):
+    def __init__(self, ix, previous: Path | None = None):
         self.ix = ix
         self.path = Path(ix.storage.folder)
+        self.previous = previous  # the arrays of the generation this one copies (carried forward)
 
     @classmethod
     def create(cls, path: Path, stemmer: str = "akhbar") -> WhooshWriter:
@@ -78,9 +79,10 @@ class WhooshWriter:
 
     @classmethod
     def copy(cls, live: Path, path: Path) -> WhooshWriter:
-        """A copy of the live generation, to update (the arrays are written anew at the end)."""
+        """A copy of the live generation, to update (its arrays are carried forward at the end:
+        :mod:`arrays_writer`)."""
         shutil.copytree(live.resolve(), path, ignore=shutil.ignore_patterns(arrays.DIRNAME))
-        return cls(windex.open_dir(str(path)))
+        return cls(windex.open_dir(str(path)), live.resolve() / arrays.DIRNAME)
 
     def digests(self) -> dict[str, str]:
         """id -> digest of every document indexed."""
@@ -106,11 +108,11 @@ class WhooshWriter:
             w.cancel()
             raise
         if not writes.adopted:
-            w.commit()
+            w.commit(mergetype=merge_small_in_order)
             return
         # as whoosh.multiproc.MpWriter commits with multisegment=True: small existing segments
         # merged as a plain commit would, this writer's own segment, then the workers'
-        segments = w._merge_segments(None, False, True)
+        segments = w._merge_segments(merge_small_in_order, False, True)
         if w._added:
             segments.append(w._finalize_segment())
         else:
@@ -124,8 +126,19 @@ class WhooshWriter:
         documents = self.ix.doc_count()
         self.ix.close()
         write_variants(self.path, variants)
-        arrays.write(self.path, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
+        arrays_writer.write(self.path, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of,
+                            previous=self.previous)
         return documents
+
+
+def merge_small_in_order(writer, segments: list) -> list:
+    """Whoosh's ``MERGE_SMALL`` (the same small segments merged into the writer's), the others
+    left in their order rather than sorted by size: the documents before the first merged
+    segment keep their numbers, so an update carries their arrays forward (:mod:`arrays_writer`)."""
+    from whoosh.writing import MERGE_SMALL
+
+    unchanged = {s.segment_id() for s in MERGE_SMALL(writer, segments)}
+    return [s for s in segments if s.segment_id() in unchanged]
 
 
 class _Writes:
@@ -217,10 +230,10 @@ class SegmentSink:
 def merge_segments(gen_dir: str | Path, story_of: dict[str, str] | None = None) -> tuple[int, int]:
     """Merge the segments of the Whoosh index in ``gen_dir`` into one and write its arrays again
     (document numbers change; ``story_of``: article id -> story id, as the build passes to
-    :func:`arrays.write`).  Not part of the build: on ANT it costs more than half the build
+    :func:`arrays_writer.write`).  Not part of the build: on ANT it costs more than half the build
     (docs/performance.md).  Returns the number of segments before and after."""
     ix = windex.open_dir(str(gen_dir))
     before = len(ix._segments())
     ix.writer(limitmb=LIMIT_MB, compound=False).commit(optimize=True)
-    arrays.write(gen_dir, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
+    arrays_writer.write(gen_dir, SCORED_TEXT_FIELDS + tuple(FILTER_FIELDS.values()), story_of=story_of)
     return before, len(windex.open_dir(str(gen_dir))._segments())
