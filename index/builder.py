@@ -32,7 +32,7 @@ from index.republished import Republished, SameArticles
 from index.republished import keys as republished_keys
 from index.stories.features import features as story_features
 from index.stories.grouping import Article
-from index.stories.store import ArticleFile, ArticleWriter, read_articles
+from index.stories.store import ArticleFile, ArticleWriter, KeptArticles
 from index.stories.store import write as write_stories
 from index.variants import discover as discover_variants
 from index.variants import kept as kept_variants
@@ -208,7 +208,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 if on_problem:
                     on_problem(warn)
             spellings = Spellings()
-            story_articles = StoryArticles(read_articles(live) if update and live.is_dir() else {},
+            story_articles = StoryArticles(KeptArticles.open(live) if update and live.is_dir() else KeptArticles(),
                                            tmp / STORY_SPILL)
             summary.lap("previous stories")
             if update and live.is_dir():
@@ -307,7 +307,7 @@ class StoryArticles:
     article's features (docs/performance.md, "Build memory").
     """
 
-    def __init__(self, previous: dict[str, Article], spill: Path):
+    def __init__(self, previous: KeptArticles, spill: Path):
         self.previous, self.spill = previous, spill
         self._out: ArticleWriter | None = None
         self._file: ArticleFile | None = None
@@ -320,29 +320,33 @@ class StoryArticles:
     def keep(self, doc_id: str, doc: Document | None) -> None:
         """An unchanged article's: the previous generation's (computed from ``doc`` if it has none)."""
         if doc_id in self.previous:
-            self.put(self.previous[doc_id], fresh=False)
+            self._writer().add_pickled(*self.previous.pickled(doc_id))
         elif doc is not None:
             self.put(story_article(doc))
         else:
             raise BuildError(f"the article {doc_id!r} was not read again and its story features are not kept")
 
-    def put(self, article: Article, fresh: bool = True) -> None:
+    def put(self, article: Article) -> None:
+        self._writer().add(article)
+        self.fresh.add(article.id)
+
+    def _writer(self) -> ArticleWriter:
         if self._out is None:
             self._out = ArticleWriter(self.spill)
-        self._out.add(article)
-        if fresh:
-            self.fresh.add(article.id)
+        return self._out
 
     def kept(self) -> Sequence[Article]:
         """Every article of the new generation, read from the spill file when used."""
         if self._out is None:
             return []
         self._out.close()
-        self._file = ArticleFile(self.spill, self._out.offsets)
+        self.previous.close()
+        self._file = ArticleFile(self.spill, self._out.offsets, self._out.heads)
         return self._file
 
     def remove(self) -> None:
         """Remove the spill file (after grouping)."""
+        self.previous.close()
         if self._file is not None:
             self._file.close()
         self.spill.unlink(missing_ok=True)

@@ -144,6 +144,33 @@ def test_an_update_reads_the_articles_an_earlier_version_kept_as_one_list(tmp_pa
     assert _groups(tmp_path / "ix") == _groups(tmp_path / "full")
 
 
+def test_an_update_copies_the_kept_articles_as_stored_and_indexes_them(tmp_path, collection):
+    """An unchanged article's features go into the next generation byte for byte (not read and
+    pickled again), and ``articles.index.json`` gives each article's offset and head."""
+    import json
+
+    from index.stories.grouping import head_of
+    from index.stories.store import ARTICLES_INDEX, ArticleFile, read_articles
+
+    def stored(root):
+        folder = (root / "current").resolve() / "stories"
+        index = json.loads((folder / ARTICLES_INDEX).read_text(encoding="utf-8"))
+        f = ArticleFile(folder / "articles.pkl", index["offsets"], [tuple(h) for h in index["heads"]])
+        try:
+            assert [head_of(f[k]) for k in range(len(f))] == f.heads
+            return {h[0]: f.pickled(k) for k, h in enumerate(f.heads)}, read_articles(folder.parent)
+        finally:
+            f.close()
+
+    build_index([collection], tmp_path / "ix", progress=False)
+    before, _ = stored(tmp_path / "ix")
+    (collection / "005_copy.txt").write_text(_copy_of(EGYPT_TRIPOLI[0]), encoding="utf-8")
+    build_index([collection], tmp_path / "ix", update=True, progress=False)
+    after, articles = stored(tmp_path / "ix")
+    assert set(after) == set(before) | {"005_copy"} and len(articles) == 6
+    assert all(after[i] == before[i] for i in before)
+
+
 def test_a_deleted_article_leaves_its_story(tmp_path, collection):
     build_index([collection], tmp_path / "ix", progress=False)
     next(collection.glob(EGYPT_TRIPOLI[1].split("_")[0] + "_*.txt")).unlink()

@@ -172,8 +172,20 @@ class Groups:
         return {i: self.ids[k] for i, k in zip(self.ids, self.story_rows)}
 
 
+def head_of(a: Article) -> tuple:
+    """What an update's grouping needs of every article without reading it: its id, its time
+    (a POSIX timestamp; None when undated) and its outlet (kept in ``articles.index.json``)."""
+    return (a.id, a.date.timestamp() if a.date else None, a.source)
+
+
+def order_key(head: tuple) -> tuple:
+    """An article's place in the grouping's order, from its head: by time, undated last, then id."""
+    doc_id, t, _source = head
+    return (t is None, t if t is not None else 0.0, doc_id)
+
+
 def _order_key(a: Article) -> tuple:
-    return (a.date is None, a.date.timestamp() if a.date else 0.0, a.id)
+    return order_key(head_of(a))
 
 
 class InOrder(Sequence):

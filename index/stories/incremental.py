@@ -37,15 +37,16 @@ from index.stories.grouping import (
     Groups,
     InOrder,
     _copies,
-    _order_key,
     _repeated,
     _row,
     assign_stories,
     column_term,
     count_lines,
     frequent_lines,
+    head_of,
     idf_of,
     merge_stories,
+    order_key,
     reference_df,
     without,
 )
@@ -88,7 +89,8 @@ def extend(previous: Path, articles: Sequence[Article], fresh: set[str]) -> Grou
         prev = _Previous(previous)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    keys = [_order_key(a) for a in articles]
+    heads = _heads_of(articles)
+    keys = [order_key(h) for h in heads]
     ids_now = [k[2] for k in keys]
     prev_row = {i: r for r, i in enumerate(prev.ids)}
     new = {i for i in ids_now if i in fresh or i not in prev_row}
@@ -107,10 +109,11 @@ def extend(previous: Path, articles: Sequence[Article], fresh: set[str]) -> Grou
         count_lines(prev.line_counts, in_order[r])
     prev.furniture = frequent_lines(prev.line_counts)
     became = prev.furniture - before  # lines the new articles made furniture: the kept articles with one are weighed again
-    sources, weigh = [], np.zeros(n, dtype=bool)
-    for r, a in enumerate(in_order):  # (one pass over the articles: their outlets)
-        sources.append(a.source)
-        weigh[r] = old[r] < 0 or (bool(became) and any((a.source, h) in became for h in a.lines.tolist()))
+    sources = [heads[k][2] for k in order]
+    weigh = old < 0
+    for r in (range(n) if became else ()):  # (the kept articles read only when lines became furniture)
+        a = in_order[r]
+        weigh[r] = weigh[r] or any((a.source, h) in became for h in a.lines.tolist())
     kept_rows = np.flatnonzero(old >= 0)
     now_of_old = np.full(len(prev.ids), -1, dtype=np.int64)
     now_of_old[old[kept_rows]] = kept_rows
@@ -126,6 +129,13 @@ def extend(previous: Path, articles: Sequence[Article], fresh: set[str]) -> Grou
     story = merge_stories(days, X, assigned, sources, terms)  # the whole pass again: merges are not incremental
     return Groups(in_order, ids, leader.tolist(), story, X, terms, sorted(pairs), prev.boilerplate, prev.line_counts,
                   vocabulary, df, assigned, incremental=True)
+
+
+def _heads_of(articles: Sequence[Article]) -> list[tuple]:
+    """Each article's id, time and outlet (``grouping.head_of``): from the file's table when the
+    articles are in one, without reading them."""
+    heads = getattr(articles, "heads", None)
+    return list(heads) if heads is not None else [head_of(a) for a in articles]
 
 
 def _heads(old_heads: np.ndarray, rows: np.ndarray, now_of_old: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@
 
 * ``articles.pkl``  every article's :class:`~index.stories.grouping.Article` (shingles,
   terms, entities), pickled one after another, so that ``--update`` analyzes
-  only the articles it adds or changes;
+  only the articles it adds or changes; ``articles.index.json`` each one's offset in it and
+  its id, time and outlet, so that an update reads only the articles it groups;
 * ``ids.npy``       article ids, in date order (undated last): row numbers below; ``ids.sorted.npy``
   and ``ids.sorted.rows.npy`` the same sorted, with their rows (``search.stories.Ids``);
 * ``story.npy``, ``dup.npy``  each row's story and duplicate group (the row of its first article);
@@ -30,29 +31,43 @@ from pathlib import Path
 import numpy as np
 
 from index.stories import grouping
-from index.stories.grouping import Article, Groups, group
+from index.stories.grouping import Article, Groups, group, head_of
 from search.stories import DIRNAME, IDS_BY_ROW, IDS_SORTED, REPUBLISHED, ROWS_SORTED
 from search.stories import arrays_of as ids_arrays
 
-VERSION = 3  # 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one
-#: Versions whose articles ``read_articles`` reads (2 and 3 hold the same articles).
-READS = (2, 3)
+#: 2: articles keep their outlet and body lines (page furniture); 3: pickled one by one;
+#: 4: with ``articles.index.json`` (each article's offset and head)
+VERSION = 4
+#: Versions whose articles ``read_articles`` reads (2 to 4 hold the same articles).
+READS = (2, 3, 4)
 #: Articles are pickled with protocol 4: protocol 5 loads each numpy array as a view of its own
 #: bytearray: ANT's 31.5k articles took 311 MB loaded against 247 MB (docs/performance.md).
 PICKLE_PROTOCOL = 4
 
 
+#: Beside ``articles.pkl``: each article's offset in it and its head (:func:`head_of`).
+ARTICLES_INDEX = "articles.index.json"
+
+
 class ArticleWriter:
     """Articles pickled one after another into ``path`` (read back with
-    ``ArticleFile(path, offsets)`` once closed)."""
+    ``ArticleFile(path, offsets, heads)`` once closed)."""
 
     def __init__(self, path: Path):
         self.path, self.offsets = path, []
+        self.heads: list[tuple] = []
         self._fh = open(path, "wb")
 
     def add(self, article: Article) -> None:
         self.offsets.append(self._fh.tell())
         pickle.dump(article, self._fh, protocol=PICKLE_PROTOCOL)
+        self.heads.append(head_of(article))
+
+    def add_pickled(self, data: bytes, head: tuple) -> None:
+        """An article as another file holds it (``ArticleFile.pickled``): not unpickled and pickled again."""
+        self.offsets.append(self._fh.tell())
+        self._fh.write(data)
+        self.heads.append(head)
 
     def close(self) -> None:
         self._fh.close()
@@ -60,10 +75,11 @@ class ArticleWriter:
 
 class ArticleFile(Sequence):
     """The articles of a file written by :class:`ArticleWriter`, each read (unpickled) when it is
-    asked for: a build's grouping holds what it computes from them, not the articles."""
+    asked for: a build's grouping holds what it computes from them, not the articles; their heads
+    (:func:`head_of`) without reading them."""
 
-    def __init__(self, path: Path, offsets: list[int]):
-        self.path, self.offsets = path, offsets
+    def __init__(self, path: Path, offsets: list[int], heads: list[tuple]):
+        self.path, self.offsets, self.heads = path, offsets, heads
         self._fh = open(path, "rb")
 
     def __len__(self) -> int:
@@ -72,6 +88,12 @@ class ArticleFile(Sequence):
     def __getitem__(self, k: int) -> Article:  # (iterating reads them in file order: a seek within the buffer)
         self._fh.seek(self.offsets[k])
         return pickle.load(self._fh)
+
+    def pickled(self, k: int) -> bytes:
+        """Article ``k`` as the file holds it."""
+        self._fh.seek(self.offsets[k])
+        end = self.offsets[k + 1] if k + 1 < len(self.offsets) else None
+        return self._fh.read(end - self.offsets[k]) if end is not None else self._fh.read()
 
     def close(self) -> None:
         self._fh.close()
@@ -99,6 +121,46 @@ def read_articles(gen: Path) -> dict[str, Article]:
         return out
     except (OSError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
         return {}
+
+
+class KeptArticles:
+    """The articles of the generation an update starts from, by id, read only when used: an
+    unchanged article goes into the new generation as the file holds it (``pickled``).  A folder
+    written before ``articles.index.json`` is read whole (:func:`read_articles`)."""
+
+    def __init__(self, file: ArticleFile | None = None, articles: dict[str, Article] | None = None):
+        self.file, self.articles = file, articles or {}
+        self.row = {h[0]: k for k, h in enumerate(file.heads)} if file is not None else {}
+
+    @classmethod
+    def open(cls, gen: Path) -> KeptArticles:
+        folder = gen / DIRNAME
+        try:
+            if json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("version") == VERSION:
+                index = json.loads((folder / ARTICLES_INDEX).read_text(encoding="utf-8"))
+                return cls(ArticleFile(folder / "articles.pkl", index["offsets"], [tuple(h) for h in index["heads"]]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cls(articles=read_articles(gen))
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.row or doc_id in self.articles
+
+    def __len__(self) -> int:
+        return len(self.row) + len(self.articles)
+
+    def pickled(self, doc_id: str) -> tuple[bytes, tuple]:
+        """The article as it goes into the next file, and its head."""
+        if doc_id in self.row:
+            k = self.row[doc_id]
+            assert self.file is not None
+            return self.file.pickled(k), self.file.heads[k]
+        a = self.articles[doc_id]
+        return pickle.dumps(a, protocol=PICKLE_PROTOCOL), head_of(a)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 def write(gen: Path, articles: Sequence[Article], republished: list[list] | None = None,
@@ -131,11 +193,15 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
     (out / "lines.json").write_text(json.dumps([[o, h, c] for (o, h), c in lines], ensure_ascii=False), encoding="utf-8")
     if isinstance(articles, ArticleFile):  # (the build's spill file: kept as it is)
         shutil.copyfile(articles.path, out / "articles.pkl")
+        offsets, heads = articles.offsets, articles.heads
     else:
         kept = ArticleWriter(out / "articles.pkl")
         for a in articles:
             kept.add(a)
         kept.close()
+        offsets, heads = kept.offsets, kept.heads
+    (out / ARTICLES_INDEX).write_text(json.dumps({"offsets": offsets, "heads": heads}, ensure_ascii=False),
+                                      encoding="utf-8")
     meta = {"version": VERSION, "articles": len(g.articles), "stories": len(set(g.story_rows)),
             "duplicate_groups": len(set(g.dup_rows)), "copy_pairs": len(g.copy_pairs), "window_days": grouping.WINDOW_DAYS,
             "story_cosine": grouping.STORY_COSINE, "link_cosine": grouping.LINK_COSINE,

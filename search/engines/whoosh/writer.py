@@ -132,13 +132,18 @@ class WhooshWriter:
 
 
 def merge_small_in_order(writer, segments: list) -> list:
-    """Whoosh's ``MERGE_SMALL`` (the same small segments merged into the writer's), the others
-    left in their order rather than sorted by size: the documents before the first merged
-    segment keep their numbers, so an update carries their arrays forward (:mod:`arrays_writer`)."""
+    """Whoosh's ``MERGE_SMALL`` over the segments after the largest (the small ones updates add),
+    the others left as they are and in their order (Whoosh's policy sorts them all by size): the
+    documents up to the end of the largest segment keep their numbers, so an update carries
+    their arrays forward (:mod:`arrays_writer`)."""
     from whoosh.writing import MERGE_SMALL
 
-    unchanged = {s.segment_id() for s in MERGE_SMALL(writer, segments)}
-    return [s for s in segments if s.segment_id() in unchanged]
+    if not segments:
+        return segments
+    largest = max(range(len(segments)), key=lambda i: segments[i].doc_count_all())
+    head, tail = segments[:largest + 1], segments[largest + 1:]
+    unchanged = {s.segment_id() for s in MERGE_SMALL(writer, tail)}
+    return head + [s for s in tail if s.segment_id() in unchanged]
 
 
 class _Writes:
