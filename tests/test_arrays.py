@@ -206,6 +206,9 @@ def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_pa
             reader = engine.searcher().reader()
             assert 0 < meta["carried"] < reader.doc_count_all() and reader.has_deletions()
             _compare_with_whoosh(engine)
+            # the digests an update compares, from the arrays: those Whoosh stores, deleted ones left out
+            stored = {f["id"]: f["digest"] for f in engine.searcher().all_stored_fields()}
+            assert arrays_writer.digests((root / "current").resolve(), reader) == stored and len(stored) == 5
             docsets.clear()
             assert search(engine, "نواكشوط")["total"] == 1  # a term only the new segment has
             carried = engine.searcher().akhbar_arrays
@@ -220,7 +223,8 @@ def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_pa
     written = full / arrays.DIRNAME
     for name in ("live.npy", "dates.npy", "coarse_dates.npy", "seq.npy", "ties.npy"):
         assert np.load(written / name).tolist() == carried.array(name).tolist(), name
-    assert json.loads((written / "ids.json").read_text()) == json.loads((carried.path / "ids.json").read_text())
+    for name in ("ids.json", "digests.json"):
+        assert json.loads((written / name).read_text()) == json.loads((carried.path / name).read_text()), name
     # story.npy: the same articles together (the full write above gave each its own story)
     assert len(np.unique(story)) <= len(story)
     for field in facet_columns.COUNTED_FIELDS:

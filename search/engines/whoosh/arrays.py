@@ -114,23 +114,27 @@ def live_of(reader) -> np.ndarray:
 DELETED_SEQ = np.iinfo(np.int64).max
 
 
-def stored_columns(reader, start: int = 0) -> tuple[list[str | None], np.ndarray, np.ndarray]:
+def stored_columns(reader, start: int = 0) -> tuple[list[str | None], np.ndarray, np.ndarray, list[str | None]]:
     """Every document's id (None if deleted), whether its date is known only to the month or
-    year, and its place in the reading order (``seq``: -1 in an index built before it;
-    :data:`DELETED_SEQ` if deleted), from document ``start`` on."""
+    year, its place in the reading order (``seq``: -1 in an index built before it;
+    :data:`DELETED_SEQ` if deleted) and its digest (what an update compares), from document
+    ``start`` on."""
     n = reader.doc_count_all()
     ids: list[str | None] = []
+    digests: list[str | None] = []
     coarse = np.zeros(n - start, dtype=bool)
     seq = np.full(n - start, DELETED_SEQ, dtype=np.int64)
     for d in range(start, n):
         if reader.has_deletions() and reader.is_deleted(d):
             ids.append(None)
+            digests.append(None)
             continue
         fields = reader.stored_fields(d)
         ids.append(fields.get("id"))
+        digests.append(fields.get("digest", ""))
         coarse[d - start] = fields.get("date_precision") in ("month", "year")
         seq[d - start] = fields.get("seq", -1)
-    return ids, coarse, seq
+    return ids, coarse, seq, digests
 
 
 def tie_ranks(seq: np.ndarray) -> np.ndarray:

@@ -73,8 +73,9 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
         alive[live] = True
         np.save(out / "live.npy", live)
         np.save(out / "dates.npy", _joined(base, "dates.npy", dates_of(reader, start)))
-        ids, coarse, seq = _stored(base, reader, alive)
+        ids, coarse, seq, digests = _stored(base, reader, alive)
         (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+        (out / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
         np.save(out / "coarse_dates.npy", coarse)
         np.save(out / "seq.npy", seq)
         np.save(out / "ties.npy", tie_ranks(seq))
@@ -115,18 +116,18 @@ def _joined(base: _Base | None, name: str, tail: np.ndarray) -> np.ndarray:
     return np.concatenate([np.asarray(base.arrays.array(name)[:base.start], dtype=tail.dtype), tail])
 
 
-def _stored(base: _Base | None, reader, alive: np.ndarray) -> tuple[list[str | None], np.ndarray, np.ndarray]:
-    """Every document's id, coarse date and reading order (:func:`arrays.stored_columns`)."""
+def _stored(base: _Base | None, reader, alive: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, list]:
+    """Every document's id, coarse date, reading order and digest (:func:`arrays.stored_columns`)."""
     start = base.start if base is not None else 0
-    ids, coarse, seq = stored_columns(reader, start)
+    ids, coarse, seq, digests = stored_columns(reader, start)
     if base is None:
-        return ids, coarse, seq
+        return ids, coarse, seq, digests
     head = alive[:start]
-    old_ids = base.ids()[:start]
+    old_ids, old_digests = base.ids()[:start], base.digests()[:start]
     return ([i if keep else None for i, keep in zip(old_ids, head)] + ids,
             np.concatenate([np.asarray(base.arrays.array("coarse_dates.npy")[:start]) & head, coarse]),
-            np.concatenate([np.where(head, base.arrays.array("seq.npy")[:start], DELETED_SEQ), seq]))
-
+            np.concatenate([np.where(head, base.arrays.array("seq.npy")[:start], DELETED_SEQ), seq]),
+            [d if keep else None for d, keep in zip(old_digests, head)] + digests)
 
 
 def _write_facets(out: Path, base: _Base | None, reader, alive: np.ndarray, variants) -> None:
@@ -170,6 +171,8 @@ class _Base:
             return None
         if meta.get("version") != VERSION or meta.get("min_df") != min_df or meta.get("fields") != list(fields):
             return None
+        if not (path / "digests.json").exists():
+            return None  # (written from cdec871's child on)
         start = 0
         for old, (leaf, offset) in zip(meta.get("segments", []), reader.leaf_readers()):
             segment = leaf.segment() if hasattr(leaf, "segment") else None
@@ -185,6 +188,9 @@ class _Base:
 
     def ids(self) -> list[str | None]:
         return json.loads((self.arrays.path / "ids.json").read_text(encoding="utf-8"))
+
+    def digests(self) -> list[str | None]:
+        return json.loads((self.arrays.path / "digests.json").read_text(encoding="utf-8"))
 
     def raw_facets(self, field: str) -> facet_columns.Raw:
         return facet_columns.Raw(
@@ -316,3 +322,20 @@ def _raw_to_npy(raw: Path, npy: Path, dtype, chunk: int = 1 << 24) -> None:
                                                    "shape": (count,)})
         while block := src.read(chunk):
             dst.write(block)
+
+
+def digests(gen_dir: str | os.PathLike, reader) -> dict[str, str] | None:
+    """id -> digest of every live document ``reader`` reads, from the arrays of ``gen_dir`` (a
+    generation of the same segments; None if its arrays were not written from them or hold no
+    digests: read them from Whoosh)."""
+    if Arrays.open(gen_dir, reader) is None:
+        return None
+    folder = Path(gen_dir) / DIRNAME
+    try:
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        found = json.loads((folder / "digests.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if len(ids) != len(found):
+        return None
+    return {i: d for i, d in zip(ids, found) if i is not None}

@@ -85,8 +85,13 @@ class WhooshWriter:
         return cls(windex.open_dir(str(path)), live.resolve() / arrays.DIRNAME)
 
     def digests(self) -> dict[str, str]:
-        """id -> digest of every document indexed."""
+        """id -> digest of every document indexed: from the copied generation's arrays when they
+        hold them (reading Whoosh's stored fields took 1.0-1.3 s on ANT)."""
         with self.ix.searcher() as s:
+            if self.previous is not None:
+                found = arrays_writer.digests(self.previous.parent, s.reader())
+                if found is not None:
+                    return found
             return {f["id"]: f.get("digest", "") for f in s.all_stored_fields()}
 
     def sink(self) -> SegmentSink:
