@@ -25,6 +25,7 @@ from pathlib import Path
 
 from index.documents import Document, Problem, shown, warning
 from index.filetable import FileEnd, FileTable, Kept
+from index.first_indexed import FirstIndexed
 from index.metadata import DAY_OR_TIME
 from index.ner import recognizer_version
 from index.pipeline import SERIAL_FIRST, SegmentWorkers, default_workers, read_items, recognize
@@ -76,6 +77,10 @@ class BuildSummary:
     stories_kept: bool = False
     #: Seconds each step took, in order (scripts/bench_update.py prints them).
     steps: dict[str, float] = field(default_factory=dict)
+    #: An update's files taken as read: their size and time are those the last build recorded.
+    files_kept: int = 0
+    #: The archives articles were read from (an update reads them again: ``index.filetable``).
+    archives: set[str] = field(default_factory=set)
 
     def lap(self, step: str) -> None:
         """Record the seconds since the last lap (or since the summary was made) as ``step``'s."""
@@ -109,6 +114,9 @@ class BuildSummary:
                    "--regroup finds them again), " if self.variants.get("kept") else
                    f"{self.variants['groups']} words with several spellings (found in {self.variants['seconds']} s), "
                    if self.variants.get("groups") else "")
+                + (f"{self.files_kept} files unchanged since the last build not read again"
+                   + (f" ({len(self.archives)} archive(s) read again: their members are checked only by reading them)"
+                      if self.archives else "") + ", " if self.files_kept else "")
                 + f"skipped {self.skipped}, "
                 + (f"{self.warnings} warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
@@ -226,9 +234,11 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             items = read_items(collections, titles, follow_links, metadata, files=unread)
             same = SameArticles(summary.republished)
             files = FileTable()
+            first = FirstIndexed(FirstIndexed.read(live if live.is_dir() else None))  # (a full build keeps them too)
             _write(ix, items, existing, summary, progress, on_problem, spellings, story_articles,
-                   default_workers() if workers is None else workers, same, files)
+                   default_workers() if workers is None else workers, same, files, first)
             files.write(tmp)
+            first.write(tmp)
             summary.lap("read and write")
             _checkpoint("commit")
             # an update of few articles groups only those into the stories kept (index.stories.incremental)
@@ -383,6 +393,7 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
                     on_unchanged(doc_id, None)
             if files is not None:
                 files.add(item.path, item.size, item.mtime_ns, list(item.articles))
+            summary.files_kept += 1
             current, clean = [], True
             continue
         if isinstance(item, Problem):
@@ -393,6 +404,8 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
             continue
         if files is not None:
             current.append((item.id, item.digest, *republished_keys(item), item.category, item.url))
+        if "!" in item.origin:  # an archive's member: "archive.tar.gz!member"
+            summary.archives.add(item.origin.split("!", 1)[0])
         if same is not None and same.first_of(item) is not None:
             continue
         seen.add(item.id)
@@ -411,7 +424,7 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
 
 def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSummary, progress: bool,
            on_problem, spellings: Spellings, stories: StoryArticles, workers: int, same: SameArticles,
-           files: FileTable | None = None) -> None:
+           files: FileTable | None = None, first: FirstIndexed | None = None) -> None:
     """Add, replace or delete documents so the index holds ``items`` (``existing``: id -> digest).
 
     The first ``SERIAL_FIRST`` documents (all of a small collection) are written here; past
@@ -423,11 +436,18 @@ def _write(ix: WhooshWriter, items, existing: dict[str, str], summary: BuildSumm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
     memo: dict = {}
     parallel: SegmentWorkers | None = None
+    first = first or FirstIndexed()
+
+    def unchanged(doc_id: str, doc: Document | None) -> None:
+        stories.keep(doc_id, doc)
+        first.keep(doc_id)
+
     try:
         with ix.writing() as w:
             for n, (item, replaces) in enumerate(changes(items, existing, summary, on_problem, seen,
                                                          write_checkpoint=100,
-                                                         on_unchanged=stories.keep, same=same, files=files)):
+                                                         on_unchanged=unchanged, same=same, files=files)):
+                first.stamp(item)
                 if replaces:
                     w.delete(item.id)
                 spellings.add_title(item.title)

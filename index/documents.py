@@ -27,6 +27,8 @@ class Document:
     organizations: list[str] = field(default_factory=list)
     #: Place in the collections' reading order (0, 1, ...), set by ``index.pipeline.read_items``.
     seq: int = -1
+    #: When it first entered the index (RFC 3339, UTC), set by the build (``index.first_indexed``).
+    indexed: str | None = None
     #: What an engine's writer computed for it in a worker process (``iter_items(prepare=...)``).
     prepared: dict | None = None
     #: Its shingles and terms for duplicate and story detection (``index.stories.features``).

@@ -13,14 +13,16 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 
-from index.builder import BuildSummary, _checkpoint, changes
-from index.documents import Document, Problem, shown
+from index.builder import BuildSummary, _checkpoint, changes, same_version
+from index.documents import Document, Problem, shown, warning
+from index.first_indexed import FirstIndexed
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
 from index.variants import discover as discover_variants
 from index.variants import kept as kept_variants
 from search.analysis import ANALYZER_VERSION
+from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
 from search.errors import BuildError
@@ -47,9 +49,16 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     served = writer.served()
     if update and part is not None:
         raise BuildError("--update and --part do not go together: an update reads the whole collection")
+    if update and served and not _same_version(writer._meta(served)):
+        update = False  # another mapping, schema or analysis: an update would keep what it no longer writes
+        summary.problems.append(warning(name, "index built by another Akhbar version (mapping, schema or analyzer): "
+                                              "built again in full"))
+        if on_problem:
+            on_problem(summary.problems[-1])
     existing = writer.existing() if update and served else {}
     if update and served and writer._meta(served).get("recognizer_version") != recognizer_version():
         existing = dict.fromkeys(existing, "")
+    first = FirstIndexed(writer.first_indexed(served) if served else {})  # (a full build keeps them too)
     build = build or build_id()
     target = served if update and served else None
     if target is None:
@@ -75,6 +84,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         buffered: list = []
         for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS,
                                       same=same):
+            first.stamp(item)
             if replaces:
                 changed.append(item.id)
             forms.update(item.prepared["forms"])
@@ -133,6 +143,11 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     summary.documents = int(writer.es.count(index=target)["count"]) if (publish or update) else summary.added
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _same_version(meta: dict) -> bool:
+    """Whether a served index was built with this version's mapping, schema and analysis."""
+    return same_version(meta) and meta.get("mapping_version") == MAPPING_VERSION
 
 
 def served_index(url: str, name: str) -> str | None:

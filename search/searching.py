@@ -298,6 +298,7 @@ def _result_fields(fields: dict) -> dict:
         "id": fields["id"], "title": fields.get("title", ""), "source": fields.get("source"),
         "date": date_text(fields.get("date"), fields.get("date_precision")),
         "time": time_text(fields.get("date"), fields.get("date_precision")),
+        "indexed": fields.get("indexed"),
         "persons": fields["persons"], "places": fields["places"], "organizations": fields["organizations"],
         "url": fields.get("url"), "category": fields.get("category"),
     }

@@ -195,13 +195,24 @@ def test_an_update_reads_again_only_the_files_whose_size_or_time_changed(tmp_pat
     os.utime(a1, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     same = build_index([c], tmp_path / "ix", update=True, progress=False, workers=1)
     assert (same.added, same.updated, same.unchanged, same.skipped) == (0, 0, 27, 1)
+    assert same.files_kept == 4 and "4 files unchanged since the last build not read again" in same.line()
     with open_engine(tmp_path / "ix") as e:
         assert search(e, "سرت")["total"] == 0 and search(e, "طرابلس")["total"] == 1
     # a new time: read again, the change seen; a new file read, the others not
     os.utime(a1, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     (c / "a3.txt").write_text("خبر عن مصراتة\nوصل الوفد إلى مصراتة.", encoding="utf-8")
+    import tarfile
+
+    member = tmp_path / "a9.txt"
+    member.write_text("خبر عن زوارة\nوصل الوفد إلى زوارة مساء أمس.", encoding="utf-8")
+    with tarfile.open(tmp_path / "more.tar.gz", "w:gz") as tar:  # an archive: read again on every update, and said so
+        tar.add(member, arcname="more/a9.txt")
+    changed = build_index([c, tmp_path / "more.tar.gz"], tmp_path / "ix", update=True, progress=False, workers=1)
+    assert (changed.added, changed.updated, changed.unchanged, changed.skipped) == (2, 1, 26, 1)
+    assert changed.files_kept == 3 and "(1 archive(s) read again" in changed.line()
+    (tmp_path / "more.tar.gz").unlink()
     changed = build_index([c], tmp_path / "ix", update=True, progress=False, workers=1)
-    assert (changed.added, changed.updated, changed.unchanged, changed.skipped) == (1, 1, 26, 1)
+    assert (changed.deleted, changed.files_kept) == (1, 5)
     with open_engine(tmp_path / "ix") as e:
         assert search(e, "سرت")["total"] == 1 and search(e, "مصراتة")["total"] == 1
     # the articles it serves are those a full build of the same files serves (the order of equal

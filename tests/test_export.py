@@ -125,5 +125,5 @@ def test_exports_say_each_rows_story_and_which_rows_copy_another(tmp_path):
     assert got["bbc"]["duplicate_of"] == "cnn" and got["cnn"]["duplicate_of"] is None
     assert (got["other"]["story_size"], got["other"]["duplicate_of"]) == (1, None)
     csv_text = client.get("/search.csv", query_string={"q": "ليبيا"}).get_data(as_text=True)
-    assert csv_text.lstrip("\ufeff").splitlines()[0].endswith("story_id,story_size,duplicate_of")
+    assert csv_text.lstrip("\ufeff").splitlines()[0].endswith("story_id,story_size,duplicate_of,indexed")
     app.extensions["akhbar_engine"].close()  # its column files now, not when collected at exit

@@ -2,6 +2,7 @@
 feed gains exactly the new matching article."""
 import json
 import re
+import time
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
@@ -99,6 +100,38 @@ def test_after_an_update_the_feed_gains_exactly_the_new_article(tmp_path):
     assert after.status_code == 200
     ids_after = [e.find(f"{A}id").text for e in check_atom(after.data).findall(f"{A}entry")]
     assert ids_after == ["tag:akhbar,2026:article/new"] + ids_before
+
+
+def test_an_undated_articles_entry_keeps_its_first_indexed_time_across_updates_and_rebuilds(tmp_path):
+    """The undated article's ``updated`` is when it first entered the index (it was the build's time,
+    so every rebuild moved it); a changed article keeps its first time, a new one gets the update's."""
+    _write(tmp_path / "c", _rows())
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+
+    def entries() -> dict[str, str]:
+        root = check_atom(client.get("/search.atom?q=الوفد").data)
+        return {e.find(f"{A}id").text.rsplit("/", 1)[1]: e.find(f"{A}updated").text for e in root.findall(f"{A}entry")}
+
+    def indexed() -> dict[str, str]:
+        return {r["id"]: r["indexed"] for r in client.get("/search?q=الوفد&page_size=50&format=json&group=off").get_json()["results"]}
+
+    first, times = entries(), indexed()
+    undated = "no-date%20%3C%26%3E"
+    assert first[undated] == times["no-date <&>"] and RFC3339.match(times["old"])
+    assert first["old"] == "2020-12-27T00:00:00Z"  # a dated article: its own date
+    time.sleep(1.1)  # the next build's time is another second
+    rows = _rows()
+    rows[0]["text"] += " وقال المتحدث إن المحادثات ستستمر."
+    _write(tmp_path / "c", rows + [{"id": "new", "title": "الوفد يعود", "text": "عاد الوفد المصري.", "source": "CNN"}])
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False, update=True)
+    after = indexed()
+    assert after["old"] == times["old"] and after["no-date <&>"] == times["no-date <&>"]  # changed, unchanged: kept
+    assert after["new"] > times["old"]  # new: the update's time
+    build_index([tmp_path / "c"], tmp_path / "ix", progress=False)  # a full rebuild keeps them all
+    assert indexed() == after
+    assert entries()[undated] == first[undated]
+    assert entries()["new"] == after["new"]
 
 
 def test_results_page_links_its_feed(client):

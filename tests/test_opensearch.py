@@ -38,6 +38,10 @@ def _url(cluster) -> str:
     return cluster[0]
 
 
+#: Result fields that differ between two builds of one collection: the score and when each build took the article.
+BUILD_TIMES = ("score", "indexed")
+
+
 def _same(whoosh, cluster_engine, q: str, sort: str = "relevance", exact_order: bool = True) -> tuple[list, list]:
     """Both engines give the same total, facets, warnings and results (fields, snippets); the same order,
     except that results whose scores differ by less than SCORE_TOLERANCE may swap (near ties)."""
@@ -58,7 +62,9 @@ def _same(whoosh, cluster_engine, q: str, sort: str = "relevance", exact_order: 
             if ra is None:  # past the page: a near tie at its edge
                 assert rb["score"] == pytest.approx(a["results"][-1]["score"], rel=SCORE_TOLERANCE), q
                 continue
-            assert {k: v for k, v in rb.items() if k != "score"} == {k: v for k, v in ra.items() if k != "score"}, q
+            # (``indexed``: when each engine's build first took the article, a time of its own)
+            assert rb["indexed"] and ra["indexed"], q
+            assert {k: v for k, v in rb.items() if k not in BUILD_TIMES} == {k: v for k, v in ra.items() if k not in BUILD_TIMES}, q
             if ra["score"] is not None:
                 assert rb["score"] == pytest.approx(ra["score"], rel=SCORE_TOLERANCE), q
                 if prev is not None and prev["id"] in by_id:  # never above a result Whoosh scores clearly higher
@@ -95,6 +101,7 @@ def test_the_article_page_and_json_are_the_same_on_both_engines(app, opensearch_
             res.pop("took_ms")
             for r in res["results"]:
                 r.pop("score")
+                assert r.pop("indexed")  # (each engine's build took it at a time of its own)
         assert b == a
         assert on_cluster.get("/search", query_string={"q": q}).status_code == 200
     first = a["results"][0]["id"]
@@ -165,8 +172,10 @@ def test_dates_update_and_deletion_agree_with_the_embedded_engine(tmp_path, open
         for q in queries:
             _same(whoosh, cluster, q)
             _same(whoosh, cluster, q, sort="date")
+        first_indexed = {i: cluster.document(i)["indexed"] for i in ("a0", "a1")}
     lines = collection.read_text(encoding="utf-8").splitlines()
     changed = json.loads(lines[1])
+    time.sleep(1.1)  # the update's time is another second
     changed["text"] += "\nوأعلن المتحدث أن وفد التفاوض سيعود إلى جنيف الأسبوع المقبل."
     extra = {"id": "new", "text": "وصل وفد التفاوض إلى جنيف لبحث وقف إطلاق النار في ليبيا.", "date": "2021-05-01"}
     collection.write_text("\n".join([lines[0], json.dumps(changed, ensure_ascii=False)] + lines[3:]
@@ -180,6 +189,34 @@ def test_dates_update_and_deletion_agree_with_the_embedded_engine(tmp_path, open
             _same(whoosh, cluster, q, exact_order=False)  # updated articles: Whoosh renumbers them
         assert search(cluster, "جنيف")["total"] == 2
         assert cluster.document("a2") is None and cluster.document("new")["date"].year == 2021
+        # when each first entered the index: kept by the update (a1 changed, a0 not), the update's for the new one
+        assert {i: cluster.document(i)["indexed"] for i in ("a0", "a1")} == first_indexed
+        assert cluster.document("new")["indexed"] > first_indexed["a1"]
+    again = build_opensearch([collection], url, name, progress=False)  # a full rebuild keeps them too
+    assert again.documents == 6
+    with open_engine(url, "opensearch", name) as cluster:
+        assert {i: cluster.document(i)["indexed"] for i in ("a0", "a1")} == first_indexed
+
+
+def test_an_update_of_an_index_built_by_another_analyzer_is_a_full_build(tmp_path, opensearch_cluster):
+    """As the embedded build does: an update of a cluster index whose analyzer (or mapping, or schema)
+    is another version's builds it again in full, says so, and keeps the first-indexed times."""
+    from search.engines.opensearch.writer import Writer
+
+    url, name = _url(opensearch_cluster), "test-versions"
+    collection = _dated(tmp_path, [("2020-12-27", "CNN"), (None, "BBC")])
+    build_opensearch([collection], url, name, replicas=1, progress=False)
+    writer = Writer(url, name)
+    served = writer.served()
+    with open_engine(url, "opensearch", name) as cluster:
+        first = cluster.document("a1")["indexed"]
+    meta = writer._meta(served)
+    writer.es.indices.put_mapping(index=served, body={"_meta": dict(meta, analyzer_version="an older one")})
+    summary = build_opensearch([collection], url, name, update=True, progress=False)
+    assert any("another Akhbar version" in str(p) for p in summary.problems)
+    assert writer.served() != served and summary.added == 2 and summary.unchanged == 0  # built again
+    with open_engine(url, "opensearch", name) as cluster:
+        assert search(cluster, "ليبيا")["total"] == 2 and cluster.document("a1")["indexed"] == first
 
 
 def test_parts_loaded_separately_and_published_equal_one_build(tmp_path, opensearch_cluster, engine):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 #: The columns of an export, in order; list fields are joined with LIST_SEPARATOR in CSV.
 COLUMNS = ("id", "title", "source", "date", "time", "url", "persons", "places", "organizations", "category", "score",
-           "story_id", "story_size", "duplicate_of")
+           "story_id", "story_size", "duplicate_of", "indexed")
 LIST_SEPARATOR = "; "
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 #: Rows per chunk handed to the server (one write per chunk).

@@ -3,8 +3,9 @@
 Each entry is one article: its id a tag URI made from the article id (the same
 article is the same entry in every feed and after every rebuild), ``updated`` the
 article's date and time (the instant, in UTC; midnight when the source gave a day only) or, for an undated article,
-when the index was built; the link its page; the summary its highlighted
-snippet.  The feed's ``updated`` is its newest entry's.  Serialized with
+when it first entered the index (``index.first_indexed``: the same after every update and
+rebuild), when the index was built for an index that does not know; the link its page; the
+summary its highlighted snippet.  The feed's ``updated`` is its newest entry's.  Serialized with
 ElementTree, so every text is escaped, and every text and attribute passes through
 ``xml_text`` first: XML 1.0 cannot carry control characters at all, escaped or not.
 
@@ -73,11 +74,11 @@ def atom_feed(results: list[dict], *, title: str, canonical_query: str, self_url
 
     ``self_url``, ``page_url`` and ``article_link(doc_id)``: this feed's, its results page's and an
     article's URL (absolute with ``PUBLIC_URL``, else relative); ``indexed_at``: RFC 3339 time
-    the index was built (the date of undated articles)."""
+    the index was built (the date of an undated article whose first time is not known)."""
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ar"})
     _el(feed, "id", feed_id(canonical_query))
     _el(feed, "title", title)
-    stamps = [_timestamp(r.get("date"), indexed_at, r.get("time")) for r in results]
+    stamps = [_timestamp(r.get("date"), r.get("indexed") or indexed_at, r.get("time")) for r in results]
     _el(feed, "updated", max(stamps) if stamps else indexed_at)
     _el(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _el(feed, "link", rel="alternate", type="text/html", href=page_url)

@@ -16,6 +16,9 @@ _HTML = {"text/html": {"schema": {"type": "string"}}}
 _NAMES = {"type": "array", "items": {"type": "string"}}
 _TIME = {"type": ["string", "null"], "pattern": "^[0-2][0-9]:[0-5][0-9]$",
          "description": "the time of day in UTC (HH:MM) when the source gave one (its zone counted); null otherwise"}
+_INDEXED = {"type": ["string", "null"], "format": "date-time",
+            "description": "when the article first entered the index (RFC 3339, UTC), kept across updates and "
+                           "rebuilds; null for an index built before Akhbar kept it"}
 _DATE = {"type": ["string", "null"],
          "description": "ISO 8601 at the precision known: a day (2020-12-27), a month (2021-06) or a year (2021); "
                         "null when unknown"}
@@ -32,7 +35,8 @@ def spec() -> dict:
                      "snippet_html", "title_html"],
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "source": {"type": ["string", "null"]},
-            "date": _DATE, "time": _TIME, "score": {"type": ["number", "null"], "description": "BM25F score; null when sorted by date"},
+            "date": _DATE, "time": _TIME, "indexed": _INDEXED,
+            "score": {"type": ["number", "null"], "description": "BM25F score; null when sorted by date"},
             "persons": _NAMES, "places": _NAMES, "organizations": _NAMES,
             "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
             "snippet_html": {"type": ["string", "null"],
@@ -119,7 +123,8 @@ def spec() -> dict:
                      "body_html", "title_html"],
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
-            "source": {"type": ["string", "null"]}, "date": _DATE, "time": _TIME, "persons": _NAMES, "places": _NAMES,
+            "source": {"type": ["string", "null"]}, "date": _DATE, "time": _TIME, "indexed": _INDEXED,
+            "persons": _NAMES, "places": _NAMES,
             "organizations": _NAMES, "url": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]},
             "categories": {**_NAMES, "description": "its sections: its own and those it was republished under"},
             "republished": {"type": "array", "description": "the outlet's other ids, sections and addresses for this "

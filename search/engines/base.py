@@ -21,7 +21,7 @@ OLDEST = "oldest"
 
 #: The fields of an article as engines return them.
 ARTICLE_FIELDS = ("id", "title", "body", "source", "date", "date_precision", "url", "category", "persons",
-                  "places", "organizations", "digest")
+                  "places", "organizations", "digest", "indexed")
 
 
 @dataclass

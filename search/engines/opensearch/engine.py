@@ -18,7 +18,7 @@ from datetime import datetime
 
 from search import querytree
 from search.analysis import broad_analyzer, exact_analyzer, stemmed_analyzer
-from search.engines.base import OLDEST, Hit, Matches
+from search.engines.base import ARTICLE_FIELDS, OLDEST, Hit, Matches
 from search.engines.opensearch.connection import client, redact, unavailable
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
@@ -36,8 +36,7 @@ FACET_FETCH = 60
 RESOLVE_SECONDS = 1.0
 #: Hits per request when every match is read (exports, feeds).
 EXPORT_PAGE = 1000
-SOURCE_FIELDS = ["id", "title", "body", "source", "date", "date_precision", "url", "category", "persons", "places",
-                 "organizations", "digest"]
+SOURCE_FIELDS = list(ARTICLE_FIELDS)  # (each is one field of the _source)
 
 
 class OpenSearchEngine:
@@ -405,4 +404,5 @@ def article(src: dict) -> dict:
         "url": src.get("url"), "category": src.get("category"),
         "persons": list(src.get("persons") or []), "places": list(src.get("places") or []),
         "organizations": list(src.get("organizations") or []), "digest": src.get("digest"),
+        "indexed": src.get("indexed"),
     }

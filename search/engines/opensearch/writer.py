@@ -129,6 +129,17 @@ class Writer:
             out[hit["_source"]["id"]] = hit["_source"].get("digest", "")
         return out
 
+    def first_indexed(self, index: str) -> dict[str, str]:
+        """id -> when it first entered the index (``index.first_indexed``), of every article of
+        ``index`` that has the time (an index built before keeps none)."""
+        from opensearchpy import helpers
+
+        out = {}
+        for hit in helpers.scan(self.es, index=index, _source=["id", "indexed"], size=2000,
+                                query={"query": {"exists": {"field": "indexed"}}}):
+            out[hit["_source"]["id"]] = hit["_source"]["indexed"]
+        return out
+
     # -- a build beside ------------------------------------------------------------------------
 
     def create(self, build: str, meta: dict, shards: int, replicas: int) -> str:
@@ -152,7 +163,10 @@ class Writer:
 
         def actions():
             for doc in docs:
-                yield {"_index": index, "_id": doc_key(doc.id), "_source": doc.prepared["source"]}
+                source = doc.prepared["source"]
+                if doc.indexed:
+                    source = dict(source, indexed=doc.indexed)
+                yield {"_index": index, "_id": doc_key(doc.id), "_source": source}
 
         loaded = 0
         for ok, info in helpers.streaming_bulk(self.es, actions(), chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,

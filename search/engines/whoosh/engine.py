@@ -77,6 +77,7 @@ def article(fields: dict) -> dict:
         "url": fields.get("url"), "category": fields.get("category"),
         "persons": split_values(fields.get("persons")), "places": split_values(fields.get("places")),
         "organizations": split_values(fields.get("organizations")), "digest": fields.get("digest"),
+        "indexed": fields.get("indexed"),
     }
 
 

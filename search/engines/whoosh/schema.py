@@ -27,6 +27,7 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         url=STORED(),
         category=KEYWORD(stored=True, commas=True, lowercase=False),
         digest=STORED(),
+        indexed=STORED(),  # when the article first entered the index (index.first_indexed)
         seq=STORED(),  # the order the articles were read in: ties rank in it, whichever segment holds them
         source=KEYWORD(**facet),
         persons=KEYWORD(**facet),

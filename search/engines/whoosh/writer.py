@@ -43,6 +43,8 @@ def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     """The Whoosh fields of one document (``index.documents.Document``, entities already extracted)."""
     text = scored_text(doc.title, doc.body)
     fields = {"id": doc.id, "title": doc.title, "body": doc.body, "digest": doc.digest, "seq": doc.seq}
+    if doc.indexed:
+        fields["indexed"] = doc.indexed
     fields.update(dict.fromkeys(scored_fields, text))
     if doc.date is not None:
         fields["date"] = doc.date  # a month or year known alone: its first day, for sorting and date ranges
@@ -155,9 +157,9 @@ class _Writes:
     def __init__(self, w, scored):
         self.w, self.scored = w, scored
         self.adopted: list = []
-        # an index built before ``seq`` was stored, being updated, goes on without it (ties then rank
-        # by document number, as they did when it was built)
-        self.drop = () if "seq" in w.schema else ("seq",)
+        # an index built before ``seq`` (or ``indexed``) was stored, being updated, goes on without it
+        # (ties then rank by document number, as they did when it was built)
+        self.drop = tuple(name for name in ("seq", "indexed") if name not in w.schema)
 
     def adopt(self, segments: list) -> None:
         """Add segments written by :class:`SegmentSink` in other processes (on commit)."""
