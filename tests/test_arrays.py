@@ -182,44 +182,41 @@ def _arrays_meta(root) -> dict:
     return json.loads(((root / "current").resolve() / arrays.DIRNAME / "meta.json").read_text(encoding="utf-8"))
 
 
-def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_path):
+def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_path, monkeypatch):
     """An update adds a segment and deletes in the others: the kept segments' arrays are carried
     forward (meta ``carried``), and every posting, position, length, date, tie, story and facet
     pair equals Whoosh's reading and a full write of the same generation."""
     collection = tmp_path / "c"
     shutil.copytree(SAMPLE, collection)
     root = tmp_path / "ix"
-    saved, arrays.MIN_DF = arrays.MIN_DF, 1
-    try:
-        build_index([collection], root, progress=False)
-        assert _arrays_meta(root)["carried"] == 0
-        files = sorted(collection.glob("*.txt"))
-        files[1].unlink()  # deleted
-        files[0].write_text(files[0].read_text(encoding="utf-8") + "\nوأضاف المرسوم الجديد عن حفتر كلاماً آخر.",
-                            encoding="utf-8")  # replaced: deleted in its segment, added in the new one
-        (collection / "new-one.txt").write_text(
-            files[2].read_text(encoding="utf-8").replace("ليبيا", "ليبيا والجزائر ونواكشوط"), encoding="utf-8")
-        summary = build_index([collection], root, update=True, progress=False)
-        assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1)
-        meta = _arrays_meta(root)
-        with open_engine(root) as engine:
-            reader = engine.searcher().reader()
-            assert 0 < meta["carried"] < reader.doc_count_all() and reader.has_deletions()
-            _compare_with_whoosh(engine)
-            # the digests an update compares, from the arrays: those Whoosh stores, deleted ones left out
-            stored = {f["id"]: f["digest"] for f in engine.searcher().all_stored_fields()}
-            assert arrays_writer.digests((root / "current").resolve(), reader) == stored and len(stored) == 5
-            docsets.clear()
-            assert search(engine, "نواكشوط")["total"] == 1  # a term only the new segment has
-            carried = engine.searcher().akhbar_arrays
-            gen = (root / "current").resolve()
-            full = tmp_path / "full"
-            shutil.copytree(gen, full, ignore=shutil.ignore_patterns(arrays.DIRNAME))
-            story_of = {i: i for i in json.loads((carried.path / "ids.json").read_text()) if i}
-            story = carried.stories()
-            arrays_writer.write(full, tuple(carried.meta["fields"]), min_df=1, story_of=story_of)
-    finally:
-        arrays.MIN_DF = saved
+    monkeypatch.setattr(arrays, "MIN_DF", 1)  # every term kept in the arrays
+    build_index([collection], root, progress=False)
+    assert _arrays_meta(root)["carried"] == 0
+    files = sorted(collection.glob("*.txt"))
+    files[1].unlink()  # deleted
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\nوأضاف المرسوم الجديد عن حفتر كلاماً آخر.",
+                        encoding="utf-8")  # replaced: deleted in its segment, added in the new one
+    (collection / "new-one.txt").write_text(
+        files[2].read_text(encoding="utf-8").replace("ليبيا", "ليبيا والجزائر ونواكشوط"), encoding="utf-8")
+    summary = build_index([collection], root, update=True, progress=False)
+    assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1)
+    meta = _arrays_meta(root)
+    with open_engine(root) as engine:
+        reader = engine.searcher().reader()
+        assert 0 < meta["carried"] < reader.doc_count_all() and reader.has_deletions()
+        _compare_with_whoosh(engine)
+        # the digests an update compares, from the arrays: those Whoosh stores, deleted ones left out
+        stored = {f["id"]: f["digest"] for f in engine.searcher().all_stored_fields()}
+        assert arrays_writer.digests((root / "current").resolve(), reader) == stored and len(stored) == 5
+        docsets.clear()
+        assert search(engine, "نواكشوط")["total"] == 1  # a term only the new segment has
+        carried = engine.searcher().akhbar_arrays
+        gen = (root / "current").resolve()
+        full = tmp_path / "full"
+        shutil.copytree(gen, full, ignore=shutil.ignore_patterns(arrays.DIRNAME))
+        story_of = {i: i for i in json.loads((carried.path / "ids.json").read_text()) if i}
+        story = carried.stories()
+        arrays_writer.write(full, tuple(carried.meta["fields"]), min_df=1, story_of=story_of)
     written = full / arrays.DIRNAME
     for name in ("live.npy", "dates.npy", "coarse_dates.npy", "seq.npy", "ties.npy"):
         assert np.load(written / name).tolist() == carried.array(name).tolist(), name
@@ -237,7 +234,7 @@ def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_pa
         assert sorted(terms) == sorted(carried.terms(field)), field
 
 
-def test_updates_that_merge_small_segments_keep_the_large_ones_and_carry_their_arrays(tmp_path):
+def test_updates_that_merge_small_segments_keep_the_large_ones_and_carry_their_arrays(tmp_path, monkeypatch):
     """An update of 100 articles, then seven of one article each: Whoosh merges small segments
     on the sixth; the segments up to the largest keep their place (Whoosh's own policy sorts them
     all by size, moving the largest after the others and renumbering them), so their arrays are
@@ -247,26 +244,23 @@ def test_updates_that_merge_small_segments_keep_the_large_ones_and_carry_their_a
     collection = tmp_path / "c.jsonl"
     collection.write_text("\n".join(lines), encoding="utf-8")
     root = tmp_path / "ix"
-    saved, arrays.MIN_DF = arrays.MIN_DF, 1
-    try:
-        build_index([collection], root, progress=False)
-        with open_engine(root) as engine:
-            sizes = [leaf.doc_count_all() for leaf, _offset in engine.searcher().reader().leaf_readers()]
-        largest = sizes.index(max(sizes))
-        kept, documents = _arrays_meta(root)["segments"][:largest + 1], sum(sizes[:largest + 1])
-        lines += [json.dumps({"id": f"more{i}", "text": f"{texts[i % len(texts)]}\nفقرة أخرى {i}."}) for i in range(100)]
+    monkeypatch.setattr(arrays, "MIN_DF", 1)  # every term kept in the arrays
+    build_index([collection], root, progress=False)
+    with open_engine(root) as engine:
+        sizes = [leaf.doc_count_all() for leaf, _offset in engine.searcher().reader().leaf_readers()]
+    largest = sizes.index(max(sizes))
+    kept, documents = _arrays_meta(root)["segments"][:largest + 1], sum(sizes[:largest + 1])
+    lines += [json.dumps({"id": f"more{i}", "text": f"{texts[i % len(texts)]}\nفقرة أخرى {i}."}) for i in range(100)]
+    collection.write_text("\n".join(lines), encoding="utf-8")
+    build_index([collection], root, update=True, progress=False)
+    counts = []
+    for k in range(7):
+        lines.append(json.dumps({"id": f"new{k}", "text": f"{texts[k % len(texts)]}\nتحديث رقم {k}."}))
         collection.write_text("\n".join(lines), encoding="utf-8")
         build_index([collection], root, update=True, progress=False)
-        counts = []
-        for k in range(7):
-            lines.append(json.dumps({"id": f"new{k}", "text": f"{texts[k % len(texts)]}\nتحديث رقم {k}."}))
-            collection.write_text("\n".join(lines), encoding="utf-8")
-            build_index([collection], root, update=True, progress=False)
-            meta = _arrays_meta(root)
-            assert meta["segments"][:largest + 1] == kept and meta["carried"] >= documents, (k, meta)
-            counts.append(len(meta["segments"]))
-    finally:
-        arrays.MIN_DF = saved
+        meta = _arrays_meta(root)
+        assert meta["segments"][:largest + 1] == kept and meta["carried"] >= documents, (k, meta)
+        counts.append(len(meta["segments"]))
     assert any(b < a for a, b in zip(counts, counts[1:])), counts  # small ones were merged
     with open_engine(root) as engine:
         _compare_with_whoosh(engine)
