@@ -23,8 +23,8 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -191,8 +191,8 @@ def write(gen: Path, articles: Sequence[Article], republished: list[list] | None
     np.save(out / "boilerplate.npy", np.asarray(g.boilerplate, dtype=np.uint32))
     lines = sorted(g.line_counts.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1]))
     (out / "lines.json").write_text(json.dumps([[o, h, c] for (o, h), c in lines], ensure_ascii=False), encoding="utf-8")
-    if isinstance(articles, ArticleFile):  # (the build's spill file: kept as it is)
-        shutil.copyfile(articles.path, out / "articles.pkl")
+    if isinstance(articles, ArticleFile):  # the build's spill file moves into the folder (still open for reading)
+        os.replace(articles.path, out / "articles.pkl")
         offsets, heads = articles.offsets, articles.heads
     else:
         kept = ArticleWriter(out / "articles.pkl")
