@@ -9,6 +9,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.engines.whoosh.analysis import WhooshAnalyzer
+from search.fields import FACET_FIELDS, FILTER_FIELDS
 
 
 def build_schema(stemmer: str = "akhbar") -> Schema:
@@ -29,15 +30,11 @@ def build_schema(stemmer: str = "akhbar") -> Schema:
         digest=STORED(),
         indexed=STORED(),  # when the article first entered the index (index.first_indexed)
         seq=STORED(),  # the order the articles were read in: ties rank in it, whichever segment holds them
-        source=KEYWORD(**facet),
-        persons=KEYWORD(**facet),
-        places=KEYWORD(**facet),
-        organizations=KEYWORD(**facet),
-        source_text=TEXT(analyzer=exact, phrase=True),
-        persons_text=TEXT(analyzer=exact, phrase=True),
-        places_text=TEXT(analyzer=exact, phrase=True),
-        organizations_text=TEXT(analyzer=exact, phrase=True),
     )
+    for name in FACET_FIELDS:  # each facet field, and the normalized twin its filter searches
+        schema.add(name, KEYWORD(**facet))
+    for twin in FILTER_FIELDS.values():
+        schema.add(twin, TEXT(analyzer=exact, phrase=True))
     if stemmer == "akhbar":  # the comparison columns of docs/quality.md differ only in `text`
         schema.add("text_broad", TEXT(analyzer=WhooshAnalyzer("broad"), phrase=False))
     return schema
