@@ -267,6 +267,22 @@ def test_updates_that_merge_small_segments_keep_the_large_ones_and_carry_their_a
         assert search(engine, "تحديث")["total"] == 7
 
 
+def test_arrays_written_before_version_2_are_still_served_and_an_update_writes_them_again(tmp_path):
+    """Version 2 added only what an update carries forward: a server reads version 1 as before,
+    and an update writes version 2 in full (there is nothing to carry from)."""
+    root = tmp_path / "ix"
+    build_index([SAMPLE], root, progress=False)
+    folder = (root / "current").resolve() / arrays.DIRNAME
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "meta.json").write_text(json.dumps(dict(meta, version=1)), encoding="utf-8")
+    for name in ("digests.json", "ids.json", "seq.npy"):
+        (folder / name).unlink()
+    with open_engine(root) as engine:
+        assert engine.searcher().akhbar_arrays is not None and search(engine, "حفتر")["total"] == 4
+    build_index([SAMPLE], root, update=True, progress=False)
+    assert _arrays_meta(root)["version"] == arrays.VERSION and _arrays_meta(root)["carried"] == 0
+
+
 def test_tables_come_from_the_arrays_when_present(engine):
     searcher = engine.searcher()
     gen = generation_key(searcher.reader())

@@ -37,7 +37,10 @@ from search.engines.whoosh.postings import TermPostings
 
 DIRNAME = "arrays"
 MIN_DF = 128
+#: 2: ids, digests, reading order and raw facet pairs kept for the next update to carry forward.
 VERSION = 2
+#: The versions a server reads (2 added only what an update reads: an older index is served as fast).
+READS = (1, 2)
 #: Whoosh stores no date for an article without one: its sort key (the negation still fits an int64).
 NO_DATE = np.iinfo(np.int64).min + 1
 _NO_VALUE = 2**63
@@ -201,7 +204,7 @@ class Arrays:
         path = Path(index_dir) / DIRNAME
         try:
             meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-            if (meta.get("version") != VERSION or meta.get("segments") != segment_ids(reader)
+            if (meta.get("version") not in READS or meta.get("segments") != segment_ids(reader)
                     or meta.get("documents") != reader.doc_count_all()):
                 return None
             return cls(path, meta)
