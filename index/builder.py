@@ -44,6 +44,7 @@ from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
 from search.stories import DIRNAME as STORIES_DIR
+from search.stories import REPUBLISHED
 from search.vocabulary import Spellings
 
 LOCK = ".build.lock"
@@ -81,6 +82,8 @@ class BuildSummary:
     files_kept: int = 0
     #: The archives articles were read from (an update reads them again: ``index.filetable``).
     archives: set[str] = field(default_factory=set)
+    #: An update that found nothing to change kept the generation served (no new one written).
+    kept_generation: bool = False
 
     def lap(self, step: str) -> None:
         """Record the seconds since the last lap (or since the summary was made) as ``step``'s."""
@@ -117,6 +120,7 @@ class BuildSummary:
                 + (f"{self.files_kept} files unchanged since the last build not read again"
                    + (f" ({len(self.archives)} archive(s) read again: their members are checked only by reading them)"
                       if self.archives else "") + ", " if self.files_kept else "")
+                + ("nothing changed: the index served is kept as it is, " if self.kept_generation else "")
                 + f"skipped {self.skipped}, "
                 + (f"{self.warnings} warning(s), " if self.warnings else "")
                 + f"in {self.seconds:.1f} s ({rate:.0f} documents/s)")
@@ -240,6 +244,13 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             files.write(tmp)
             first.write(tmp)
             summary.lap("read and write")
+            if update and live.is_dir() and not regroup and _nothing_changed(live, root, summary, same, files, collections):
+                story_articles.remove()
+                shutil.rmtree(tmp, ignore_errors=True)  # the generation served stays: it is what this one would be
+                summary.kept_generation = True
+                summary.documents = summary.unchanged
+                summary.seconds = time.perf_counter() - started
+                return summary
             _checkpoint("commit")
             # an update of few articles groups only those into the stories kept (index.stories.incremental)
             previous_stories = live / STORIES_DIR if update and live.is_dir() and not regroup else None
@@ -285,6 +296,24 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             raise BuildError(f"build failed, the previous index is still served: {exc}") from exc
         _remove_stale(root)
     return summary
+
+
+def _nothing_changed(live: Path, root: Path, summary: BuildSummary, same: SameArticles, files: FileTable,
+                     collections) -> bool:
+    """Whether an update's new generation would hold what the live one holds: no article added,
+    changed or deleted, the same republished copies, problems, collections and file table.  Then
+    the live generation stays served (writing it again cost 6-8 s on ANT, docs/performance.md)."""
+    if summary.added or summary.updated or summary.deleted:
+        return False
+    meta = read_meta(root)
+    if meta.get("skipped") != summary.skipped or meta.get("collections") != [shown(str(c)) for c in collections]:
+        return False
+    try:
+        republished = json.loads((live / STORIES_DIR / REPUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return republished == json.loads(json.dumps(same.rows(), ensure_ascii=False)) and \
+        FileTable.read(live).files == files.files
 
 
 def _previous_variants(live: Path):
@@ -355,8 +384,10 @@ class StoryArticles:
         return self._file
 
     def remove(self) -> None:
-        """Remove the spill file (after grouping)."""
+        """Remove the spill file (after grouping, or instead of it)."""
         self.previous.close()
+        if self._out is not None:
+            self._out.close()
         if self._file is not None:
             self._file.close()
         self.spill.unlink(missing_ok=True)

@@ -279,7 +279,10 @@ def test_arrays_written_before_version_2_are_still_served_and_an_update_writes_t
         (folder / name).unlink()
     with open_engine(root) as engine:
         assert engine.searcher().akhbar_arrays is not None and search(engine, "حفتر")["total"] == 4
-    build_index([SAMPLE], root, update=True, progress=False)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("خبر جديد\nوصل الوفد إلى غدامس صباح اليوم.", encoding="utf-8")
+    build_index([SAMPLE, extra], root, update=True, progress=False)
     assert _arrays_meta(root)["version"] == arrays.VERSION and _arrays_meta(root)["carried"] == 0
 
 

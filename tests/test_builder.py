@@ -223,3 +223,27 @@ def test_an_update_reads_again_only_the_files_whose_size_or_time_changed(tmp_pat
             assert {r["id"] for r in search(a, q, page_size=50)["results"]} == \
                    {r["id"] for r in search(b, q, page_size=50)["results"]}
         assert a.stats()["documents"] == b.stats()["documents"] == 28
+
+
+def test_an_update_that_changes_nothing_keeps_the_generation_served(tmp_path):
+    """Nothing added, changed or deleted, the same files: no new generation is written (the same
+    folder stays served) and the summary says so; a file touched (a new time, the same text) makes
+    one, so that the next update's table is right."""
+    import os
+
+    c = tmp_path / "c"
+    c.mkdir()
+    for n, word in enumerate(("القاهرة", "طرابلس", "بنغازي", "سرت", "درنة")):
+        (c / f"a{n}.txt").write_text(f"خبر عن {word}\nوصل خليفة حفتر إلى {word} صباح اليوم.", encoding="utf-8")
+    root = tmp_path / "ix"
+    build_index([c], root, progress=False)
+    served = (root / "current").resolve()
+    same = build_index([c], root, update=True, progress=False)
+    assert same.kept_generation and (root / "current").resolve() == served and same.files_kept == 5
+    assert "nothing changed: the index served is kept as it is" in same.line() and same.documents == 5
+    touched = next(c.glob("*.txt"))
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    again = build_index([c], root, update=True, progress=False)
+    assert not again.kept_generation and (root / "current").resolve() != served and again.unchanged == 5
+    with open_engine(root) as e:
+        assert search(e, "حفتر")["total"] == 5
