@@ -15,6 +15,7 @@ from functools import partial
 
 from index.builder import BuildSummary, _checkpoint, changes, same_version
 from index.documents import Document, Problem, shown, warning
+from index.filetable import FileTable
 from index.first_indexed import FirstIndexed
 from index.ner import recognizer_version
 from index.pipeline import iter_items
@@ -66,9 +67,12 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 "schema_version": SCHEMA_VERSION, "stemmer": stemmer, "titles": titles,
                 "collections": [shown(str(c)) for c in collections]}
         target = writer.create(build, meta, shards, replicas)
+    # an update reads again only the files that changed (index.filetable; the cluster keeps no story features)
+    unread = FileTable(writer.files(served)).usable(existing, existing) if update and served else FileTable()
+    files = FileTable()
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
-                       stories=False)  # the cluster does not group stories (yet)
+                       stories=False, files=unread)  # the cluster does not group stories (yet)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
@@ -83,7 +87,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     def documents():
         buffered: list = []
         for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS,
-                                      same=same):
+                                      same=same, files=files):
             first.stamp(item)
             if replaces:
                 changed.append(item.id)
@@ -121,6 +125,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             spellings.merge(rows)  # deleted articles' spellings stay: display only
             previous = writer.variants(target)  # (stored beside the vocabulary, which is written again)
             writer.replace_vocabulary(target, vocabulary, spellings.rows())
+            writer.save_files(target, files.files)
             figures = kept_variants(previous, summary.added + summary.updated + summary.deleted, summary.read, regroup)
             if figures is not None:
                 writer.save_variants(target, previous)
@@ -131,6 +136,8 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         else:
             writer.load(target, documents(), bulk_error)
             writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms, spellings.rows())
+            if part is None:  # (an update reads every file of a build loaded in parts)
+                writer.save_files(target, files.files)
             if publish:  # (parts: when the last is in, at --publish)
                 summary.variants = _find_variants(writer, url, target, stemmer)
             _checkpoint("swap")

@@ -134,7 +134,8 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
                unchanged: dict[str, str] | None = None, follow_links: bool = False,
                metadata: str | os.PathLike | None = None,
                prepare: Callable[[Document], dict] | None = None,
-               part: tuple[int, int] | None = None, stories: bool = True) -> Iterator[Document | Problem]:
+               part: tuple[int, int] | None = None, stories: bool = True,
+               files: FileTable | None = None) -> Iterator[Document | Problem]:
     """Documents with their entities, and problems, in collection order.
 
     ``unchanged``: id -> digest of documents already indexed; a document read
@@ -144,9 +145,10 @@ def iter_items(collections: Iterable[str | os.PathLike], titles: bool = True, wo
     ``Document.prepared`` (an engine's analysis).  ``part``: ``(k, n)``, only the
     documents of part k of n (:func:`in_part`; problems are reported by part 1).
     ``stories``: also compute each changed document's story features (``Document.story``).
+    ``files``: an update's files not read again (:func:`read_items`; their items pass through).
     """
     unchanged = unchanged or {}
-    items = read_items(collections, titles, follow_links, metadata)
+    items = read_items(collections, titles, follow_links, metadata, files=files)
     if part is not None:
         items = (i for i in items if (in_part(i.id, part) if isinstance(i, Document) else part[0] == 1))
     jobs = ((item, not (isinstance(item, Document) and unchanged.get(item.id) == item.digest)) for item in items)

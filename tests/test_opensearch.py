@@ -219,6 +219,35 @@ def test_an_update_of_an_index_built_by_another_analyzer_is_a_full_build(tmp_pat
         assert search(cluster, "ليبيا")["total"] == 2 and cluster.document("a1")["indexed"] == first
 
 
+def test_a_cluster_update_reads_again_only_the_files_whose_size_or_time_changed(tmp_path, opensearch_cluster):
+    """As the embedded build does (``index.filetable``): the table is stored beside the cluster's
+    vocabulary; an edit that keeps a file's size and time is not seen until the time changes."""
+    import os
+
+    url, name = _url(opensearch_cluster), "test-files"
+    c = tmp_path / "c"
+    c.mkdir()
+    for n, word in enumerate(("القاهرة", "طرابلس", "بنغازي")):
+        (c / f"a{n}.txt").write_text(f"خبر عن {word}\nوصل الوفد إلى {word} صباح اليوم في زيارة رسمية.", encoding="utf-8")
+    build_opensearch([c], url, name, replicas=1, progress=False)
+    a1 = c / "a1.txt"
+    stat = a1.stat()
+    a1.write_text(a1.read_text(encoding="utf-8").replace("طرابلس", "سرت!!!!!!"), encoding="utf-8")
+    assert a1.stat().st_size == stat.st_size
+    os.utime(a1, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    same = build_opensearch([c], url, name, update=True, progress=False)
+    assert (same.updated, same.unchanged, same.files_kept) == (0, 3, 3)
+    with open_engine(url, "opensearch", name) as cluster:
+        assert search(cluster, "سرت")["total"] == 0 and search(cluster, "طرابلس")["total"] == 1
+    os.utime(a1, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    (c / "a3.txt").write_text("خبر عن مصراتة\nوصل الوفد إلى مصراتة.", encoding="utf-8")
+    changed = build_opensearch([c], url, name, update=True, progress=False)
+    assert (changed.added, changed.updated, changed.unchanged, changed.files_kept) == (1, 1, 2, 2)
+    with open_engine(url, "opensearch", name) as cluster:
+        assert search(cluster, "سرت")["total"] == 1 and search(cluster, "مصراتة")["total"] == 1
+        assert cluster.variants() is not None  # (the vocabulary index, where the table is kept, still reads)
+
+
 def test_parts_loaded_separately_and_published_equal_one_build(tmp_path, opensearch_cluster, engine):
     """Two machines' parts (here two runs) of the sample, published together, serve what one build serves."""
     url = _url(opensearch_cluster)

@@ -21,6 +21,7 @@ companion ``-vocabulary`` index, which the spelling suggestion reads.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -37,6 +38,10 @@ BULK_DOCS = 500
 BULK_BYTES = 8 * 2**20
 BUILD_PREFIX = "-b"
 VOCABULARY_SUFFIX = "-vocabulary"
+#: The file table's documents in the vocabulary index (their ``part``: files-0, files-1 ...), each of
+#: this many files.
+FILES_PART = "files-"
+FILES_CHUNK = 2000
 #: The id, in a build's vocabulary index, of its house spellings.
 VARIANTS_DOC = "variants"
 
@@ -189,6 +194,28 @@ class Writer:
         self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=VARIANTS_DOC,
                    body={"part": VARIANTS_DOC, "groups": variants.groups}, refresh=True)
 
+    def save_files(self, index: str, files: dict) -> None:
+        """Store the build's file table (``index.filetable``: path -> size, time, articles) beside its
+        vocabulary, :data:`FILES_CHUNK` files a document, so that an update reads again only the
+        files that changed (the previous table's documents replaced)."""
+        self._call(self.es.delete_by_query, index=index + VOCABULARY_SUFFIX,
+                   body={"query": {"prefix": {"part": FILES_PART}}}, refresh=True)
+        paths = sorted(files)
+        for k in range(0, len(paths), FILES_CHUNK):
+            chunk = {p: files[p] for p in paths[k:k + FILES_CHUNK]}
+            self._call(self.es.index, index=index + VOCABULARY_SUFFIX, id=f"{FILES_PART}{k // FILES_CHUNK}",
+                       body={"part": f"{FILES_PART}{k // FILES_CHUNK}", "files": json.dumps(chunk, ensure_ascii=False)})
+        self._call(self.es.indices.refresh, index=index + VOCABULARY_SUFFIX)
+
+    def files(self, index: str) -> dict:
+        """The file table stored with ``index`` (empty if it has none: every file is read)."""
+        from opensearchpy import helpers
+
+        out: dict = {}
+        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"prefix": {"part": FILES_PART}}}):
+            out.update(json.loads(hit["_source"]["files"]))
+        return out
+
     def variants(self, index: str):
         """The house spellings stored with ``index`` (:data:`search.variants.NONE` if none)."""
         from search.variants import NONE, Variants
@@ -266,7 +293,8 @@ class Writer:
 
         forms: Counter = Counter()
         spellings: list = []
-        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
+        not_files = {"query": {"bool": {"must_not": {"prefix": {"part": FILES_PART}}}}}
+        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query=not_files):
             forms.update(dict(zip(hit["_source"].get("terms", ()), hit["_source"].get("df", ()))))
             spellings += hit["_source"].get("spellings", [])
         return forms, spellings
