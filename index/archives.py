@@ -22,8 +22,25 @@ from index.documents import Problem
 
 #: Names read as archives of articles; ``.gz`` alone is one compressed file.
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
+#: Between an archive's path and a member's name in an origin: «archive.tar.gz!dir/a.txt».
+MEMBER_SEP = "!"
 #: What reading a member or a compressed file can raise when its data are broken.
 READ_ERRORS = (OSError, EOFError, zlib.error, tarfile.TarError, zipfile.BadZipFile)
+
+
+def member_origin(archive, name: str) -> str:
+    """Where a member was read from: the archive's path, :data:`MEMBER_SEP`, its name."""
+    return f"{archive}{MEMBER_SEP}{name}"
+
+
+def archive_of(origin: str) -> str | None:
+    """The archive an origin names a member of (None: a file of its own)."""
+    return origin.split(MEMBER_SEP, 1)[0] if MEMBER_SEP in origin else None
+
+
+def member_of(origin: str) -> str | None:
+    """The member part of an origin (None: a file of its own)."""
+    return origin.split(MEMBER_SEP, 1)[1] if MEMBER_SEP in origin else None
 
 
 @dataclass
@@ -61,7 +78,7 @@ def _tar_members(path: Path) -> Iterator[Member | Problem]:
         for member in tar:
             if member.isdir():
                 continue
-            origin = f"{path}!{member.name}"
+            origin = member_origin(path, member.name)
             skip = _not_read(path, member.name, hidden)
             if skip is not None:
                 if skip:
@@ -83,7 +100,7 @@ def _zip_members(path: Path) -> Iterator[Member | Problem]:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            origin = f"{path}!{info.filename}"
+            origin = member_origin(path, info.filename)
             skip = _not_read(path, info.filename, hidden)
             if skip is not None:
                 if skip:
@@ -103,18 +120,18 @@ def _not_read(archive: Path, name: str, hidden: set[str]) -> Problem | bool | No
     reported), or None: it is read.  ``hidden``: the hidden folders reported so far."""
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
     if not parts or parts[-1] == "..":
-        return Problem(f"{archive}!{name}", "archive member whose name is not a file name, not read")
+        return Problem(member_origin(archive, name), "archive member whose name is not a file name, not read")
     for depth, part in enumerate(parts[:-1], 1):
         if part.startswith(".") and part != "..":
             folder = "/".join(parts[:depth])
             if folder in hidden:
                 return False
             hidden.add(folder)
-            return Problem(f"{archive}!{folder}/", "hidden folder in the archive, not read")
+            return Problem(member_origin(archive, f"{folder}/"), "hidden folder in the archive, not read")
     if parts[-1].startswith("."):
-        return Problem(f"{archive}!{name}", "hidden file in the archive, not read")
+        return Problem(member_origin(archive, name), "hidden file in the archive, not read")
     if is_archive(parts[-1]):
-        return Problem(f"{archive}!{name}", "archive inside an archive, not read (unpack it into the collection)")
+        return Problem(member_origin(archive, name), "archive inside an archive, not read (unpack it into the collection)")
     return None
 
 

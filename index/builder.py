@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.archives import archive_of
 from index.documents import Document, Problem, shown, warning
 from index.filetable import FileEnd, FileTable, Kept
 from index.first_indexed import FirstIndexed
@@ -234,7 +235,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             else:
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             # an update reads again only the files that changed (index.filetable); every build keeps the table
-            unread = FileTable.read(live).usable(existing, story_articles.previous) if update and live.is_dir() else FileTable()
+            previous_files = FileTable.read(live) if update and live.is_dir() else FileTable()
+            unread = previous_files.usable(existing, story_articles.previous)
             items = read_items(collections, titles, follow_links, metadata, files=unread)
             same = SameArticles(summary.republished)
             files = FileTable()
@@ -244,7 +246,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             files.write(tmp)
             first.write(tmp)
             summary.lap("read and write")
-            if update and live.is_dir() and not regroup and _nothing_changed(live, root, summary, same, files, collections):
+            if update and live.is_dir() and not regroup and \
+                    _nothing_changed(live, root, summary, same, files, previous_files, collections):
                 story_articles.remove()
                 shutil.rmtree(tmp, ignore_errors=True)  # the generation served stays: it is what this one would be
                 summary.kept_generation = True
@@ -299,7 +302,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
 
 
 def _nothing_changed(live: Path, root: Path, summary: BuildSummary, same: SameArticles, files: FileTable,
-                     collections) -> bool:
+                     previous_files: FileTable, collections) -> bool:
     """Whether an update's new generation would hold what the live one holds: no article added,
     changed or deleted, the same republished copies, problems, collections and file table.  Then
     the live generation stays served (writing it again cost 6-8 s on ANT, docs/performance.md)."""
@@ -312,8 +315,7 @@ def _nothing_changed(live: Path, root: Path, summary: BuildSummary, same: SameAr
         republished = json.loads((live / STORIES_DIR / REPUBLISHED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return republished == json.loads(json.dumps(same.rows(), ensure_ascii=False)) and \
-        FileTable.read(live).files == files.files
+    return republished == json.loads(json.dumps(same.rows(), ensure_ascii=False)) and previous_files.files == files.files
 
 
 def _previous_variants(live: Path):
@@ -435,8 +437,9 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
             continue
         if files is not None:
             current.append((item.id, item.digest, *republished_keys(item), item.category, item.url))
-        if "!" in item.origin:  # an archive's member: "archive.tar.gz!member"
-            summary.archives.add(item.origin.split("!", 1)[0])
+        archive = archive_of(item.origin)
+        if archive is not None:
+            summary.archives.add(archive)
         if same is not None and same.first_of(item) is not None:
             continue
         seen.add(item.id)

@@ -37,7 +37,7 @@ class FirstIndexed:
         doc.indexed = self.previous.get(doc.id, self.at)
         self.times[doc.id] = doc.indexed
 
-    def keep(self, doc_id: str, _doc=None) -> None:
+    def keep(self, doc_id: str) -> None:
         """An article an update leaves as it is: its time, if it has one."""
         if doc_id in self.previous:
             self.times[doc_id] = self.previous[doc_id]

@@ -50,14 +50,15 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     served = writer.served()
     if update and part is not None:
         raise BuildError("--update and --part do not go together: an update reads the whole collection")
-    if update and served and not _same_version(writer._meta(served)):
+    served_meta = writer._meta(served) if served else {}
+    if update and served and not _same_version(served_meta):
         update = False  # another mapping, schema or analysis: an update would keep what it no longer writes
         summary.problems.append(warning(name, "index built by another Akhbar version (mapping, schema or analyzer): "
                                               "built again in full"))
         if on_problem:
             on_problem(summary.problems[-1])
     existing = writer.existing() if update and served else {}
-    if update and served and writer._meta(served).get("recognizer_version") != recognizer_version():
+    if update and served and served_meta.get("recognizer_version") != recognizer_version():
         existing = dict.fromkeys(existing, "")
     first = FirstIndexed(writer.first_indexed(served) if served else {})  # (a full build keeps them too)
     build = build or build_id()

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from index.archives import READ_ERRORS, Member, is_archive, read_archive
+from index.archives import READ_ERRORS, Member, is_archive, member_of, read_archive
 from index.documents import Document, Problem, has_surrogates, shown, valid_text, warning
 from index.filetable import FileEnd, FileTable
 from index.metadata import derive_title, display_source, read_date, source_from_text, split_headline
@@ -106,7 +106,8 @@ def _sidecar_in(path: Path) -> Path | None:
 
 def _relative(origin: str, top: Path) -> str:
     """A document's file relative to its collection folder («sub/a.txt»; an archive member as stored)."""
-    where = origin.split("!", 1)[-1].split(":", 1)[0] if "!" in origin else origin
+    member = member_of(origin)
+    where = member.split(":", 1)[0] if member is not None else origin
     try:
         return Path(where).resolve().relative_to(top.resolve()).as_posix()
     except ValueError:

@@ -188,6 +188,11 @@ def _order_key(a: Article) -> tuple:
     return order_key(head_of(a))
 
 
+def days_of(keys: list[tuple], order: list[int]) -> np.ndarray:
+    """The articles' days since 1970 (``keys``: their :func:`order_key`), in ``order``; undated: inf."""
+    return np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+
+
 class InOrder(Sequence):
     """``articles`` in the order ``order`` (positions in it), without copying them: over a file of
     articles (``index.stories.store.ArticleFile``) each is read when it is used, so grouping
@@ -483,7 +488,7 @@ def group(articles: Sequence[Article], times: dict[str, float] | None = None) ->
     order = sorted(range(len(keys)), key=keys.__getitem__)
     shingles = [shingles[k] for k in order]
     sources = [sources[k] for k in order]
-    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+    days = days_of(keys, order)
     line_counts, lines = lines, frequent_lines(lines)
     lap("read")
     common = boilerplate(shingles, len(set(sources)))

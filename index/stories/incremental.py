@@ -42,6 +42,7 @@ from index.stories.grouping import (
     assign_stories,
     column_term,
     count_lines,
+    days_of,
     frequent_lines,
     head_of,
     idf_of,
@@ -100,7 +101,7 @@ def extend(previous: Path, articles: Sequence[Article], fresh: set[str]) -> Grou
     order = sorted(range(len(keys)), key=keys.__getitem__)
     ids = [ids_now[k] for k in order]
     n = len(ids)
-    days = np.array([keys[k][1] / 86400 if not keys[k][0] else np.inf for k in order])
+    days = days_of(keys, order)
     in_order = InOrder(articles, order)
     old = np.array([-1 if i in new else prev_row[i] for i in ids], dtype=np.int64)  # each row's previous row
     new_rows = np.flatnonzero(old < 0)

@@ -202,14 +202,24 @@ class Arrays:
     def open(cls, index_dir: str | os.PathLike, reader) -> Arrays | None:
         """The arrays beside the Whoosh index ``reader`` reads, if they were written from it."""
         path = Path(index_dir) / DIRNAME
+        meta = cls.meta_for(path, reader)
         try:
-            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-            if (meta.get("version") not in READS or meta.get("segments") != segment_ids(reader)
-                    or meta.get("documents") != reader.doc_count_all()):
-                return None
-            return cls(path, meta)
+            return cls(path, meta) if meta is not None else None
         except (OSError, ValueError, KeyError):
             return None  # unreadable or half-removed: Whoosh serves every read
+
+    @staticmethod
+    def meta_for(path: Path, reader) -> dict | None:
+        """The meta of the arrays in ``path`` if they were written from the segments ``reader``
+        reads, in a version a server reads; else None."""
+        try:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(meta, dict) or meta.get("version") not in READS or meta.get("segments") != segment_ids(reader)
+                or meta.get("documents") != reader.doc_count_all()):
+            return None
+        return meta
 
     def array(self, name: str) -> np.ndarray:
         """One of the files, by name (``dates.npy``, ``text.ids.raw`` ...), memory-mapped."""

@@ -31,6 +31,7 @@ from search.engines.whoosh.arrays import (
     VERSION,
     Arrays,
     dates_of,
+    generation_key,
     lengths_of,
     live_of,
     positional,
@@ -64,16 +65,16 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
     written = {"terms": 0, "postings": 0, "carried": 0}
     with ix.reader() as reader:
         present = tuple(f for f in fields if f in ix.schema)
-        base = _Base.of(previous, reader, min_df, present)
-        start = base.start if base is not None else 0
-        written["carried"] = start
         n = reader.doc_count_all()
         live = live_of(reader)
         alive = np.zeros(n, dtype=bool)
         alive[live] = True
+        base = _Base.of(previous, reader, min_df, present, alive)
+        start = base.start if base is not None else 0
+        written["carried"] = start
         np.save(out / "live.npy", live)
         np.save(out / "dates.npy", _joined(base, "dates.npy", dates_of(reader, start)))
-        ids, coarse, seq, digests = _stored(base, reader, alive)
+        ids, coarse, seq, digests = _stored(base, reader)
         (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
         (out / "digests.json").write_text(json.dumps(digests), encoding="utf-8")
         np.save(out / "coarse_dates.npy", coarse)
@@ -81,7 +82,7 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
         np.save(out / "ties.npy", tie_ranks(seq))
         if story_of is not None:
             np.save(out / "story.npy", stories_of(ids, story_of))
-        _write_facets(out, base, reader, alive, read_variants(index_dir))
+        _write_facets(out, base, reader, read_variants(index_dir))
         for field in present:
             np.save(out / f"{field}.lengths.npy", _joined(base, f"{field}.lengths.npy", lengths_of(reader, field, start)))
             with _PostingFiles(out, field, positional(ix.schema, field)) as sink:
@@ -89,7 +90,7 @@ def write(index_dir: str | os.PathLike, fields: tuple[str, ...], min_df: int | N
                     for text, p in _frequent(reader, field, min_df, sink.positions):
                         sink.add([text], np.array([len(p.ids)]), p)
                 else:
-                    base.carry(reader, field, min_df, alive, sink)
+                    base.carry(reader, field, min_df, sink)
             written["terms"] += len(sink.terms)
             written["postings"] += sink.postings
         meta = {"version": VERSION, "min_df": min_df, "segments": segment_ids(reader), "documents": n,
@@ -116,13 +117,13 @@ def _joined(base: _Base | None, name: str, tail: np.ndarray) -> np.ndarray:
     return np.concatenate([np.asarray(base.arrays.array(name)[:base.start], dtype=tail.dtype), tail])
 
 
-def _stored(base: _Base | None, reader, alive: np.ndarray) -> tuple[list, np.ndarray, np.ndarray, list]:
+def _stored(base: _Base | None, reader) -> tuple[list, np.ndarray, np.ndarray, list]:
     """Every document's id, coarse date, reading order and digest (:func:`arrays.stored_columns`)."""
     start = base.start if base is not None else 0
     ids, coarse, seq, digests = stored_columns(reader, start)
     if base is None:
         return ids, coarse, seq, digests
-    head = alive[:start]
+    head = base.keep[:start]
     old_ids, old_digests = base.ids()[:start], base.digests()[:start]
     return ([i if keep else None for i, keep in zip(old_ids, head)] + ids,
             np.concatenate([np.asarray(base.arrays.array("coarse_dates.npy")[:start]) & head, coarse]),
@@ -130,15 +131,13 @@ def _stored(base: _Base | None, reader, alive: np.ndarray) -> tuple[list, np.nda
             [d if keep else None for d, keep in zip(old_digests, head)] + digests)
 
 
-def _write_facets(out: Path, base: _Base | None, reader, alive: np.ndarray, variants) -> None:
+def _write_facets(out: Path, base: _Base | None, reader, variants) -> None:
     """Each counted facet field as indexed (``facets.F.raw.*``, what the next update carries) and
     as counted (``facets.F.*``: a name's spellings one value, :func:`facet_columns.shown`)."""
     for field in facet_columns.COUNTED_FIELDS:
         raw = facet_columns.read_raw(reader, field, base.start if base is not None else 0)
         if base is not None:
-            keep = np.zeros(base.documents, dtype=bool)
-            keep[:base.start] = alive[:base.start]
-            raw = facet_columns.joined(base.raw_facets(field), keep, raw)
+            raw = facet_columns.joined(base.raw_facets(field), base.keep, raw)
         np.save(out / f"facets.{field}.raw.docs.npy", raw.docs.astype(np.int32))
         np.save(out / f"facets.{field}.raw.ids.npy", raw.value_ids.astype(np.int32))
         (out / f"facets.{field}.raw.values.json").write_text(json.dumps(raw.values, ensure_ascii=False),
@@ -152,14 +151,17 @@ def _write_facets(out: Path, base: _Base | None, reader, alive: np.ndarray, vari
 
 class _Base:
     """The previous generation's arrays and how many of its documents this one keeps (``start``:
-    the documents of the leading segments both read, numbered alike)."""
+    the documents of the leading segments both read, numbered alike; ``keep``: which of the
+    previous documents are carried, the kept ones not deleted since)."""
 
-    def __init__(self, arrays: Arrays, start: int):
+    def __init__(self, arrays: Arrays, start: int, alive: np.ndarray):
         self.arrays, self.start = arrays, start
         self.documents = arrays.meta["documents"]
+        self.keep = np.zeros(self.documents, dtype=bool)
+        self.keep[:start] = alive[:start]
 
     @classmethod
-    def of(cls, previous, reader, min_df: int, fields: tuple[str, ...]) -> _Base | None:
+    def of(cls, previous, reader, min_df: int, fields: tuple[str, ...], alive: np.ndarray) -> _Base | None:
         """The base to carry forward from, None when a full write is needed: no previous arrays,
         another version, ``min_df`` or fields, or no leading segment kept."""
         if previous is None:
@@ -171,18 +173,16 @@ class _Base:
             return None
         if meta.get("version") != VERSION or meta.get("min_df") != min_df or meta.get("fields") != list(fields):
             return None
-        if not (path / "digests.json").exists():
-            return None  # (written from cdec871's child on)
-        start = 0
-        for old, (leaf, offset) in zip(meta.get("segments", []), reader.leaf_readers()):
-            segment = leaf.segment() if hasattr(leaf, "segment") else None
-            if segment is None or segment.segment_id() != old:
-                break
-            start = offset + leaf.doc_count_all()
+        now = generation_key(reader)  # (segment id, first document) of each segment read
+        ends = [offset for _segment, offset in now[1:]] + [reader.doc_count_all()]
+        kept = 0
+        while kept < min(len(now), len(meta.get("segments", []))) and now[kept][0] == meta["segments"][kept]:
+            kept += 1
+        start = ends[kept - 1] if kept else 0
         if start == 0 or start > meta.get("documents", 0):
             return None
         try:
-            return cls(Arrays(path, meta), start)
+            return cls(Arrays(path, meta), start, alive)
         except (OSError, ValueError, KeyError):
             return None
 
@@ -197,7 +197,7 @@ class _Base:
             json.loads((self.arrays.path / f"facets.{field}.raw.values.json").read_text(encoding="utf-8")),
             self.arrays.array(f"facets.{field}.raw.docs.npy"), self.arrays.array(f"facets.{field}.raw.ids.npy"))
 
-    def carry(self, reader, field: str, min_df: int, alive: np.ndarray, sink: _PostingFiles) -> None:
+    def carry(self, reader, field: str, min_df: int, sink: _PostingFiles) -> None:
         """Every term the previous arrays held: its postings on the kept documents, then those of
         the documents read since (numbered after them); then the terms the new documents alone
         hold ``min_df`` times."""
@@ -209,25 +209,23 @@ class _Base:
                 for raw, info in leaf.iter_field(field):
                     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                     fresh[text] = fresh.get(text, 0) + info.doc_frequency()
-        keep = np.zeros(self.documents, dtype=bool)
-        keep[:self.start] = alive[:self.start]
         starts = np.asarray(self.arrays.array(f"{field}.starts.npy"))
         t = 0
         while t < len(old_terms):
             end = int(np.searchsorted(starts, starts[t] + CHUNK, side="right")) - 1
             end = min(max(end, t + 1), len(old_terms))
-            self._chunk(reader, field, old_terms, t, end, starts, keep, fresh, sink)
+            self._chunk(reader, field, old_terms, t, end, starts, fresh, sink)
             t = end
         for text in sorted(text for text, df in fresh.items() if df >= min_df and text not in held):
             p = read_term(reader, field, text, positions=sink.positions)
             if len(p.ids):
                 sink.add([text], np.array([len(p.ids)]), p)
 
-    def _chunk(self, reader, field, old_terms, t0, t1, starts, keep, fresh, sink) -> None:
+    def _chunk(self, reader, field, old_terms, t0, t1, starts, fresh, sink) -> None:
         """Terms ``t0`` to ``t1`` of the previous arrays, carried forward (see :meth:`carry`)."""
         a, b = int(starts[t0]), int(starts[t1])
         ids = np.asarray(self.arrays.array(f"{field}.ids.raw")[a:b])
-        kept = keep[ids]
+        kept = self.keep[ids]
         term = np.repeat(np.arange(t0, t1), np.diff(starts[t0:t1 + 1]))[kept]
         parts = [TermPostings(ids[kept], np.asarray(self.arrays.array(f"{field}.tf.raw")[a:b])[kept])]
         terms = [term]
@@ -328,9 +326,9 @@ def digests(gen_dir: str | os.PathLike, reader) -> dict[str, str] | None:
     """id -> digest of every live document ``reader`` reads, from the arrays of ``gen_dir`` (a
     generation of the same segments; None if its arrays were not written from them or hold no
     digests: read them from Whoosh)."""
-    if Arrays.open(gen_dir, reader) is None:
-        return None
     folder = Path(gen_dir) / DIRNAME
+    if Arrays.meta_for(folder, reader) is None:
+        return None
     try:
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         found = json.loads((folder / "digests.json").read_text(encoding="utf-8"))
