@@ -7,27 +7,37 @@ See :mod:`search.engines.opensearch.writer` for how a build is swapped in.
 """
 from __future__ import annotations
 
+import pickle
+import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import partial
+from pathlib import Path
 
-from index.builder import BuildSummary, _checkpoint, changes, same_version
+from index.builder import STORY_SPILL, BuildSummary, StoryArticles, _checkpoint, changes, same_version
 from index.documents import Document, Problem, shown, warning
 from index.filetable import FileTable
 from index.first_indexed import FirstIndexed
 from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
+from index.stories.store import KeptArticles
+from index.stories.store import write as write_stories
 from index.variants import discover as discover_variants
 from index.variants import kept as kept_variants
 from search.analysis import ANALYZER_VERSION
+from search.engines.opensearch import stories as cluster_stories
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.reading import ClusterReading
-from search.engines.opensearch.writer import BULK_DOCS, Writer, build_id, prepare
+from search.engines.opensearch.writer import BUILD_PREFIX, BULK_DOCS, VOCABULARY_SUFFIX, Writer, build_id, prepare
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
+from search.stories import DIRNAME as STORIES_DIR
+from search.stories import StoryIndex
 from search.vocabulary import Spellings
 
 
@@ -41,7 +51,11 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
 
     ``part``/``build``: load part k of n of the collection into the build ``build``
     (several machines, one build); ``publish=False`` leaves it unpublished until
-    ``akhbar index --engine opensearch --publish BUILD``."""
+    ``akhbar index --engine opensearch --publish BUILD``.  A build in parts has no stories.
+
+    Stories are grouped here, with the embedded engine's code, in a folder that is then stored in
+    the cluster (``search.engines.opensearch.stories``); the articles are loaded once their
+    stories are known (each one's ``story`` field), from a spool file the reading fills."""
     summary = BuildSummary()
     started = time.perf_counter()
     if progress is None:
@@ -57,23 +71,30 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                                               "built again in full"))
         if on_problem:
             on_problem(summary.problems[-1])
-    existing = writer.existing() if update and served else {}
-    if update and served and served_meta.get("recognizer_version") != recognizer_version():
+    updating = bool(update and served)
+    existing = writer.existing() if updating else {}
+    if updating and served_meta.get("recognizer_version") != recognizer_version():
         existing = dict.fromkeys(existing, "")
     first = FirstIndexed(writer.first_indexed(served) if served else {})  # (a full build keeps them too)
     build = build or build_id()
-    target = served if update and served else None
+    target = served if updating else None
     if target is None:
         meta = {"analyzer_version": ANALYZER_VERSION, "recognizer_version": recognizer_version(),
                 "schema_version": SCHEMA_VERSION, "stemmer": stemmer, "titles": titles,
                 "collections": [shown(str(c)) for c in collections]}
         target = writer.create(build, meta, shards, replicas)
-    # an update reads again only the files that changed (index.filetable; the cluster keeps no story features)
-    unread = FileTable(writer.files(served)).usable(existing, existing) if update and served else FileTable()
+    grouping = part is None  # (parts: no process sees the whole collection)
+    previous = _previous_stories(writer, served, served_meta) if updating and grouping else None
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=_cache_of(target)))
+    stories = StoryArticles(KeptArticles.open(previous) if previous is not None else KeptArticles(),
+                            work / STORY_SPILL)
+    spool = _Spool(work / "documents.pkl")
+    # an update reads again only the files that changed (index.filetable) when their stories are kept
+    unread = FileTable(writer.files(served)).usable(existing, stories.previous) if updating else FileTable()
     files = FileTable()
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
-                       stories=False, files=unread)  # the cluster does not group stories (yet)
+                       stories=grouping, files=unread)
     if progress:
         from tqdm import tqdm
         items = tqdm(items, unit=" docs", file=sys.stderr, mininterval=0.5)
@@ -83,74 +104,149 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     changed: list[str] = []
     same = SameArticles(summary.republished)  # (the cluster keeps no table of them yet: their ids answer 404)
 
-    old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
-
-    def documents():
-        buffered: list = []
-        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS,
-                                      same=same, files=files):
-            first.stamp(item)
-            if replaces:
-                changed.append(item.id)
-            forms.update(item.prepared["forms"])
-            spellings.add_title(item.title)
-            buffered.append(item)
-            if len(buffered) >= 500:
-                yield from flush(buffered)
-        yield from flush(buffered)
-
-    def flush(buffered: list):
-        """Read the indexed copies of changed articles before the new ones overwrite them."""
-        if changed:
-            old.update(writer.old_forms(target, changed, stemmer))
-            changed.clear()
-        yield from buffered
-        buffered.clear()
-
     def bulk_error(info):
         op = next(iter(info.values()))
         raise BuildError(f"OpenSearch refused an article ({op.get('status')}: {op.get('error')}); "
                          "the previous index is still served")
 
     try:
-        if update and served:
-            writer.load(target, documents(), bulk_error)
-            gone = sorted(existing.keys() - seen)
-            if gone:
-                old.update(writer.old_forms(target, gone, stemmer))
+        for item, replaces in changes(items, existing, summary, on_problem, seen, write_checkpoint=2 * BULK_DOCS,
+                                      on_unchanged=stories.keep if grouping else None, same=same, files=files):
+            first.stamp(item)
+            if replaces:
+                changed.append(item.id)
+            forms.update(item.prepared["forms"])
+            spellings.add_title(item.title)
+            if grouping:
+                stories.add(item)
+            spool.add(item)
+        summary.lap("read")
+        story: dict[str, str] = {}
+        if grouping:
+            grouped = write_stories(work, stories.kept(), same.rows(), previous / STORIES_DIR if previous and not regroup
+                                    else None, stories.fresh)
+            story, summary.stories_kept = grouped.story, grouped.incremental
+            stories.remove()
+            summary.lap("stories")
+        old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
+        gone = sorted(existing.keys() - seen)
+        if updating:
+            old.update(writer.old_forms(target, changed + gone, stemmer))
+        _checkpoint("write")
+        writer.load(target, spool.documents(), bulk_error, story)
+        spool.remove()
+        summary.lap("load")
+        if updating:
             writer.delete(target, gone)
             summary.deleted = len(gone)
+            kept_before = _stories_of(previous)  # (an index without stories: each article was its own)
+            moved = {i: s for i, s in story.items() if i not in spool.ids and kept_before.get(i, i) != s}
+            writer.load(target, _indexed_again(writer, target, sorted(moved), stemmer), bulk_error, moved)
             vocabulary, rows = writer.vocabulary(target)
             vocabulary.subtract(old)
             vocabulary.update(forms)
             spellings.merge(rows)  # deleted articles' spellings stay: display only
-            previous = writer.variants(target)  # (stored beside the vocabulary, which is written again)
             writer.replace_vocabulary(target, vocabulary, spellings.rows())
             writer.save_files(target, files.files)
-            figures = kept_variants(previous, summary.added + summary.updated + summary.deleted, summary.read, regroup)
-            if figures is not None:
-                writer.save_variants(target, previous)
-                summary.variants = figures
-            else:
-                summary.variants = _find_variants(writer, url, target, stemmer)
+            _save_stories(writer, target, work)
+            figures = kept_variants(writer.variants(target), summary.added + summary.updated + summary.deleted,
+                                    summary.read, regroup)
+            summary.variants = figures if figures is not None else _find_variants(writer, url, target, stemmer)
             writer.mark_updated(target)
         else:
-            writer.load(target, documents(), bulk_error)
             writer.save_vocabulary(target, f"part-{part[0]}-of-{part[1]}" if part else "all", forms, spellings.rows())
-            if part is None:  # (an update reads every file of a build loaded in parts)
+            if grouping:  # (an update reads every file of a build loaded in parts)
                 writer.save_files(target, files.files)
+                _save_stories(writer, target, work)
             if publish:  # (parts: when the last is in, at --publish)
                 summary.variants = _find_variants(writer, url, target, stemmer)
             _checkpoint("swap")
             if publish:
                 writer.publish(build, replicas)
+        summary.lap("publish")
     except BaseException:
-        if not (update and served) and publish:
+        if not updating and publish:
             writer.abort(build)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     summary.documents = int(writer.es.count(index=target)["count"]) if (publish or update) else summary.added
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Spool:
+    """The documents a build writes, kept in a file until their stories are known (the process
+    holds none of them); each document's story features are left out (the stories have them)."""
+
+    def __init__(self, path: Path):
+        self.path, self.ids = path, set()
+        self._out = open(path, "wb")
+        self._count = 0
+
+    def add(self, doc: Document) -> None:
+        doc.story = None
+        pickle.dump(doc, self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.ids.add(doc.id)
+        self._count += 1
+
+    def documents(self) -> Iterator[Document]:
+        self._out.close()
+        with open(self.path, "rb") as fh:
+            for _ in range(self._count):
+                yield pickle.load(fh)
+
+    def remove(self) -> None:
+        self._out.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _indexed_again(writer: Writer, index: str, ids: list[str], stemmer: str) -> Iterator[Document]:
+    """Articles of ``index`` as documents to load again (another story: a partial update would lose
+    the analyzed fields the ``_source`` leaves out), from their ``_source``."""
+    for src in writer.sources(index, ids):
+        date = datetime.fromisoformat(src["date"]) if src.get("date") else None
+        doc = Document(src["id"], src.get("title") or "", src.get("body") or "", origin="", seq=src["seq"],
+                       source=(src.get("source") or [None])[0], date=date,
+                       date_precision=src.get("date_precision") or ("day" if date else None), url=src.get("url"),
+                       category=src.get("category"), persons=src.get("persons") or [], places=src.get("places") or [],
+                       organizations=src.get("organizations") or [], indexed=src.get("indexed"))
+        doc.prepared = prepare(doc, stemmer)
+        yield doc
+
+
+def _cache_of(index: str) -> Path:
+    folder = cluster_stories.cache_dir() / index
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _previous_stories(writer: Writer, served: str | None, meta: dict) -> Path | None:
+    """The stories folder (its parent) an update starts from: this machine's copy of the one served,
+    or the one the cluster stores, fetched whole; None if the served index has none."""
+    stamp = meta.get("stories")
+    if not served or not stamp:
+        return None
+    return cluster_stories.cached(writer.es, served, served + VOCABULARY_SUFFIX, stamp, names=None)
+
+
+def _stories_of(previous: Path | None) -> dict[str, str]:
+    """id -> story id of the stories folder (its parent) ``previous``."""
+    if previous is None:
+        return {}
+    index = StoryIndex.open(previous)
+    if index is None:
+        return {}
+    return {doc_id: index.ids[int(s)] for doc_id, s in zip(index.ids, index.story.tolist())}
+
+
+def _save_stories(writer: Writer, index: str, work: Path) -> None:
+    """Store the build's stories folder in the cluster, and keep it here for the next update."""
+    stamp = build_id()
+    writer.save_stories(index, work, stamp)
+    cluster_stories.keep(work, index, stamp)
+    served = writer.served()
+    cluster_stories.forget(writer.name + BUILD_PREFIX, {index} | ({served} if served else set()))
 
 
 def _same_version(meta: dict) -> bool:

@@ -110,10 +110,16 @@ def opensearch_cluster(tmp_path_factory):
     if started.returncode != 0:
         pytest.fail(f"the test cluster did not start:\n{started.stdout}\n{started.stderr}")
     url = ",".join(f"http://127.0.0.1:{TEST_CLUSTER_HTTP + i}" for i in range(3))
+    cache = os.environ.get("AKHBAR_CACHE")
+    os.environ["AKHBAR_CACHE"] = str(home / "cache")  # the stories the builds keep and the engines fetch
     try:
         yield url, home
     finally:
         subprocess.run(script + ["stop"], env=env, capture_output=True, timeout=300)
+        if cache is None:
+            os.environ.pop("AKHBAR_CACHE", None)
+        else:
+            os.environ["AKHBAR_CACHE"] = cache
 
 
 @contextmanager

@@ -209,7 +209,7 @@ def _eval_stories(args, stories, where: str) -> int:
     from index.stories.evaluate import pair_set, read_pairs, score
 
     if stories is None:
-        print(f"{where}: no stories (an index built before them, a cluster's, or none): rebuild it with the embedded engine",
+        print(f"{where}: no stories (an index built before them, a cluster's built in parts, or none): rebuild it",
               file=sys.stderr)
         return 2
     pairs = read_pairs(args.pairs)

@@ -595,7 +595,7 @@ def merge_stories(days: np.ndarray, X, story_of: list[int], sources: list, terms
     first report started a story of its own."""
     from scipy.sparse import csr_matrix, diags
 
-    story = np.asarray(story_of)
+    story = np.asarray(story_of, dtype=np.int64)
     dated = np.isfinite(days)
     first_day = dated.copy()  # a story's first day of articles
     first_day[dated] = days[dated] - days[story[dated]] <= 1.0

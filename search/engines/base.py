@@ -32,6 +32,10 @@ class Matches:
     state: Any = field(repr=False, default=None)  # engine-specific: the version and the matched set
 
 
+#: Other matching articles of a story listed with its best-ranked one (:meth:`Engine.grouped`).
+OTHERS = 10
+
+
 @dataclass
 class Hit:
     """One ranked article: its fields (:data:`ARTICLE_FIELDS`) and score (None when sorted by date)."""

@@ -26,7 +26,7 @@ SCRIPT = (
     f" return query.boost * idf * (tf * ({BM25_K1} + 1)) / (tf + {BM25_K1} * ((1 - {BM25_B}) + {BM25_B} * doc.length / avgdl));"
 )
 #: The mapping's version: an index of another version is rebuilt, not read.
-MAPPING_VERSION = 3  # 3: indexed; 2: date_precision
+MAPPING_VERSION = 4  # 4: story; 3: indexed; 2: date_precision
 
 
 def settings(shards: int, replicas: int) -> dict:
@@ -54,6 +54,7 @@ def mappings(meta: dict) -> dict:
         "category": {"type": "keyword"},
         "digest": {"type": "keyword"},
         "indexed": {"type": "date", "index": False},  # when the article first entered the index (index.first_indexed)
+        "story": {"type": "keyword"},  # the id of its story's first article (itself when alone): searches collapse on it
     }
     for field in SCORED_TEXT_FIELDS:
         props[field] = dict(text, index_options="positions" if field in POSITIONAL else "freqs")

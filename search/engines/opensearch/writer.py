@@ -27,7 +27,7 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from search.analysis import analyze, broad_analyzer, exact_analyzer, stemmed_analyzer
-from search.engines.opensearch import mapping
+from search.engines.opensearch import mapping, stories
 from search.engines.opensearch.connection import client, unavailable
 from search.errors import BuildError, EngineUnavailableError
 from search.fields import FACET_FIELDS, FILTER_FIELDS, scored_text
@@ -44,6 +44,10 @@ FILES_PART = "files-"
 FILES_CHUNK = 2000
 #: The id, in a build's vocabulary index, of its house spellings.
 VARIANTS_DOC = "variants"
+#: The vocabulary index's documents of document frequencies and spellings: not the file table, the
+#: house spellings or the stories folder (``search.engines.opensearch.stories``) stored beside them.
+VOCABULARY_PARTS = {"bool": {"must_not": [{"prefix": {"part": FILES_PART}}, {"prefix": {"part": stories.PART}},
+                                          {"terms": {"part": [VARIANTS_DOC, stories.MANIFEST]}}]}}
 
 
 def doc_key(doc_id: str) -> str:
@@ -162,15 +166,18 @@ class Writer:
                     raise
         return index
 
-    def load(self, index: str, docs, on_error) -> int:
-        """Bulk-load prepared documents (an iterable of ``Document`` with ``prepared``); returns how many."""
+    def load(self, index: str, docs, on_error, story: dict[str, str] | None = None) -> int:
+        """Bulk-load prepared documents (an iterable of ``Document`` with ``prepared``), each with its
+        story (``story``: id -> its story's id; an article not in it is its own); returns how many."""
         from opensearchpy import helpers
+
+        story = story or {}
 
         def actions():
             for doc in docs:
-                source = doc.prepared["source"]
+                source = dict(doc.prepared["source"], story=story.get(doc.id, doc.id))
                 if doc.indexed:
-                    source = dict(source, indexed=doc.indexed)
+                    source["indexed"] = doc.indexed
                 yield {"_index": index, "_id": doc_key(doc.id), "_source": source}
 
         loaded = 0
@@ -215,6 +222,31 @@ class Writer:
         for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"prefix": {"part": FILES_PART}}}):
             out.update(json.loads(hit["_source"]["files"]))
         return out
+
+    def save_stories(self, index: str, folder, stamp: str) -> None:
+        """Store a stories folder (``folder``: the one holding ``stories/``) beside ``index``'s vocabulary,
+        replacing the one stored before, and give ``index`` its stamp (``_meta.stories``)."""
+        from opensearchpy import helpers
+
+        vocabulary = index + VOCABULARY_SUFFIX
+        self._call(self.es.delete_by_query, index=vocabulary, refresh=True,
+                   body={"query": {"bool": {"should": [{"prefix": {"part": stories.PART}},
+                                                       {"term": {"part": stories.MANIFEST}}]}}})
+        docs = list(stories.chunks(folder / stories.DIRNAME))
+        docs[-1][1]["stamp"] = stamp
+        actions = ({"_index": vocabulary, "_id": key, "_source": src} for key, src in docs)
+        for ok, info in helpers.streaming_bulk(self.es, actions, chunk_size=4, max_chunk_bytes=BULK_BYTES * 4,
+                                               max_retries=8, raise_on_error=False):
+            if not ok:
+                raise BuildError(f"OpenSearch did not store the stories ({info}); the previous index is still served")
+        self._call(self.es.indices.refresh, index=vocabulary)
+        self._call(self.es.indices.put_mapping, index=index, body={"_meta": dict(self._meta(index), stories=stamp)})
+
+    def sources(self, index: str, ids: list[str]):
+        """The ``_source`` of each article of ``ids`` that ``index`` holds."""
+        for start in range(0, len(ids), BULK_DOCS):
+            found = self._call(self.es.mget, index=index, body={"ids": [doc_key(i) for i in ids[start:start + BULK_DOCS]]})
+            yield from (d["_source"] for d in found["docs"] if d.get("found"))
 
     def variants(self, index: str):
         """The house spellings stored with ``index`` (:data:`search.variants.NONE` if none)."""
@@ -293,14 +325,13 @@ class Writer:
 
         forms: Counter = Counter()
         spellings: list = []
-        not_files = {"query": {"bool": {"must_not": {"prefix": {"part": FILES_PART}}}}}
-        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query=not_files):
+        for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": VOCABULARY_PARTS}):
             forms.update(dict(zip(hit["_source"].get("terms", ()), hit["_source"].get("df", ()))))
             spellings += hit["_source"].get("spellings", [])
         return forms, spellings
 
     def replace_vocabulary(self, index: str, forms: Counter, spellings: list) -> None:
-        self._call(self.es.delete_by_query, index=index + VOCABULARY_SUFFIX, body={"query": {"match_all": {}}},
+        self._call(self.es.delete_by_query, index=index + VOCABULARY_SUFFIX, body={"query": VOCABULARY_PARTS},
                    refresh=True)
         self.save_vocabulary(index, "all", +forms, spellings)
         self._call(self.es.indices.refresh, index=index + VOCABULARY_SUFFIX)

@@ -31,7 +31,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.reading import CorruptIndexError
 from whoosh.util.times import datetime_to_long
 
-from search.engines.base import Hit, Matches
+from search.engines.base import OTHERS, Hit, Matches
 from search.engines.whoosh import arrays
 from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.docsets import generation_key, matching_docs
@@ -178,9 +178,6 @@ def _reads(method):
 
     return call
 
-
-#: Other matching articles of a story listed with its best-ranked one.
-OTHERS = 10
 
 #: A searcher replaced by a newer generation's stays open this long (longer than any request may take).
 RETIRE_SECONDS = 60.0
