@@ -25,7 +25,7 @@ from pathlib import Path
 
 from index.archives import archive_of
 from index.documents import Document, Problem, shown, warning
-from index.filetable import FileEnd, FileTable, Kept
+from index.filetable import FileEnd, FileTable, Kept, StaleFileTable, read_again_when_stale
 from index.first_indexed import FirstIndexed
 from index.metadata import DAY_OR_TIME
 from index.ner import recognizer_version
@@ -45,7 +45,7 @@ from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
 from search.stories import DIRNAME as STORIES_DIR
-from search.stories import REPUBLISHED
+from search.stories import REPUBLISHED, republished_copies
 from search.vocabulary import Spellings
 
 LOCK = ".build.lock"
@@ -186,11 +186,12 @@ def _swap(root: Path, new_gen: Path) -> None:
         os.close(dir_fd)
 
 
+@read_again_when_stale
 def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *, update: bool = False,
                 progress: bool | None = None, on_problem: Callable[[Problem], None] | None = None,
                 titles: bool = True, stemmer: str = "akhbar", workers: int | None = None,
                 follow_links: bool = False, metadata: str | os.PathLike | None = None,
-                regroup: bool = False) -> BuildSummary:
+                regroup: bool = False, trust_files: bool = True) -> BuildSummary:
     """Build (or with ``update``, refresh) the index at ``root`` from ``collections``.
 
     ``progress``: show a progress bar on stderr (default: when stderr is a terminal).
@@ -200,7 +201,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
     ``follow_links``: read symbolic links that lead out of a collection folder (default: report them).
     ``metadata``: a sidecar table of the articles' source, date, url and title (``index.sidecar``).
     ``regroup``: an update finds the house spellings again however few articles it changes
-    (``index.variants.discover.KEEP_SHARE``).
+    (``index.variants.discover.KEEP_SHARE``).  ``trust_files=False``: an update reads every file
+    (it does so by itself when the file table is stale, :class:`index.filetable.StaleFileTable`).
     """
     root = Path(root)
     summary = BuildSummary()
@@ -211,6 +213,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
         _remove_stale(root)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         tmp = root / f"{TMP_PREFIX}{stamp}"
+        story_articles: StoryArticles | None = None
         try:
             live = current_dir(root)
             if update and live.is_dir() and not same_version(read_meta(root)):
@@ -236,7 +239,8 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
                 ix, existing = WhooshWriter.create(tmp, stemmer), {}
             # an update reads again only the files that changed (index.filetable); every build keeps the table
             previous_files = FileTable.read(live) if update and live.is_dir() else FileTable()
-            unread = previous_files.usable(existing, story_articles.previous)
+            unread = previous_files.usable(existing, story_articles.previous, republished_copies(live / STORIES_DIR)) \
+                if trust_files else FileTable()
             items = read_items(collections, titles, follow_links, metadata, files=unread)
             same = SameArticles(summary.republished)
             files = FileTable()
@@ -292,13 +296,20 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             _checkpoint("rename")
             _swap(root, gen)
         except BuildError:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, story_articles)
             raise
         except ERRORS as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, story_articles)
             raise BuildError(f"build failed, the previous index is still served: {exc}") from exc
         _remove_stale(root)
     return summary
+
+
+def _discard(tmp: Path, story_articles: StoryArticles | None) -> None:
+    """Remove what a failed build wrote (its story articles' files closed first)."""
+    if story_articles is not None:
+        story_articles.remove()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _nothing_changed(live: Path, root: Path, summary: BuildSummary, same: SameArticles, files: FileTable,
@@ -420,6 +431,8 @@ def changes(items, existing: dict[str, str], summary: BuildSummary, on_problem, 
             for doc_id, _digest, url, text, day, category, address in item.articles:
                 if same is not None and same.first_of_keys(doc_id, url, text, day, category, address) is not None:
                     continue
+                if doc_id not in existing:  # a copy taken as read whose first is gone: it is the article now
+                    raise StaleFileTable(item.path)
                 seen.add(doc_id)
                 summary.unchanged += 1
                 if on_unchanged:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.builder import STORY_SPILL, BuildSummary, StoryArticles, _checkpoint, changes, same_version
 from index.documents import Document, Problem, shown, warning
-from index.filetable import FileTable
+from index.filetable import FileTable, read_again_when_stale
 from index.first_indexed import FirstIndexed
 from index.ner import recognizer_version
 from index.pipeline import iter_items
@@ -37,16 +37,17 @@ from search.engines.opensearch.writer import BUILD_PREFIX, BULK_DOCS, VOCABULARY
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
 from search.stories import DIRNAME as STORIES_DIR
-from search.stories import StoryIndex
+from search.stories import StoryIndex, republished_copies
 from search.vocabulary import Spellings
 
 
+@read_again_when_stale
 def build_opensearch(collections, url: str, name: str, *, update: bool = False, progress: bool | None = None,
                      on_problem: Callable[[Problem], None] | None = None, titles: bool = True,
                      stemmer: str = "akhbar", workers: int | None = None, follow_links: bool = False,
                      shards: int = 1, replicas: int = 1, part: tuple[int, int] | None = None,
                      build: str | None = None, publish: bool = True, metadata: str | None = None,
-                     regroup: bool = False) -> BuildSummary:
+                     regroup: bool = False, trust_files: bool = True) -> BuildSummary:
     """Build (or with ``update``, refresh) the index ``name`` on the cluster at ``url``.
 
     ``part``/``build``: load part k of n of the collection into the build ``build``
@@ -90,7 +91,9 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                             work / STORY_SPILL)
     spool = _Spool(work / "documents.pkl")
     # an update reads again only the files that changed (index.filetable) when their stories are kept
-    unread = FileTable(writer.files(served)).usable(existing, stories.previous) if updating else FileTable()
+    unread = FileTable(writer.files(served)).usable(
+        existing, stories.previous, republished_copies(previous / STORIES_DIR) if previous else {}) \
+        if updating and trust_files else FileTable()
     files = FileTable()
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
@@ -169,6 +172,8 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             writer.abort(build)
         raise
     finally:
+        spool.remove()
+        stories.remove()
         shutil.rmtree(work, ignore_errors=True)
     summary.documents = int(writer.es.count(index=target)["count"]) if (publish or update) else summary.added
     summary.seconds = time.perf_counter() - started
@@ -180,7 +185,8 @@ class _Spool:
     holds none of them); each document's story features are left out (the stories have them)."""
 
     def __init__(self, path: Path):
-        self.path, self.ids = path, set()
+        self.path = path
+        self.ids: set[str] = set()
         self._out = open(path, "wb")
         self._count = 0
 

@@ -63,6 +63,20 @@ def arrays_of(ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return by_row, by_row[rows], rows
 
 
+def republished_rows(folder: Path) -> list[list]:
+    """The stories folder's republished copies: ``[id, first id, category, url]`` each (none in a
+    folder written before them, or one that cannot be read)."""
+    try:
+        return json.loads((Path(folder) / REPUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+def republished_copies(folder: Path) -> dict[str, str]:
+    """The stories folder's republished copies: id -> the id of the article each repeats."""
+    return {row[0]: row[1] for row in republished_rows(folder)}
+
+
 class StoryIndex:
     """Stories of one generation folder (see :meth:`open`)."""
 
@@ -81,10 +95,7 @@ class StoryIndex:
         self._by_story = order
         self._starts = np.searchsorted(np.asarray(self.story)[order], np.arange(len(self.ids) + 1))
         self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        try:  # id -> (first id, category, url); a generation built before it has none
-            rows = json.loads((folder / REPUBLISHED).read_text(encoding="utf-8"))
-        except OSError:
-            rows = []
+        rows = republished_rows(folder)  # id -> (first id, category, url)
         self._republished = {r[0]: tuple(r[1:]) for r in rows}
         self._republications: dict[str, list[dict]] = {}
         for r in rows:

@@ -312,6 +312,26 @@ def test_a_cluster_update_reads_again_only_the_files_whose_size_or_time_changed(
         assert cluster.variants() is not None  # (the vocabulary index, where the table is kept, still reads)
 
 
+def test_a_cluster_update_takes_the_file_of_a_republished_copy_as_read(tmp_path, opensearch_cluster):
+    """As the embedded build does: a republished copy's file is taken as read while the article it
+    repeats is indexed; when that article is gone, the update reads every file and indexes the copy."""
+    from tests.test_builder import write_republished
+
+    url, name = _url(opensearch_cluster), "test-copies"
+    c = tmp_path / "c"
+    write_republished(c)
+    first = build_opensearch([c], url, name, replicas=1, progress=False)
+    assert first.added == 2 and len(first.republished) == 1
+    same = build_opensearch([c], url, name, update=True, progress=False)
+    assert (same.files_kept, same.unchanged, len(same.republished)) == (3, 2, 1)
+    (c / "a.jsonl").unlink()
+    gone = build_opensearch([c], url, name, update=True, progress=False)
+    assert (gone.added, gone.deleted, gone.files_kept, gone.republished) == (1, 1, 0, [])
+    with open_engine(url, "opensearch", name) as cluster:
+        assert cluster.document("f2")["category"] == "العالم العربي" and cluster.document("f1") is None
+        assert search(cluster, "طرابلس")["total"] == 1
+
+
 def test_parts_loaded_separately_and_published_equal_one_build(tmp_path, opensearch_cluster, engine):
     """Two machines' parts (here two runs) of the sample, published together, serve what one build serves."""
     url = _url(opensearch_cluster)
