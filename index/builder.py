@@ -229,7 +229,7 @@ def build_index(collections: list[str | os.PathLike], root: str | os.PathLike, *
             summary.lap("previous stories")
             if update and live.is_dir():
                 spellings.merge(read_spellings(root))  # deleted articles' spellings stay: display only
-                ix = WhooshWriter.copy(live, tmp)
+                ix = WhooshWriter.copy(live, tmp, leave=(STORIES_DIR,))  # (the stories are written again)
                 summary.lap("copy")
                 existing = ix.digests()
                 summary.lap("digests")

@@ -23,7 +23,7 @@ from search.engines.opensearch import stories as cluster_stories
 from search.engines.opensearch.connection import client, redact, unavailable
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.queries import search_query
-from search.engines.opensearch.writer import VARIANTS_DOC, VOCABULARY_SUFFIX, doc_key
+from search.engines.opensearch.writer import VARIANTS_DOC, VOCABULARY_PARTS, VOCABULARY_SUFFIX, doc_key
 from search.engines.settings import StoreSettings
 from search.errors import IndexMissingError
 from search.fields import ENTITY_FIELDS, FACET_FIELDS, FACET_LIMIT, FILTER_FIELDS, SCHEMA_VERSION
@@ -354,7 +354,7 @@ class OpenSearchEngine:
 
         index, _meta, _shards = self._current()
         try:
-            for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
+            for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": VOCABULARY_PARTS}):
                 yield hit["_source"]
         except E.TransportError as exc:
             raise unavailable(self.url, exc) from exc

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from search.engines.opensearch.connection import client, unavailable
-from search.engines.opensearch.writer import VOCABULARY_SUFFIX, _analyzers
+from search.engines.opensearch.writer import VOCABULARY_PARTS, VOCABULARY_SUFFIX, _analyzers
 from search.variants import ArticleWords
 
 #: Articles read a page.
@@ -26,7 +26,7 @@ class ClusterReading:
         self.es = client(url)
         self.frequency: dict[str, int] = {}
         try:
-            for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": {"match_all": {}}}):
+            for hit in helpers.scan(self.es, index=index + VOCABULARY_SUFFIX, query={"query": VOCABULARY_PARTS}):
                 for term, df in zip(hit["_source"].get("terms", ()), hit["_source"].get("df", ())):
                     self.frequency[term] = self.frequency.get(term, 0) + df
             self.documents = int(self.es.count(index=index)["count"])

@@ -70,7 +70,7 @@ def fetch(es, vocabulary_index: str, dest: Path, names: tuple[str, ...] | None =
     pieces: dict[str, dict[int, bytes]] = {name: {} for name in wanted}
     query = {"query": {"bool": {"should": [{"prefix": {"part": f"{PART}{name}-"}} for name in sorted(wanted)],
                                 "minimum_should_match": 1}}}
-    for hit in helpers.scan(es, index=vocabulary_index, query=query, size=8):
+    for hit in helpers.scan(es, index=vocabulary_index, query=query, size=2):
         src = hit["_source"]
         if src.get("file") in pieces:
             pieces[src["file"]][src["n"]] = base64.b64decode(src["data"])

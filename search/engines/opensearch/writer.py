@@ -235,7 +235,7 @@ class Writer:
         docs = list(stories.chunks(folder / stories.DIRNAME))
         docs[-1][1]["stamp"] = stamp
         actions = ({"_index": vocabulary, "_id": key, "_source": src} for key, src in docs)
-        for ok, info in helpers.streaming_bulk(self.es, actions, chunk_size=4, max_chunk_bytes=BULK_BYTES * 4,
+        for ok, info in helpers.streaming_bulk(self.es, actions, chunk_size=1, max_chunk_bytes=BULK_BYTES,
                                                max_retries=8, raise_on_error=False):
             if not ok:
                 raise BuildError(f"OpenSearch did not store the stories ({info}); the previous index is still served")

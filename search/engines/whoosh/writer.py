@@ -13,6 +13,7 @@ Whoosh's multi-process writer does with ``multisegment=True``).
 """
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,20 @@ def to_fields(doc, scored_fields: tuple[str, ...] = SCORED_TEXT_FIELDS) -> dict:
     return fields
 
 
+#: Whoosh's index name (its default): segment files are ``MAIN_<segment id>.<part>``.
+INDEX_NAME = "MAIN"
+
+
+def _link_segments(src: str, dst: str) -> None:
+    """Link a Whoosh segment file (``MAIN_<segment>.*``); copy anything else (files written again in
+    place, such as the lock, must not be shared with the generation served)."""
+    name = os.path.basename(src)
+    if name.startswith(f"{INDEX_NAME}_") and not name.endswith("WRITELOCK"):
+        os.link(src, dst)
+    else:
+        shutil.copy2(src, dst)
+
+
 class WhooshWriter:
     """The Whoosh index of a generation folder being built."""
 
@@ -80,10 +95,13 @@ class WhooshWriter:
         return cls(windex.create_in(str(path), build_schema(stemmer)))
 
     @classmethod
-    def copy(cls, live: Path, path: Path) -> WhooshWriter:
-        """A copy of the live generation, to update (its arrays are carried forward at the end:
-        :mod:`arrays_writer`)."""
-        shutil.copytree(live.resolve(), path, ignore=shutil.ignore_patterns(arrays.DIRNAME))
+    def copy(cls, live: Path, path: Path, leave: tuple[str, ...] = ()) -> WhooshWriter:
+        """A copy of the live generation, to update, but the folders ``leave`` (written again) and its
+        arrays (carried forward at the end: :mod:`arrays_writer`).  Whoosh's segment files are
+        linked, not copied: a segment is never written once made (its deletions are kept in the
+        table of contents, a file of its own)."""
+        shutil.copytree(live.resolve(), path, ignore=shutil.ignore_patterns(arrays.DIRNAME, *leave),
+                        copy_function=_link_segments)
         return cls(windex.open_dir(str(path)), live.resolve() / arrays.DIRNAME)
 
     def digests(self) -> dict[str, str]:
