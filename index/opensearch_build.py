@@ -18,24 +18,30 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from index.builder import STORY_SPILL, BuildSummary, StoryArticles, _checkpoint, changes, same_version
-from index.documents import Document, Problem, shown, warning
+from index.build_steps import (
+    STORY_SPILL,
+    BuildSummary,
+    StoryArticles,
+    build_meta,
+    changes,
+    checkpoint,
+    recognizer_changed,
+    same_version,
+)
+from index.documents import Document, Problem, warning
 from index.filetable import FileTable, read_again_when_stale
 from index.first_indexed import FirstIndexed
-from index.ner import recognizer_version
 from index.pipeline import iter_items
 from index.republished import SameArticles
 from index.stories.store import KeptArticles
 from index.stories.store import write as write_stories
 from index.variants import discover as discover_variants
 from index.variants import kept as kept_variants
-from search.analysis import ANALYZER_VERSION
 from search.engines.opensearch import stories as cluster_stories
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BUILD_PREFIX, BULK_DOCS, VOCABULARY_SUFFIX, Writer, build_id, prepare
 from search.errors import BuildError
-from search.fields import SCHEMA_VERSION
 from search.stories import DIRNAME as STORIES_DIR
 from search.stories import StoryIndex, republished_copies
 from search.vocabulary import Spellings
@@ -74,16 +80,13 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             on_problem(summary.problems[-1])
     updating = bool(update and served)
     existing = writer.existing() if updating else {}
-    if updating and served_meta.get("recognizer_version") != recognizer_version():
+    if updating and recognizer_changed(served_meta):
         existing = dict.fromkeys(existing, "")
     first = FirstIndexed(writer.first_indexed(served) if served else {})  # (a full build keeps them too)
     build = build or build_id()
     target = served if updating else None
     if target is None:
-        meta = {"analyzer_version": ANALYZER_VERSION, "recognizer_version": recognizer_version(),
-                "schema_version": SCHEMA_VERSION, "stemmer": stemmer, "titles": titles,
-                "collections": [shown(str(c)) for c in collections]}
-        target = writer.create(build, meta, shards, replicas)
+        target = writer.create(build, build_meta(collections, stemmer, titles), shards, replicas)
     grouping = part is None  # (parts: no process sees the whole collection)
     previous = _previous_stories(writer, served, served_meta) if updating and grouping else None
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=_cache_of(target)))
@@ -135,7 +138,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         gone = sorted(existing.keys() - seen)
         if updating:
             old.update(writer.old_forms(target, changed + gone, stemmer))
-        _checkpoint("write")
+        checkpoint("write")
         writer.load(target, spool.documents(), bulk_error, story)
         spool.remove()
         summary.lap("load")
@@ -163,7 +166,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 _save_stories(writer, target, work)
             if publish:  # (parts: when the last is in, at --publish)
                 summary.variants = _find_variants(writer, url, target, stemmer)
-            _checkpoint("swap")
+            checkpoint("swap")
             if publish:
                 writer.publish(build, replicas)
         summary.lap("publish")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import index.build_steps as build_steps
 import index.builder as builder
 from index.builder import build_index, build_lock
 from search.engines import open_engine
@@ -59,11 +60,11 @@ def test_update_matches_a_full_rebuild(tmp_path):
 def test_update_finds_entities_again_when_the_recognizer_changed(tmp_path, monkeypatch):
     write_jsonl(tmp_path / "c", ROWS)
     build_index([tmp_path / "c"], tmp_path / "ix", progress=False)
-    assert read_meta(tmp_path / "ix")["recognizer_version"] == builder.recognizer_version()
+    assert read_meta(tmp_path / "ix")["recognizer_version"] == build_steps.recognizer_version()
     summary = build_index([tmp_path / "c"], tmp_path / "ix", update=True, progress=False)
     assert (summary.updated, summary.unchanged) == (0, 3)
     # a new model or name list: the same articles are read again, none is lost
-    monkeypatch.setattr(builder, "recognizer_version", lambda: "99-newer")
+    monkeypatch.setattr(build_steps, "recognizer_version", lambda: "99-newer")
     summary = build_index([tmp_path / "c"], tmp_path / "ix", update=True, progress=False)
     assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (0, 3, 0, 0)
     assert read_meta(tmp_path / "ix")["recognizer_version"] == "99-newer"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from index.builder import KILL_AT, build_index
+from index.build_steps import KILL_AT
+from index.builder import build_index
 from search.engines import open_engine
 from search.searching import search
 from tests.conftest import ROOT

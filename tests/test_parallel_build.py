@@ -9,7 +9,8 @@ import json
 import pytest
 from whoosh import index as windex
 
-from index.builder import STORY_SPILL, build_index
+from index.build_steps import STORY_SPILL
+from index.builder import build_index
 from index.pipeline import SERIAL_FIRST
 from search.engines import open_engine
 from search.engines.whoosh.store import current_dir

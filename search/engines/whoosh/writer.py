@@ -1,7 +1,7 @@
 """The write side of the embedded engine: one generation folder's Whoosh index and its arrays.
 
 ``index.builder`` owns the generations (the lock, the new folder, the swap of
-``current``) and decides what to write (``index.builder.changes``); this module
+``current``) and decides what to write (``index.build_steps.changes``); this module
 is what it calls to create or copy the Whoosh index, write documents into it,
 and finish it (commit, then the generation's numpy arrays: ``arrays``).
 
