@@ -40,7 +40,7 @@ def every_term_index(tmp_path_factory):
 def _compare_with_whoosh(engine) -> int:
     """Every term of every field in the arrays equals Whoosh's per-posting reading; returns the terms seen."""
     searcher = engine.searcher()
-    kept = searcher.akhbar_arrays
+    kept = searcher.akhbar_generation.arrays
     assert kept is not None, "the build wrote no arrays, or the engine did not open them"
     reader = searcher.reader()
     seen = 0
@@ -90,7 +90,7 @@ def test_phrases_on_the_arrays_match_whooshs_phrase_query(every_term_index, with
     with open_engine(every_term_index) as engine:
         searcher = engine.searcher()
         if not with_arrays:
-            searcher.akhbar_arrays = None  # positions read from Whoosh's codec instead
+            searcher.akhbar_generation = searcher.akhbar_generation.without_arrays()  # positions read from Whoosh's codec
         gen = generation_key(searcher.reader())
         docsets.clear()
         found = 0
@@ -118,7 +118,7 @@ def test_date_ranges_on_the_arrays_match_whooshs(tmp_path):
               (None, datetime(2020, 12, 28)), (datetime(1990, 1, 1), datetime(1990, 2, 1)), (None, None)]
     with open_engine(tmp_path / "ix") as engine:
         searcher = engine.searcher()
-        assert searcher.akhbar_arrays is not None and searcher.reader().has_deletions()
+        assert searcher.akhbar_generation.arrays is not None and searcher.reader().has_deletions()
         sizes = []
         for start, end in ranges:
             for startexcl, endexcl in ((False, False), (True, True)):
@@ -127,8 +127,9 @@ def test_date_ranges_on_the_arrays_match_whooshs(tmp_path):
                 assert docsets.matching_docs(searcher, q).tolist() == expected, (start, end)
                 sizes.append(len(expected))
         # newest first, articles without a date last (their unsigned "no value" once broke this sort)
-        for kept in (searcher.akhbar_arrays, None):
-            searcher.akhbar_arrays = kept
+        kept = searcher.akhbar_generation
+        for read in (kept, kept.without_arrays()):
+            searcher.akhbar_generation = read
             results = search(engine, "ليبيا", sort="date", page_size=10)["results"]
             assert [r["date"] for r in results] == ["2021-03-04", "2020-12-28", "2020-07-01", None, None]
     assert max(sizes) == 3 and min(sizes) == 0  # the three dated live articles; none in 1990
@@ -142,7 +143,7 @@ def test_arrays_of_another_generation_are_ignored(tmp_path, sample_index):
     shutil.rmtree(live / arrays.DIRNAME)
     shutil.copytree((sample_index / "current").resolve() / arrays.DIRNAME, live / arrays.DIRNAME)
     with open_engine(root) as engine:
-        assert engine.searcher().akhbar_arrays is None
+        assert engine.searcher().akhbar_generation.arrays is None
         assert search(engine, "حفتر")["total"] == 4
 
 
@@ -171,7 +172,7 @@ def test_an_update_that_deletes_and_changes_articles_leaves_matching_arrays(tmp_
         assert after["total"] == before["total"] - 1
         assert gone not in {r["id"] for r in after["results"]}
         # the arrays and Whoosh's own reading give the same page, scores included
-        engine.searcher().akhbar_arrays = None
+        engine.searcher().akhbar_generation = engine.searcher().akhbar_generation.without_arrays()
         docsets.clear()
         whooshs = search(engine, "حفتر", page_size=10)
         assert whooshs["results"] == after["results"]
@@ -210,7 +211,7 @@ def test_an_update_carries_the_arrays_forward_and_they_equal_a_full_write(tmp_pa
         assert arrays_writer.digests((root / "current").resolve(), reader) == stored and len(stored) == 5
         docsets.clear()
         assert search(engine, "نواكشوط")["total"] == 1  # a term only the new segment has
-        carried = engine.searcher().akhbar_arrays
+        carried = engine.searcher().akhbar_generation.arrays
         gen = (root / "current").resolve()
         full = tmp_path / "full"
         shutil.copytree(gen, full, ignore=shutil.ignore_patterns(arrays.DIRNAME))
@@ -278,7 +279,7 @@ def test_arrays_written_before_version_2_are_still_served_and_an_update_writes_t
     for name in ("digests.json", "ids.json", "seq.npy"):
         (folder / name).unlink()
     with open_engine(root) as engine:
-        assert engine.searcher().akhbar_arrays is not None and search(engine, "حفتر")["total"] == 4
+        assert engine.searcher().akhbar_generation.arrays is not None and search(engine, "حفتر")["total"] == 4
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "new.txt").write_text("خبر جديد\nوصل الوفد إلى غدامس صباح اليوم.", encoding="utf-8")
@@ -289,7 +290,7 @@ def test_arrays_written_before_version_2_are_still_served_and_an_update_writes_t
 def test_tables_come_from_the_arrays_when_present(engine):
     searcher = engine.searcher()
     gen = generation_key(searcher.reader())
-    kept = searcher.akhbar_arrays
+    kept = searcher.akhbar_generation.arrays
     assert tables.field_lengths(searcher, gen, "text") is kept.lengths("text")
     assert np.array_equal(tables.dates(searcher, gen), arrays.dates_of(searcher.reader()))
     # the facet columns: the build's, memory-mapped, the same as those read from Whoosh
@@ -308,7 +309,7 @@ def test_on_ant_frequent_terms_and_phrases_of_common_words_are_whooshs(ant_index
     """On ANT (the default ``MIN_DF``): the most frequent terms' postings and phrases of them."""
     with open_engine(ant_index[0]) as engine:
         searcher = engine.searcher()
-        kept, reader = searcher.akhbar_arrays, searcher.reader()
+        kept, reader = searcher.akhbar_generation.arrays, searcher.reader()
         assert kept is not None and kept.min_df == arrays.MIN_DF
         common = {}
         for field in ("text", "text_exact", "text_broad"):

@@ -184,13 +184,13 @@ def test_a_deleted_article_leaves_its_story(tmp_path, collection):
 def test_an_index_without_stories_lists_every_article(tmp_path, collection):
     build_index([collection], tmp_path / "ix", progress=False)
     with open_engine(tmp_path / "ix") as e:
-        folder = e.searcher().akhbar_stories
+        folder = e.searcher().akhbar_generation.stories
         assert isinstance(folder, StoryIndex)
     gen = (tmp_path / "ix" / "current").resolve()
     shutil.rmtree(gen / "stories")
     (gen / "arrays" / "story.npy").unlink()
-    from search.engines.whoosh import engine as whoosh_engine
-    whoosh_engine._stories.clear()
+    from search.engines.whoosh import generation
+    generation._opened.clear()  # (its files edited by hand: the generation is read again)
     from search.searching import search
     with open_engine(tmp_path / "ix") as e:
         res = search(e, "الوفد المصري طرابلس")

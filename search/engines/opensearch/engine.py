@@ -39,6 +39,10 @@ RESOLVE_SECONDS = 1.0
 #: Hits per request when every match is read (exports, feeds).
 EXPORT_PAGE = 1000
 SOURCE_FIELDS = list(ARTICLE_FIELDS)  # (each is one field of the _source)
+#: Grouped searches count their stories exactly up to this many matches (estimated past them).
+EXACT_STORIES = 100_000
+#: Stories a page of the exact count reads.
+STORY_PAGE = 10_000
 
 
 class OpenSearchEngine:
@@ -129,8 +133,8 @@ class OpenSearchEngine:
                 others: int = OTHERS) -> tuple[list[Hit], int]:
         """Stories ``first`` .. ``first + count`` of ``matches`` (the searches collapse on each article's
         ``story``), each as its best-ranked article with up to ``others`` of the story's other matching
-        articles, and how many stories the matches are in (a cardinality count: exact below 40,000
-        stories, within a few per cent above).  An index without stories: every article is its own."""
+        articles, and how many stories the matches are in (:meth:`_stories_in`).  An index without
+        stories: every article is its own."""
         if matches.state is None or self.stories() is None:
             return self.ranked(matches, first, count, by_date), matches.total
         index, shards, query = matches.state
@@ -138,8 +142,7 @@ class OpenSearchEngine:
         inner = {"name": "others", "size": others + 1, "sort": sort, "_source": [f for f in SOURCE_FIELDS if f != "body"]}
         body = {"query": query, "from": first, "size": count, "sort": sort, "track_total_hits": False,
                 "_source": SOURCE_FIELDS, "track_scores": not by_date,
-                "collapse": {"field": "story", "inner_hits": inner},
-                "aggs": {"stories": {"cardinality": {"field": "story", "precision_threshold": 40000}}}}
+                "collapse": {"field": "story", "inner_hits": inner}}
         found = self._search(index, shards, body)
         out = []
         for h in found["hits"]["hits"]:
@@ -149,7 +152,29 @@ class OpenSearchEngine:
                           for o in inner_hits["hits"] if o["_source"]["id"] != hit.fields["id"]][:others]
             hit.matching = inner_hits["total"]["value"]
             out.append(hit)
-        return out, int(found["aggregations"]["stories"]["value"])
+        return out, self._stories_in(index, shards, query, matches.total)
+
+    def _stories_in(self, index: str, shards: int, query: dict, total: int) -> int:
+        """How many stories the matches of ``query`` are in: counted exactly (a composite aggregation
+        read in pages of STORY_PAGE stories: 11 ms for 3,468 matches of ANT, 82 ms for all 30k) up
+        to EXACT_STORIES matches; past them estimated (a cardinality aggregation, HyperLogLog++:
+        off by one in 6,571 on ANT)."""
+        if total > EXACT_STORIES:
+            agg = {"cardinality": {"field": "story", "precision_threshold": 40000}}
+            found = self._search(index, shards, {"query": query, "size": 0, "aggs": {"s": agg}, "track_total_hits": False})
+            return int(found["aggregations"]["s"]["value"])
+        counted, after = 0, None
+        while True:
+            composite: dict = {"size": STORY_PAGE, "sources": [{"s": {"terms": {"field": "story"}}}]}
+            if after is not None:
+                composite["after"] = after
+            found = self._search(index, shards, {"query": query, "size": 0, "track_total_hits": False,
+                                                 "aggs": {"c": {"composite": composite}}})
+            buckets = found["aggregations"]["c"]["buckets"]
+            counted += len(buckets)
+            after = found["aggregations"]["c"].get("after_key")
+            if len(buckets) < STORY_PAGE or after is None:
+                return counted
 
     def stories(self):
         """The stories the build stored with the index served, fetched once into a local cache

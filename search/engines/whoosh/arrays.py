@@ -25,7 +25,6 @@ from __future__ import annotations
 import heapq
 import json
 import os
-import threading
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -155,25 +154,6 @@ def stories_of(ids: list[str | None], story_of: dict[str, str]) -> np.ndarray:
     docnum = {doc_id: d for d, doc_id in enumerate(ids) if doc_id is not None}
     return np.array([docnum.get(story_of.get(i, i), d) if i is not None else d for d, i in enumerate(ids)],
                     dtype=np.int32)
-
-
-_opened: dict[tuple, Arrays | None] = {}
-_opened_lock = threading.Lock()
-
-
-def for_reader(index_dir: str | os.PathLike, reader) -> Arrays | None:
-    """The arrays of the generation ``reader`` reads, opened once per process and shared by its
-    threads (the two generations opened last are kept)."""
-    key = (str(index_dir), generation_key(reader))
-    with _opened_lock:
-        if key in _opened:
-            return _opened[key]
-    found = Arrays.open(index_dir, reader)
-    with _opened_lock:
-        _opened[key] = found
-        while len(_opened) > 2:
-            _opened.pop(next(iter(_opened)))
-    return found
 
 
 class Arrays:

@@ -32,7 +32,7 @@ from whoosh.reading import CorruptIndexError
 from whoosh.util.times import datetime_to_long
 
 from search.engines.base import OTHERS, Hit, Matches
-from search.engines.whoosh import arrays
+from search.engines.whoosh import arrays, generation
 from search.engines.whoosh.analysis import chain_of
 from search.engines.whoosh.docsets import generation_key, matching_docs
 from search.engines.whoosh.facets import count_facets, doc_values
@@ -45,7 +45,6 @@ from search.engines.whoosh.store import (
     open_index,
     read_meta,
     read_spellings,
-    read_variants,
     unreadable,
 )
 from search.engines.whoosh.tables import dates, live
@@ -53,7 +52,6 @@ from search.errors import IndexMissingError
 from search.fields import BM25_B, BM25_K1
 from search.query import ParsedQuery
 from search.querytree import Expansion
-from search.stories import StoryIndex
 from search.variants import Variants
 from search.vocabulary import best_spellings
 
@@ -100,9 +98,7 @@ def open_searcher(ix):
         for name in ("date", "month"):
             if leaf.has_column(name):
                 leaf.column_reader(name)
-    searcher.akhbar_arrays = arrays.for_reader(ix.storage.folder, searcher.reader())  # read by docsets/tables
-    searcher.akhbar_stories = _stories_for(ix.storage.folder)
-    searcher.akhbar_variants = read_variants(ix.storage.folder)
+    searcher.akhbar_generation = generation.opened(ix.storage.folder, searcher.reader())  # its arrays, stories ...
     return searcher
 
 
@@ -115,20 +111,6 @@ def _per_day(day: np.ndarray) -> dict[str, int]:
     year 9999 reads «10000-01-01», which the timeline counts with the undated, not an overflow)."""
     values, counts = np.unique(day, return_counts=True)
     return dict(zip(np.datetime_as_string(values.astype("datetime64[D]")).tolist(), counts.tolist()))
-
-
-_stories: dict[str, StoryIndex | None] = {}
-_stories_lock = threading.Lock()
-
-
-def _stories_for(folder: str) -> StoryIndex | None:
-    """A generation's stories, opened once per process (the two opened last are kept)."""
-    with _stories_lock:
-        if folder not in _stories:
-            _stories[folder] = StoryIndex.open(folder)
-            while len(_stories) > 2:
-                _stories.pop(next(iter(_stories)))
-        return _stories[folder]
 
 
 _WHOOSH_CODE = os.path.dirname(whoosh.__file__) + os.sep
@@ -284,12 +266,12 @@ class WhooshEngine:
 
     @staticmethod
     def _expansion(searcher) -> Expansion:
-        return Expansion(searcher.akhbar_variants, searcher.reader().doc_frequency, searcher.doc_count_all())
+        return Expansion(searcher.akhbar_generation.variants, searcher.reader().doc_frequency, searcher.doc_count_all())
 
     @_reads
     def variants(self) -> Variants:
         """The house spellings of the generation served (search.variants)."""
-        return self.searcher().akhbar_variants
+        return self.searcher().akhbar_generation.variants
 
     @_reads
     def ranked(self, matches: Matches, first: int, count: int, by_date: bool = False) -> list[Hit]:
@@ -320,7 +302,8 @@ class WhooshEngine:
             return [], 0
         searcher, scoring_q, _filter_q, docs = matches.state
         docnums, scores = order(searcher, generation_key(searcher.reader()), scoring_q, docs, by_date=by_date)
-        table = searcher.akhbar_arrays.stories() if searcher.akhbar_arrays is not None else None
+        kept = searcher.akhbar_generation.arrays
+        table = kept.stories() if kept is not None else None
         keys = np.asarray(table)[docnums] if table is not None else docnums
         _values, first_pos = np.unique(keys, return_index=True)
         leads = np.sort(first_pos)
@@ -351,7 +334,8 @@ class WhooshEngine:
         docs = matches.state[3] if matches is not None else live(searcher, gen)
         stamps = dates(searcher, gen)[docs]
         dated = stamps != arrays.NO_DATE
-        coarse = searcher.akhbar_arrays.coarse_dates() if searcher.akhbar_arrays is not None else None
+        kept = searcher.akhbar_generation.arrays
+        coarse = kept.coarse_dates() if kept is not None else None
         if coarse is not None:  # a month or a year alone has no day: counted with the undated
             dated &= ~np.asarray(coarse)[docs]
         day = (stamps[dated] - _EPOCH) // _DAY
@@ -368,7 +352,7 @@ class WhooshEngine:
     @_reads
     def stories(self):
         """The stories of the generation served (None: built before stories)."""
-        return getattr(self.searcher(), "akhbar_stories", None)
+        return self.searcher().akhbar_generation.stories
 
     @_reads
     def facets(self, matches: Matches) -> dict[str, list[dict]]:

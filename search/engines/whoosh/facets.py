@@ -11,22 +11,18 @@ normalized ``*_text`` twin of the field.
 """
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 
 import numpy as np
 
-from search.engines.whoosh import facet_columns
+from search.engines.whoosh import facet_columns, generation
 from search.engines.whoosh.arrays import NO_DATE
 from search.engines.whoosh.docsets import generation_key
 from search.engines.whoosh.tables import arrays_of, dates
 from search.fields import FACET_FIELDS, FACET_LIMIT
 
-_CACHE_SIZE = 4
 _EPOCH = 62135596800 * 1_000_000  # Whoosh's date integers count microseconds from 1 January of year 1
 
-_cache: OrderedDict[tuple, dict[str, facet_columns.Column]] = OrderedDict()
-_lock = threading.Lock()
 
 
 def doc_values(searcher) -> dict[str, facet_columns.Column]:
@@ -36,18 +32,10 @@ def doc_values(searcher) -> dict[str, facet_columns.Column]:
     found = arrays.facets() if arrays is not None else None
     if found is not None:
         return found
-    reader = searcher.reader()
-    key = generation_key(reader)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    table = facet_columns.build(reader)
-    with _lock:
-        _cache[key] = table
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return table
+    kept = generation.of(searcher)
+    if kept is None:
+        return facet_columns.build(searcher.reader())
+    return kept.table(("facets",), lambda: facet_columns.build(searcher.reader()))
 
 
 def years_of(searcher, docnums) -> Counter:
