@@ -7,6 +7,7 @@ See :mod:`search.engines.opensearch.writer` for how a build is swapped in.
 """
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 import sys
@@ -43,7 +44,7 @@ from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BUILD_PREFIX, BULK_DOCS, VOCABULARY_SUFFIX, Writer, build_id, prepare
 from search.errors import BuildError
 from search.stories import DIRNAME as STORIES_DIR
-from search.stories import StoryIndex, republished_copies
+from search.stories import StoryIndex, republished_copies, republished_rows
 from search.vocabulary import Spellings
 
 
@@ -94,9 +95,9 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                             work / STORY_SPILL)
     spool = _Spool(work / "documents.pkl")
     # an update reads again only the files that changed (index.filetable) when their stories are kept
-    unread = FileTable(writer.files(served)).usable(
-        existing, stories.previous, republished_copies(previous / STORIES_DIR) if previous else {}) \
-        if updating and trust_files else FileTable()
+    previous_files = FileTable(writer.files(served)) if updating else FileTable()
+    unread = previous_files.usable(existing, stories.previous, republished_copies(previous / STORIES_DIR)
+                                   if previous else {}) if updating and trust_files else FileTable()
     files = FileTable()
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
@@ -108,7 +109,7 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
     forms: Counter = Counter()
     spellings = Spellings()
     changed: list[str] = []
-    same = SameArticles(summary.republished)  # (the cluster keeps no table of them yet: their ids answer 404)
+    same = SameArticles(summary.republished)
 
     def bulk_error(info):
         op = next(iter(info.values()))
@@ -148,6 +149,13 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             kept_before = _stories_of(previous)  # (an index without stories: each article was its own)
             moved = {i: s for i, s in story.items() if i not in spool.ids and kept_before.get(i, i) != s}
             writer.load(target, _indexed_again(writer, target, sorted(moved), stemmer), bulk_error, moved)
+            if not (summary.added or summary.updated or summary.deleted or moved) and previous is not None and \
+                    files.files == previous_files.files and \
+                    json.dumps(same.rows()) == json.dumps(republished_rows(previous / STORIES_DIR)):
+                summary.kept_generation = True  # nothing changed: the vocabulary, tables and stories stay
+                summary.documents = summary.unchanged
+                summary.seconds = time.perf_counter() - started
+                return summary
             vocabulary, rows = writer.vocabulary(target)
             vocabulary.subtract(old)
             vocabulary.update(forms)

@@ -323,7 +323,7 @@ def test_a_cluster_update_takes_the_file_of_a_republished_copy_as_read(tmp_path,
     first = build_opensearch([c], url, name, replicas=1, progress=False)
     assert first.added == 2 and len(first.republished) == 1
     same = build_opensearch([c], url, name, update=True, progress=False)
-    assert (same.files_kept, same.unchanged, len(same.republished)) == (3, 2, 1)
+    assert (same.files_kept, same.unchanged, len(same.republished), same.kept_generation) == (3, 2, 1, True)
     (c / "a.jsonl").unlink()
     gone = build_opensearch([c], url, name, update=True, progress=False)
     assert (gone.added, gone.deleted, gone.files_kept, gone.republished) == (1, 1, 0, [])
