@@ -244,7 +244,7 @@ def _previous_stories(writer: Writer, served: str | None, meta: dict) -> Path | 
     stamp = meta.get("stories")
     if not served or not stamp:
         return None
-    return cluster_stories.cached(writer.es, served, served + VOCABULARY_SUFFIX, stamp, names=None)
+    return cluster_stories.cached(writer.plain, served, served + VOCABULARY_SUFFIX, stamp, names=None)
 
 
 def _stories_of(previous: Path | None) -> dict[str, str]:

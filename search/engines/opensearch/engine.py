@@ -53,6 +53,7 @@ class OpenSearchEngine:
     def __init__(self, url: str, name: str = StoreSettings().index_name):
         self.url, self.name = url, name
         self.es = client(url)
+        self._plain = client(url, compress=False)  # (the stories' chunks: dense already)
         self._lock = threading.Lock()
         self._resolved: tuple[float, str, dict, int] | None = None
         self._analyzers: dict[str, dict] = {}
@@ -190,7 +191,7 @@ class OpenSearchEngine:
                 return self._stories[1]
         with self._fetching:  # (one thread fetches; the others then find it cached)
             try:
-                folder = cluster_stories.cached(self.es, index, index + VOCABULARY_SUFFIX, stamp)
+                folder = cluster_stories.cached(self._plain, index, index + VOCABULARY_SUFFIX, stamp)
             except E.TransportError as exc:
                 raise unavailable(self.url, exc) from exc
             found = StoryIndex.open(folder) if folder is not None else None
@@ -445,6 +446,7 @@ class OpenSearchEngine:
 
     def close(self) -> None:
         self.es.close()
+        self._plain.close()
 
     def __enter__(self):
         return self

@@ -101,6 +101,8 @@ class Writer:
     def __init__(self, url: str, name: str):
         self.url, self.name = url, name
         self.es = client(url)
+        #: A client that does not compress (the stories' chunks, already dense).
+        self.plain = client(url, compress=False)
 
     def _call(self, fn, *args, **kwargs):
         from opensearchpy import exceptions as E
@@ -223,24 +225,13 @@ class Writer:
             out.update(json.loads(hit["_source"]["files"]))
         return out
 
-    def save_stories(self, index: str, folder, stamp: str) -> None:
+    def save_stories(self, index: str, folder, stamp: str) -> int:
         """Store a stories folder (``folder``: the one holding ``stories/``) beside ``index``'s vocabulary,
-        replacing the one stored before, and give ``index`` its stamp (``_meta.stories``)."""
-        from opensearchpy import helpers
-
-        vocabulary = index + VOCABULARY_SUFFIX
-        self._call(self.es.delete_by_query, index=vocabulary, refresh=True,
-                   body={"query": {"bool": {"should": [{"prefix": {"part": stories.PART}},
-                                                       {"term": {"part": stories.MANIFEST}}]}}})
-        docs = list(stories.chunks(folder / stories.DIRNAME))
-        docs[-1][1]["stamp"] = stamp
-        actions = ({"_index": vocabulary, "_id": key, "_source": src} for key, src in docs)
-        for ok, info in helpers.streaming_bulk(self.es, actions, chunk_size=1, max_chunk_bytes=BULK_BYTES,
-                                               max_retries=8, raise_on_error=False):
-            if not ok:
-                raise BuildError(f"OpenSearch did not store the stories ({info}); the previous index is still served")
-        self._call(self.es.indices.refresh, index=vocabulary)
+        in place of the one stored before (its unchanged chunks kept), and give ``index`` its stamp
+        (``_meta.stories``); the bytes sent."""
+        sent = self._call(stories.save, self.plain, index + VOCABULARY_SUFFIX, folder / stories.DIRNAME, stamp)
         self._call(self.es.indices.put_mapping, index=index, body={"_meta": dict(self._meta(index), stories=stamp)})
+        return sent
 
     def sources(self, index: str, ids: list[str]):
         """The ``_source`` of each article of ``ids`` that ``index`` holds."""
