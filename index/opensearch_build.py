@@ -128,6 +128,13 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 stories.add(item)
             spool.add(item)
         summary.lap("read")
+        if updating and not regroup and previous is not None and not (summary.added or summary.updated) and \
+                not (existing.keys() - seen) and files.files == previous_files.files and \
+                json.dumps(same.rows()) == json.dumps(republished_rows(previous / STORIES_DIR)):
+            summary.kept_generation = True  # nothing changed: the stories, vocabulary and tables stay as stored
+            summary.documents = summary.unchanged
+            summary.seconds = time.perf_counter() - started
+            return summary
         story: dict[str, str] = {}
         if grouping:
             grouped = write_stories(work, stories.kept(), same.rows(), previous / STORIES_DIR if previous and not regroup
@@ -149,13 +156,6 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
             kept_before = _stories_of(previous)  # (an index without stories: each article was its own)
             moved = {i: s for i, s in story.items() if i not in spool.ids and kept_before.get(i, i) != s}
             writer.load(target, _indexed_again(writer, target, sorted(moved), stemmer), bulk_error, moved)
-            if not (summary.added or summary.updated or summary.deleted or moved) and previous is not None and \
-                    files.files == previous_files.files and \
-                    json.dumps(same.rows()) == json.dumps(republished_rows(previous / STORIES_DIR)):
-                summary.kept_generation = True  # nothing changed: the vocabulary, tables and stories stay
-                summary.documents = summary.unchanged
-                summary.seconds = time.perf_counter() - started
-                return summary
             vocabulary, rows = writer.vocabulary(target)
             vocabulary.subtract(old)
             vocabulary.update(forms)
