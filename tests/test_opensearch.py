@@ -245,6 +245,10 @@ def test_stories_are_the_same_on_both_engines_and_follow_an_update(tmp_path, ope
     queries = ["ليبيا", "حفتر", "طرابلس", "source:CNN"]
     with open_engine(tmp_path / "ix") as whoosh, open_engine(url, "opensearch", name) as cluster:
         _same_stories(whoosh, cluster, queries)
+        # the vocabulary's readers skip the stories' chunks stored beside it (on ANT, 165 MB read in
+        # one scroll ran a node out of memory)
+        assert all("data" not in doc for doc in cluster._vocabulary_docs())
+        assert cluster.spellings() == whoosh.spellings()
         story = whoosh.stories().story_of("a1")
         assert whoosh.stories().size("a1") >= 2 and story != "a1"
     lines = collection.read_text(encoding="utf-8").splitlines()
