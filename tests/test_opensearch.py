@@ -123,6 +123,19 @@ def test_the_article_page_and_json_are_the_same_on_both_engines(app, engine, ope
     assert b_page["story_id"] == a_page["story_id"]
 
 
+def test_a_cache_that_cannot_be_written_lists_results_ungrouped(opensearch_cluster, sample_on_cluster, tmp_path,
+                                                                 monkeypatch, caplog):
+    """A server whose stories cache cannot be written still answers, every article its own row, and
+    its log says what to set."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_CACHE", str(blocked))
+    with open_engine(_url(opensearch_cluster), "opensearch", sample_on_cluster) as cluster:
+        res = search(cluster, "حفتر", group=True)
+    assert res["total"] == 4 and not res["grouped"] and len(res["results"]) == 4
+    assert "set AKHBAR_CACHE to a writable folder" in caplog.text
+
+
 @pytest.mark.parametrize("page", [2, 1000])
 def test_exports_are_the_same_on_both_engines(app, opensearch_cluster, sample_on_cluster, monkeypatch, page):
     """/search.csv and /search.jsonl: every match in the same order on both engines; with pages of 2

@@ -11,6 +11,7 @@ document frequencies, not a shard's.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -194,6 +195,10 @@ class OpenSearchEngine:
                 folder = cluster_stories.cached(self._plain, index, index + VOCABULARY_SUFFIX, stamp)
             except E.TransportError as exc:
                 raise unavailable(self.url, exc) from exc
+            except OSError as exc:  # the cache cannot be written: results are listed ungrouped, and said so here
+                logging.getLogger(__name__).warning("stories of %s not read (%s): set %s to a writable folder",
+                                                    index, exc, cluster_stories.CACHE_VARIABLE)
+                folder = None
             found = StoryIndex.open(folder) if folder is not None else None
         with self._lock:
             self._stories = ((index, stamp), found)
