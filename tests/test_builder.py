@@ -1,6 +1,7 @@
 """Atomic rebuilds, --update, and the leftovers of killed builds."""
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,25 @@ def test_an_update_reads_again_only_the_files_whose_size_or_time_changed(tmp_pat
             assert {r["id"] for r in search(a, q, page_size=50)["results"]} == \
                    {r["id"] for r in search(b, q, page_size=50)["results"]}
         assert a.stats()["documents"] == b.stats()["documents"] == 28
+
+
+def test_an_update_links_the_segments_it_keeps_and_copies_the_rest(tmp_path):
+    """The new generation shares the kept Whoosh segment files with the one served (hard links: a
+    segment is never written once made); every other file is its own, so writing it leaves the
+    served generation as it was."""
+    c = tmp_path / "c"
+    shutil.copytree(SAMPLE, c)
+    root = tmp_path / "ix"
+    build_index([c], root, progress=False)
+    before = (root / "current").resolve()
+    (c / "new.txt").write_text("خبر جديد\nوصل الوفد إلى سرت صباح اليوم.", encoding="utf-8")
+    build_index([c], root, update=True, progress=False)
+    after = (root / "current").resolve()
+    assert after != before
+    shared = [f.name for f in after.iterdir() if f.is_file() and (before / f.name).exists()
+              and f.stat().st_ino == (before / f.name).stat().st_ino]
+    assert shared and all(name.startswith("MAIN_") and not name.endswith("WRITELOCK") for name in shared)
+    assert (after / "files.json").stat().st_ino != (before / "files.json").stat().st_ino
 
 
 def write_republished(c: Path) -> None:

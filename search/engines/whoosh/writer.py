@@ -76,9 +76,12 @@ def _link_segments(src: str, dst: str) -> None:
     place, such as the lock, must not be shared with the generation served)."""
     name = os.path.basename(src)
     if name.startswith(f"{INDEX_NAME}_") and not name.endswith("WRITELOCK"):
-        os.link(src, dst)
-    else:
-        shutil.copy2(src, dst)
+        try:
+            os.link(src, dst)
+            return
+        except OSError:  # a file system without hard links: copied
+            pass
+    shutil.copy2(src, dst)
 
 
 class WhooshWriter:
