@@ -7,6 +7,7 @@ cluster's index) both read them.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -27,6 +28,7 @@ from index.stories.store import ArticleFile, ArticleWriter, KeptArticles
 from search.analysis import ANALYZER_VERSION
 from search.errors import BuildError
 from search.fields import SCHEMA_VERSION
+from search.stories import republished_rows
 
 #: Fault injection for the reliability tests: ``AKHBAR_KILL_AT=point`` makes a build
 #: SIGKILL itself at that point (read, write, commit, arrays, rename, swap).
@@ -114,6 +116,16 @@ def checkpoint(point: str) -> None:
 def recognizer_changed(meta: dict) -> bool:
     """Whether an index's entities were found by another recognizer (an update reads every article again)."""
     return meta.get("recognizer_version") != recognizer_version()
+
+
+def same_as_before(summary: BuildSummary, same: SameArticles, files: FileTable, previous_files: FileTable,
+                   previous_stories: Path) -> bool:
+    """Whether an update changes nothing of the index it starts from: no article added, changed or
+    deleted (``summary``), the same republished copies as the stories folder ``previous_stories``
+    records, and the same file table.  The index served then stays as it is."""
+    if summary.added or summary.updated or summary.deleted or files.files != previous_files.files:
+        return False
+    return republished_rows(previous_stories) == json.loads(json.dumps(same.rows(), ensure_ascii=False))
 
 
 def build_meta(collections, stemmer: str, titles: bool) -> dict:

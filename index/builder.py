@@ -29,6 +29,7 @@ from index.build_steps import (
     changes,
     checkpoint,
     recognizer_changed,
+    same_as_before,
     same_version,
     story_article,
 )
@@ -46,7 +47,7 @@ from search.engines.whoosh.variants import GenerationReading
 from search.engines.whoosh.writer import ERRORS, WhooshWriter
 from search.errors import BuildError
 from search.stories import DIRNAME as STORIES_DIR
-from search.stories import REPUBLISHED, republished_copies
+from search.stories import republished_copies
 from search.vocabulary import Spellings
 
 LOCK = ".build.lock"
@@ -226,19 +227,12 @@ def _discard(tmp: Path, story_articles: StoryArticles | None) -> None:
 
 def _nothing_changed(live: Path, root: Path, summary: BuildSummary, same: SameArticles, files: FileTable,
                      previous_files: FileTable, collections) -> bool:
-    """Whether an update's new generation would hold what the live one holds: no article added,
-    changed or deleted, the same republished copies, problems, collections and file table.  Then
-    the live generation stays served (writing it again cost 6-8 s on ANT, docs/performance.md)."""
-    if summary.added or summary.updated or summary.deleted:
-        return False
+    """Whether an update's new generation would hold what the live one holds (:func:`same_as_before`,
+    and the same problems and collections).  Then the live generation stays served (writing it
+    again cost 6-8 s on ANT, docs/performance.md)."""
     meta = read_meta(root)
-    if meta.get("skipped") != summary.skipped or meta.get("collections") != [shown(str(c)) for c in collections]:
-        return False
-    try:
-        republished = json.loads((live / STORIES_DIR / REPUBLISHED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return republished == json.loads(json.dumps(same.rows(), ensure_ascii=False)) and previous_files.files == files.files
+    return meta.get("skipped") == summary.skipped and meta.get("collections") == [shown(str(c)) for c in collections] \
+        and same_as_before(summary, same, files, previous_files, live / STORIES_DIR)
 
 
 def _previous_variants(live: Path):

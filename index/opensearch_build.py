@@ -7,7 +7,6 @@ See :mod:`search.engines.opensearch.writer` for how a build is swapped in.
 """
 from __future__ import annotations
 
-import json
 import pickle
 import shutil
 import sys
@@ -15,7 +14,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from index.build_steps import (
     changes,
     checkpoint,
     recognizer_changed,
+    same_as_before,
     same_version,
 )
 from index.documents import Document, Problem, warning
@@ -39,12 +38,13 @@ from index.stories.store import write as write_stories
 from index.variants import discover as discover_variants
 from index.variants import kept as kept_variants
 from search.engines.opensearch import stories as cluster_stories
+from search.engines.opensearch.engine import article
 from search.engines.opensearch.mapping import MAPPING_VERSION
 from search.engines.opensearch.reading import ClusterReading
 from search.engines.opensearch.writer import BUILD_PREFIX, BULK_DOCS, VOCABULARY_SUFFIX, Writer, build_id, prepare
 from search.errors import BuildError
 from search.stories import DIRNAME as STORIES_DIR
-from search.stories import StoryIndex, republished_copies, republished_rows
+from search.stories import StoryIndex, republished_copies
 from search.vocabulary import Spellings
 
 
@@ -90,14 +90,15 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         target = writer.create(build, build_meta(collections, stemmer, titles), shards, replicas)
     grouping = part is None  # (parts: no process sees the whole collection)
     previous = _previous_stories(writer, served, served_meta) if updating and grouping else None
+    previous_dir = previous / STORIES_DIR if previous is not None else None
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=_cache_of(target)))
     stories = StoryArticles(KeptArticles.open(previous) if previous is not None else KeptArticles(),
                             work / STORY_SPILL)
     spool = _Spool(work / "documents.pkl")
     # an update reads again only the files that changed (index.filetable) when their stories are kept
     previous_files = FileTable(writer.files(served)) if updating else FileTable()
-    unread = previous_files.usable(existing, stories.previous, republished_copies(previous / STORIES_DIR)
-                                   if previous else {}) if updating and trust_files else FileTable()
+    unread = previous_files.usable(existing, stories.previous, republished_copies(previous_dir)
+                                   if previous_dir else {}) if updating and trust_files else FileTable()
     files = FileTable()
     items = iter_items(collections, titles=titles, workers=workers, unchanged=existing, follow_links=follow_links,
                        metadata=metadata, prepare=partial(prepare, stemmer=stemmer), part=part,
@@ -128,22 +129,21 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
                 stories.add(item)
             spool.add(item)
         summary.lap("read")
-        if updating and not regroup and previous is not None and not (summary.added or summary.updated) and \
-                not (existing.keys() - seen) and files.files == previous_files.files and \
-                json.dumps(same.rows()) == json.dumps(republished_rows(previous / STORIES_DIR)):
+        gone = sorted(existing.keys() - seen)
+        summary.deleted = len(gone)
+        if updating and not regroup and previous_dir is not None and \
+                same_as_before(summary, same, files, previous_files, previous_dir):
             summary.kept_generation = True  # nothing changed: the stories, vocabulary and tables stay as stored
             summary.documents = summary.unchanged
             summary.seconds = time.perf_counter() - started
             return summary
         story: dict[str, str] = {}
         if grouping:
-            grouped = write_stories(work, stories.kept(), same.rows(), previous / STORIES_DIR if previous and not regroup
-                                    else None, stories.fresh)
+            grouped = write_stories(work, stories.kept(), same.rows(), None if regroup else previous_dir, stories.fresh)
             story, summary.stories_kept = grouped.story, grouped.incremental
             stories.remove()
             summary.lap("stories")
         old: Counter = Counter()  # exact forms of the indexed copies an update replaces or deletes
-        gone = sorted(existing.keys() - seen)
         if updating:
             old.update(writer.old_forms(target, changed + gone, stemmer))
         checkpoint("write")
@@ -152,7 +152,6 @@ def build_opensearch(collections, url: str, name: str, *, update: bool = False, 
         summary.lap("load")
         if updating:
             writer.delete(target, gone)
-            summary.deleted = len(gone)
             kept_before = _stories_of(previous)  # (an index without stories: each article was its own)
             moved = {i: s for i, s in story.items() if i not in spool.ids and kept_before.get(i, i) != s}
             writer.load(target, _indexed_again(writer, target, sorted(moved), stemmer), bulk_error, moved)
@@ -222,12 +221,9 @@ def _indexed_again(writer: Writer, index: str, ids: list[str], stemmer: str) -> 
     """Articles of ``index`` as documents to load again (another story: a partial update would lose
     the analyzed fields the ``_source`` leaves out), from their ``_source``."""
     for src in writer.sources(index, ids):
-        date = datetime.fromisoformat(src["date"]) if src.get("date") else None
-        doc = Document(src["id"], src.get("title") or "", src.get("body") or "", origin="", seq=src["seq"],
-                       source=(src.get("source") or [None])[0], date=date,
-                       date_precision=src.get("date_precision") or ("day" if date else None), url=src.get("url"),
-                       category=src.get("category"), persons=src.get("persons") or [], places=src.get("places") or [],
-                       organizations=src.get("organizations") or [], indexed=src.get("indexed"))
+        fields = article(src)  # (the engine's reading of a _source)
+        del fields["digest"]
+        doc = Document(origin="", seq=src["seq"], **fields)
         doc.prepared = prepare(doc, stemmer)
         yield doc
 

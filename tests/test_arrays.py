@@ -289,10 +289,9 @@ def test_arrays_written_before_version_2_are_still_served_and_an_update_writes_t
 
 def test_tables_come_from_the_arrays_when_present(engine):
     searcher = engine.searcher()
-    gen = generation_key(searcher.reader())
     kept = searcher.akhbar_generation.arrays
-    assert tables.field_lengths(searcher, gen, "text") is kept.lengths("text")
-    assert np.array_equal(tables.dates(searcher, gen), arrays.dates_of(searcher.reader()))
+    assert tables.field_lengths(searcher, "text") is kept.lengths("text")
+    assert np.array_equal(tables.dates(searcher), arrays.dates_of(searcher.reader()))
     # the facet columns: the build's, memory-mapped, the same as those read from Whoosh
     columns = kept.facets()
     assert facets.doc_values(searcher) is columns

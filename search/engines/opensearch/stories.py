@@ -62,7 +62,7 @@ def save(es, vocabulary_index: str, folder: Path, stamp: str) -> int:
         before = es.get(index=vocabulary_index, id=MANIFEST)["_source"]["files"]
     except E.NotFoundError:
         before = {}
-    held = {key for keys in before.values() if isinstance(keys, list) for key in keys}
+    held = {key for keys in before.values() for key in keys}
     files: dict[str, list[str]] = {}
     sent = 0
     for path in sorted(p for p in folder.iterdir() if p.is_file()):

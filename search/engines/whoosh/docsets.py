@@ -117,14 +117,14 @@ def _phrase(searcher, gen: tuple, q: Q.Phrase) -> np.ndarray:
 
 def _dates(searcher, gen: tuple, q: Q.DateRange) -> np.ndarray:
     """Live documents with a date in the range (Whoosh's inclusive or exclusive ends)."""
-    d = tables.dates(searcher, gen)
+    d = tables.dates(searcher)
     keep = d != NO_DATE
     if q.start is not None:
         keep &= (d > q.start) if q.startexcl else (d >= q.start)
     if q.end is not None:
         keep &= (d < q.end) if q.endexcl else (d <= q.end)
     docs = np.flatnonzero(keep)
-    live = tables.live(searcher, gen)
+    live = tables.live(searcher)
     return docs if len(live) == len(d) else np.intersect1d(docs, live, assume_unique=True)
 
 

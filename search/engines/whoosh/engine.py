@@ -330,9 +330,8 @@ class WhooshEngine:
         if matches is not None and matches.state is None:
             return {"days": {}, "undated": 0, "sources": {}}
         searcher = matches.state[0] if matches is not None else self.searcher()
-        gen = generation_key(searcher.reader())
-        docs = matches.state[3] if matches is not None else live(searcher, gen)
-        stamps = dates(searcher, gen)[docs]
+        docs = matches.state[3] if matches is not None else live(searcher)
+        stamps = dates(searcher)[docs]
         dated = stamps != arrays.NO_DATE
         kept = searcher.akhbar_generation.arrays
         coarse = kept.coarse_dates() if kept is not None else None

@@ -17,7 +17,6 @@ import numpy as np
 
 from search.engines.whoosh import facet_columns, generation
 from search.engines.whoosh.arrays import NO_DATE
-from search.engines.whoosh.docsets import generation_key
 from search.engines.whoosh.tables import arrays_of, dates
 from search.fields import FACET_FIELDS, FACET_LIMIT
 
@@ -40,7 +39,7 @@ def doc_values(searcher) -> dict[str, facet_columns.Column]:
 
 def years_of(searcher, docnums) -> Counter:
     """Year -> how many of the documents are dated in it (a day, a month or the year alone)."""
-    stamps = dates(searcher, generation_key(searcher.reader()))[np.asarray(docnums, dtype=np.int64)]
+    stamps = dates(searcher)[np.asarray(docnums, dtype=np.int64)]
     stamps = stamps[stamps != NO_DATE]
     micros = (stamps - _EPOCH).astype("datetime64[us]")
     years = micros.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -48,7 +48,7 @@ class Scorer:
             s = self.searcher
             idf = s.idf(fieldname, text)
             avgfl = s.avg_field_length(fieldname) or 1
-            fl = field_lengths(s, self.gen, fieldname)[ids]
+            fl = field_lengths(s, fieldname)[ids]
             mask[ids] = True
             scores[ids] = idf * ((tf * (self.k1 + 1)) / (tf + self.k1 * ((1 - self.b) + self.b * fl / avgfl))) * boost
         return mask, scores
@@ -90,9 +90,9 @@ def order(searcher, gen: tuple, scoring_q, allowed: np.ndarray,
     """(document numbers, their scores) of ``allowed`` (sorted document numbers), best score
     first, or newest first with ``by_date`` (no scores); ties in the order the articles were
     read (:func:`tables.ties`)."""
-    tie = ties(searcher, gen)[allowed]
+    tie = ties(searcher)[allowed]
     if by_date:
-        keys = dates(searcher, gen)[allowed]
+        keys = dates(searcher)[allowed]
         if by_date == OLDEST:  # undated (NO_DATE, the smallest key) last
             keys = np.where(keys == NO_DATE, np.iinfo(np.int64).max, keys)
             return allowed[np.lexsort((tie, keys))], None

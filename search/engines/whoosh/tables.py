@@ -3,8 +3,7 @@
 Read from the generation's :mod:`arrays` when the build wrote them (memory-mapped,
 nothing to compute), else computed from Whoosh once and kept by the searcher's
 :class:`~search.engines.whoosh.generation.Generation`: an update or rebuild is a new one,
-so no table is ever stale.  (``gen``, the generation key, is what the callers pass on to
-``docsets``' cache.)
+so no table is ever stale.
 """
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ def _table(searcher, name: tuple, compute) -> np.ndarray:
     return found.table(name, compute)
 
 
-def field_lengths(searcher, gen: tuple, field: str) -> np.ndarray:
+def field_lengths(searcher, field: str) -> np.ndarray:
     """The (Whoosh-encoded) length of ``field`` in every document."""
     arrays = arrays_of(searcher)
     found = arrays.lengths(field) if arrays is not None else None
@@ -39,7 +38,7 @@ def field_lengths(searcher, gen: tuple, field: str) -> np.ndarray:
     return _table(searcher, ("lengths", field), lambda: _arrays.lengths_of(searcher.reader(), field))
 
 
-def dates(searcher, gen: tuple) -> np.ndarray:
+def dates(searcher) -> np.ndarray:
     """Every document's date as Whoosh stores it (an integer), ``NO_DATE`` where there is none."""
     arrays = arrays_of(searcher)
     if arrays is not None:
@@ -47,7 +46,7 @@ def dates(searcher, gen: tuple) -> np.ndarray:
     return _table(searcher, ("dates",), lambda: _arrays.dates_of(searcher.reader()))
 
 
-def ties(searcher, gen: tuple) -> np.ndarray:
+def ties(searcher) -> np.ndarray:
     """Every document's place among equal scores: the order the articles were read in."""
     arrays = arrays_of(searcher)
     found = arrays.ties() if arrays is not None else None
@@ -56,7 +55,7 @@ def ties(searcher, gen: tuple) -> np.ndarray:
     return _table(searcher, ("ties",), lambda: _arrays.tie_ranks(_arrays.stored_columns(searcher.reader())[2]))
 
 
-def live(searcher, gen: tuple) -> np.ndarray:
+def live(searcher) -> np.ndarray:
     """Sorted numbers of the documents not deleted."""
     arrays = arrays_of(searcher)
     if arrays is not None:
